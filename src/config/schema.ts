@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const CONCURRENCY_MIN = 1;
+export const CONCURRENCY_MAX = 32;
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+export const TIMEOUT_MAX_SECONDS = 600;
+/** The AqQua project's EcoTaxa account: the default grantee (API-NOTES "Users"). */
+export const DEFAULT_GRANTEE = 'aqqua@geomar.de';
+
+export const concurrencySchema = z
+  .number({ error: 'expected a whole number' })
+  .int({ error: 'expected a whole number' })
+  .min(CONCURRENCY_MIN, { error: `expected a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}` })
+  .max(CONCURRENCY_MAX, { error: `expected a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}` });
+
+export const timeoutSchema = z
+  .number({ error: 'expected a number of seconds' })
+  .positive({ error: `expected a number of seconds above 0` })
+  .max(TIMEOUT_MAX_SECONDS, { error: `expected at most ${TIMEOUT_MAX_SECONDS} seconds` });
+
+/** The configuration file (cosmiconfig): every key optional, unknown keys refused. */
+export const configFileSchema = z.strictObject({
+  url: z.string({ error: 'expected the API base URL as a string' }).min(1).optional(),
+  user: z.string({ error: 'expected a user id, email or exact name as a string' }).min(1).optional(),
+  concurrency: concurrencySchema.optional(),
+  timeout: timeoutSchema.optional(),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export const CONFIG_KEYS = Object.keys(configFileSchema.shape) as (keyof ConfigFile)[];

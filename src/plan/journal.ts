@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { InputError, UsageError } from '../errors.js';
+import type { Person, PlanOperation } from './plan-document.js';
+import { RIGHTS, type RightOrNone } from './rights.js';
+
+/*
+ * One journal per run that changed something, one JSON line per landed change, each line
+ * fsync'd before the next write starts: after a crash or Ctrl-C the journal is exactly what
+ * the server received. `undo` reads it.
+ */
+
+const rightOrNone = z.enum(RIGHTS).nullable();
+const personSchema = z.object({ id: z.number().int(), email: z.string(), name: z.string() });
+
+const runLineSchema = z.object({
+  type: z.literal('run'),
+  version: z.literal(1),
+  runId: z.string(),
+  startedAt: z.string(),
+  server: z.string(),
+  caller: personSchema,
+  user: personSchema.extend({ organisation: z.string().nullable().optional() }),
+  command: z.string(),
+  /** The run this one undid, for `undo` without an argument. */
+  undoes: z.string().optional(),
+});
+
+const changeLineSchema = z.object({
+  type: z.literal('change'),
+  runId: z.string(),
+  time: z.string(),
+  projid: z.number().int(),
+  title: z.string(),
+  before: rightOrNone,
+  after: rightOrNone,
+});
+
+const endLineSchema = z.object({
+  type: z.literal('end'),
+  runId: z.string(),
+  time: z.string(),
+  interrupted: z.boolean(),
+  applied: z.number().int(),
+  failed: z.number().int(),
+});
+
+export type RunLine = z.infer<typeof runLineSchema>;
+export type ChangeLine = z.infer<typeof changeLineSchema>;
+
+export interface JournalChange {
+  projid: number;
+  title: string;
+  before: RightOrNone;
+  after: RightOrNone;
+}
+
+export interface JournalWriter {
+  /** Appends one landed change; durable when it returns. */
+  record(change: JournalChange): void;
+  /** Closes the run with its outcome (only if something was recorded). */
+  finish(outcome: { interrupted: boolean; applied: number; failed: number }): void;
+  /** The file, once the first change created it. */
+  readonly filepath: string | undefined;
+}
+
+export interface RunInfo {
+  server: string;
+  caller: Person;
+  user: Person;
+  command: string;
+  operation: PlanOperation;
+  undoes?: string | undefined;
+}
+
+export function newRunId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Writes the journal of one run; the file appears with the first landed change. */
+export class FileJournal implements JournalWriter {
+  private fd: number | undefined;
+  filepath: string | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly runId: string,
+    private readonly run: RunInfo,
+    private readonly clock: () => Date,
+  ) {}
+
+  record(change: JournalChange): void {
+    if (this.fd === undefined) this.open();
+    this.append({ type: 'change', runId: this.runId, time: this.clock().toISOString(), ...change });
+  }
+
+  finish(outcome: { interrupted: boolean; applied: number; failed: number }): void {
+    if (this.fd === undefined) return;
+    this.append({ type: 'end', runId: this.runId, time: this.clock().toISOString(), ...outcome });
+    fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private open(): void {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.filepath = path.join(this.dir, `${this.runId}.jsonl`);
+    this.fd = fs.openSync(this.filepath, 'a', 0o600);
+    const line: RunLine = {
+      type: 'run',
+      version: 1,
+      runId: this.runId,
+      startedAt: this.clock().toISOString(),
+      server: this.run.server,
+      caller: { id: this.run.caller.id, email: this.run.caller.email, name: this.run.caller.name },
+      user: {
+        id: this.run.user.id,
+        email: this.run.user.email,
+        name: this.run.user.name,
+        organisation: this.run.user.organisation ?? null,
+      },
+      command: this.run.command,
+      ...(this.run.undoes === undefined ? {} : { undoes: this.run.undoes }),
+    };
+    this.append(line);
+  }
+
+  private append(line: object): void {
+    if (this.fd === undefined) throw new Error('internal error: journal not open');
+    fs.writeSync(this.fd, `${JSON.stringify(line)}\n`);
+    fs.fsyncSync(this.fd);
+  }
+}
+
+/** For --replay and --dry-run: nothing landed, nothing to journal. */
+export const noJournal: JournalWriter = { record() {}, finish() {}, filepath: undefined };
+
+export interface JournalFile {
+  filepath: string;
+  run: RunLine;
+  changes: ChangeLine[];
+  finished: boolean;
+}
+
+/** Reads one journal; a torn last line (a crash mid-write) is ignored, anything else refused. */
+export function readJournal(filepath: string): JournalFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(filepath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read the journal ${filepath}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
+  }
+  // Every complete line ends with "\n": the last piece is empty, or a line torn by a crash.
+  const complete = text.split('\n').slice(0, -1);
+  let run: RunLine | undefined;
+  const changes: ChangeLine[] = [];
+  let finished = false;
+  complete.forEach((line, index) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      throw new InputError(`the journal ${filepath} is damaged at line ${index + 1}`);
+    }
+    const type = (raw as { type?: unknown } | null)?.type;
+    const schema = type === 'run' ? runLineSchema : type === 'change' ? changeLineSchema : endLineSchema;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new InputError(`the journal ${filepath} is damaged at line ${index + 1}`);
+    if (parsed.data.type === 'run') run = parsed.data;
+    else if (parsed.data.type === 'change') changes.push(parsed.data);
+    else finished = true;
+  });
+  if (run === undefined) throw new InputError(`${filepath} is not an ecotaxa-access journal`);
+  return { filepath, run, changes, finished };
+}
+
+export function listJournals(dir: string): JournalFile[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.endsWith('.jsonl'))
+    .sort()
+    .map((n) => readJournal(path.join(dir, n)));
+}
+
+/**
+ * The journal `undo` takes: the one named (a path or a run id), otherwise the latest run on
+ * this server, by this caller, that changed something, is not itself an undo, and has not
+ * been undone yet.
+ */
+export function findJournalToUndo(dir: string, server: string, callerId: number, named: string | undefined): JournalFile {
+  if (named !== undefined) {
+    const byPath = named.includes('/') || named.endsWith('.jsonl');
+    return readJournal(byPath ? named : path.join(dir, `${named}.jsonl`));
+  }
+  const journals = listJournals(dir).filter((j) => j.run.server === server && j.run.caller.id === callerId);
+  const undone = new Set(journals.map((j) => j.run.undoes).filter((id): id is string => id !== undefined));
+  const candidate = [...journals]
+    .reverse()
+    .find((j) => j.run.undoes === undefined && !undone.has(j.run.runId) && j.changes.length > 0);
+  if (candidate === undefined) {
+    throw new UsageError(`no run to undo: no journal of a change on ${server} by you in ${dir}`);
+  }
+  return candidate;
+}

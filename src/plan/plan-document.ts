@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { type Decision, type Operation, type PlanEntry, SKIP_CODES, type PlanSummary, summarize } from './planner.js';
+import { RIGHTS, type Right } from './rights.js';
+
+export const PLAN_FORMAT = 'ecotaxa-access-plan';
+export const PLAN_VERSION = 1;
+
+/** The operation of a whole plan. Undo's per-project targets live in each entry. */
+export type PlanOperation =
+  | { action: 'grant'; right: Right }
+  | { action: 'revoke'; right: Right; anyRight: boolean }
+  | { action: 'restore'; journal: string };
+
+export interface Person {
+  id: number;
+  email: string;
+  name: string;
+  organisation?: string | null | undefined;
+}
+
+/** A plan in memory: what `plan` shows, `--out` saves and `apply` carries out. */
+export interface Plan {
+  createdAt: Date;
+  server: string;
+  caller: Person;
+  user: Person;
+  operation: PlanOperation;
+  entries: PlanEntry[];
+  notes: string[];
+}
+
+export function operationFor(plan: Pick<Plan, 'operation'>, entry: PlanEntry): Operation {
+  const op = plan.operation;
+  if (op.action !== 'restore') return op;
+  if (entry.restore === undefined) throw new Error(`internal error: undo entry ${entry.projid} has no target`);
+  return { action: 'restore', from: entry.restore.from, to: entry.restore.to };
+}
+
+const rightSchema = z.enum(RIGHTS);
+const rightOrNone = rightSchema.nullable();
+const personSchema = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  name: z.string(),
+  organisation: z.string().nullable().optional(),
+});
+
+const entrySchema = z.object({
+  projid: z.number().int().positive(),
+  title: z.string(),
+  fingerprint: z.string().nullable(),
+  action: z.enum(['change', 'unchanged', 'skip']),
+  current: rightOrNone,
+  from: rightOrNone,
+  to: rightOrNone,
+  code: z.enum(SKIP_CODES).nullable(),
+  reason: z.string().nullable(),
+  restore: z.object({ from: rightOrNone, to: rightOrNone }).optional(),
+});
+
+const operationSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('grant'), right: rightSchema }),
+  z.object({ action: z.literal('revoke'), right: rightSchema, anyRight: z.boolean() }),
+  z.object({ action: z.literal('restore'), journal: z.string() }),
+]);
+
+/** The JSON document: `plan --json`, `plan --out FILE`, `apply FILE` (README "Plan files"). */
+export const planDocumentSchema = z.object({
+  format: z.literal(PLAN_FORMAT),
+  version: z.literal(PLAN_VERSION),
+  createdAt: z.iso.datetime({ offset: true }),
+  server: z.string(),
+  caller: personSchema,
+  user: personSchema,
+  operation: operationSchema,
+  summary: z.object({ change: z.number().int(), unchanged: z.number().int(), skip: z.number().int() }),
+  projects: z.array(entrySchema),
+  notes: z.array(z.string()),
+});
+
+export type PlanDocument = z.infer<typeof planDocumentSchema>;
+type EntryDocument = z.infer<typeof entrySchema>;
+
+function person(p: Person): Person {
+  return { id: p.id, email: p.email, name: p.name, organisation: p.organisation ?? null };
+}
+
+function entryToDocument(entry: PlanEntry): EntryDocument {
+  const d = entry.decision;
+  const doc: EntryDocument = {
+    projid: entry.projid,
+    title: entry.title,
+    fingerprint: entry.fingerprint,
+    action: d.kind,
+    current: d.kind === 'change' ? d.from : d.current,
+    from: d.kind === 'change' ? d.from : null,
+    to: d.kind === 'change' ? d.to : null,
+    code: d.kind === 'skip' ? d.code : null,
+    reason: d.kind === 'change' ? null : d.reason,
+  };
+  if (entry.restore !== undefined) doc.restore = entry.restore;
+  return doc;
+}
+
+function entryFromDocument(doc: EntryDocument): PlanEntry {
+  let decision: Decision;
+  if (doc.action === 'change') decision = { kind: 'change', from: doc.from, to: doc.to };
+  else if (doc.action === 'unchanged') decision = { kind: 'unchanged', current: doc.current, reason: doc.reason ?? '' };
+  else decision = { kind: 'skip', code: doc.code ?? 'not-found', current: doc.current, reason: doc.reason ?? '' };
+  const entry: PlanEntry = { projid: doc.projid, title: doc.title, fingerprint: doc.fingerprint, decision };
+  if (doc.restore !== undefined) entry.restore = doc.restore;
+  return entry;
+}
+
+export function toPlanDocument(plan: Plan): PlanDocument {
+  const summary: PlanSummary = summarize(plan.entries);
+  return {
+    format: PLAN_FORMAT,
+    version: PLAN_VERSION,
+    createdAt: plan.createdAt.toISOString(),
+    server: plan.server,
+    caller: person(plan.caller),
+    user: person(plan.user),
+    operation: plan.operation,
+    summary,
+    projects: plan.entries.map(entryToDocument),
+    notes: plan.notes,
+  };
+}
+
+export function fromPlanDocument(doc: PlanDocument): Plan {
+  return {
+    createdAt: new Date(doc.createdAt),
+    server: doc.server,
+    caller: doc.caller,
+    user: doc.user,
+    operation: doc.operation,
+    entries: doc.projects.map(entryFromDocument),
+    notes: doc.notes,
+  };
+}
+
+/**
+ * Reads a saved plan, refusing with one precise line anything that is not a complete plan
+ * of this format version.
+ */
+export function parsePlanFile(text: string, source: string): Plan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new InputError(`${source} is not valid JSON (truncated or edited?): make the plan again with \`plan --out\``);
+  }
+  if (raw === null || typeof raw !== 'object' || (raw as { format?: unknown }).format !== PLAN_FORMAT) {
+    throw new InputError(`${source} is not an ecotaxa-access plan (made by \`ecotaxa-access plan ... --out FILE\`)`);
+  }
+  const version = (raw as { version?: unknown }).version;
+  if (version !== PLAN_VERSION) {
+    throw new InputError(
+      `${source} is a plan of format version ${JSON.stringify(version)}; this ecotaxa-access reads version ${PLAN_VERSION}: make the plan again with \`plan --out\``,
+    );
+  }
+  const parsed = planDocumentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined ? '' : issue.path.map(String).join('.');
+    throw new InputError(`${source} is not a valid plan: ${where}: ${issue?.message ?? 'invalid'}; make the plan again with \`plan --out\``);
+  }
+  return fromPlanDocument(parsed.data);
+}

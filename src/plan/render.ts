@@ -1,0 +1,107 @@
+import type { ChalkInstance } from 'chalk';
+import { renderTable } from '../output/table.js';
+import type { PlanEntry } from './planner.js';
+import { summarize } from './planner.js';
+import type { Person, Plan, PlanOperation } from './plan-document.js';
+import { describeUser, formatRight } from './rights.js';
+
+export interface RenderOptions {
+  color: ChalkInstance;
+  /** Terminal width, for truncating titles; undefined off a terminal. */
+  width?: number | undefined;
+}
+
+type Glyph = '+' | '-' | '~' | '=' | '!';
+
+export function glyphOf(entry: PlanEntry): Glyph {
+  const d = entry.decision;
+  if (d.kind === 'unchanged') return '=';
+  if (d.kind === 'skip') return '!';
+  if (d.from === null) return '+';
+  if (d.to === null) return '-';
+  return '~';
+}
+
+function styleGlyph(glyph: Glyph, text: string, c: ChalkInstance): string {
+  switch (glyph) {
+    case '+':
+      return c.green(text);
+    case '-':
+      return c.red(text);
+    case '~':
+      return c.yellow(text);
+    case '!':
+      return c.magenta(text);
+    case '=':
+      return c.dim(text);
+  }
+}
+
+export function describeOperation(op: PlanOperation): string {
+  switch (op.action) {
+    case 'grant':
+      return `grant ${op.right}`;
+    case 'revoke':
+      return op.anyRight ? `revoke ${op.right} (or any other right: --any-right)` : `revoke ${op.right}`;
+    case 'restore':
+      return `undo run ${op.journal} (put back each project's previous right)`;
+  }
+}
+
+function verb(op: PlanOperation): string {
+  return op.action === 'restore' ? 'restore' : op.action;
+}
+
+export function entryDetail(entry: PlanEntry): string {
+  const d = entry.decision;
+  if (d.kind === 'change') return `${formatRight(d.from)} → ${formatRight(d.to)}`;
+  if (d.kind === 'unchanged') return `unchanged: ${d.reason}`;
+  return `skipped: ${d.reason}`;
+}
+
+export function planHeader(server: string, caller: Person, user: Person, op: PlanOperation): string[] {
+  return [
+    `Server:  ${server}`,
+    `You:     ${describeUser(caller)}`,
+    `User:    ${describeUser(user)}`,
+    `Action:  ${describeOperation(op)}`,
+  ];
+}
+
+/** "Plan: 12 to grant, 3 unchanged, 2 skipped." or "No changes. 3 unchanged, 2 skipped." */
+export function planSummaryLine(plan: Pick<Plan, 'operation' | 'entries'>): string {
+  const s = summarize(plan.entries);
+  const rest = [`${s.unchanged} unchanged`, `${s.skip} skipped`];
+  if (s.change === 0) return `No changes. ${rest.join(', ')}.`;
+  return `Plan: ${s.change} to ${verb(plan.operation)}, ${rest.join(', ')}.`;
+}
+
+/** The plan as terraform shows one: header, one line per project, summary, notes. */
+export function renderPlan(plan: Plan, options: RenderOptions): string {
+  const c = options.color;
+  const rows = plan.entries.map((e) => [glyphOf(e), String(e.projid), e.title, entryDetail(e)]);
+  const table = renderTable(
+    [{ header: ' ' }, { header: 'ID', align: 'right' }, { header: 'TITLE', flexible: true }, { header: 'CHANGE' }],
+    rows,
+    {
+      width: options.width === undefined ? undefined : Math.max(60, options.width - 2),
+      headerStyle: (t) => c.bold(t),
+      style: (text, row, column) => {
+        const entry = plan.entries[row];
+        if (entry === undefined) return text;
+        const glyph = glyphOf(entry);
+        if (column === 0 || column === 3) return styleGlyph(glyph, text, c);
+        return glyph === '=' ? c.dim(text) : text;
+      },
+    },
+  );
+  const lines = [
+    ...planHeader(plan.server, plan.caller, plan.user, plan.operation),
+    '',
+    ...table.split('\n').map((l) => `  ${l}`),
+    '',
+    c.bold(planSummaryLine(plan)),
+  ];
+  for (const note of plan.notes) lines.push(c.dim(`Note: ${note}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,112 @@
+import type { Project } from '../api/schemas.js';
+import { parseCsv } from '../output/csv.js';
+import { InputError, UsageError } from '../errors.js';
+
+/** The most ids a selection may name (ranges included), to catch a typo like 1-99999999. */
+export const MAX_SELECTED_IDS = 1_000_000;
+
+export interface IdList {
+  /** Ids named one by one: a missing one is reported as "not found". */
+  single: number[];
+  /** Ids that came from ranges: a missing one is only counted. */
+  ranged: number[];
+}
+
+export const emptyIdList = (): IdList => ({ single: [], ranged: [] });
+
+function parseId(text: string, where: string): number {
+  if (!/^\d+$/.test(text)) {
+    throw new UsageError(`${where}"${text}" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010`);
+  }
+  const id = Number(text);
+  if (id === 0 || !Number.isSafeInteger(id)) {
+    throw new UsageError(`${where}"${text}" is not a project id: ids start at 1`);
+  }
+  return id;
+}
+
+/**
+ * Project ids and ranges as typed: `101`, `2001-2010`, or several separated by commas or
+ * spaces (`101,102 200-210`).
+ */
+export function parseIdTokens(tokens: readonly string[], where = ''): IdList {
+  const result = emptyIdList();
+  let count = 0;
+  for (const token of tokens.flatMap((t) => t.split(/[\s,]+/)).filter((t) => t !== '')) {
+    const range = /^(\d+)-(\d+)$/.exec(token);
+    if (range === null) {
+      result.single.push(parseId(token, where));
+      count++;
+    } else {
+      const from = parseId(range[1] as string, where);
+      const to = parseId(range[2] as string, where);
+      if (from > to) throw new UsageError(`${where}range ${token} is reversed: write ${to}-${from}`);
+      count += to - from + 1;
+      if (count > MAX_SELECTED_IDS) {
+        throw new UsageError(`${where}range ${token} names too many ids (at most ${MAX_SELECTED_IDS.toLocaleString('en')} in all)`);
+      }
+      for (let id = from; id <= to; id++) result.ranged.push(id);
+    }
+  }
+  return result;
+}
+
+/**
+ * The ids of an `--ids-from` file: one id (or range) per line, `#` comments and blank lines
+ * ignored; or a CSV whose header has a `projid` or `id` column (`projects list --csv`).
+ */
+export function parseIdsFile(text: string, source: string): IdList {
+  const lines = text.split(/\r?\n/);
+  const firstLine = lines.find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+  if (firstLine === undefined) throw new UsageError(`${source} names no project id`);
+  if (/^[\d\s,-]+$/.test(firstLine)) {
+    const result = emptyIdList();
+    lines.forEach((line, index) => {
+      const content = line.replace(/#.*$/, '').trim();
+      if (content === '') return;
+      const ids = parseIdTokens([content], `${source} line ${index + 1}: `);
+      result.single.push(...ids.single);
+      result.ranged.push(...ids.ranged);
+    });
+    return result;
+  }
+  let rows: string[][];
+  try {
+    rows = parseCsv(text);
+  } catch (err) {
+    throw new InputError(`${source} is not a valid CSV file: ${(err as Error).message}`);
+  }
+  const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
+  const column = header.includes('projid') ? header.indexOf('projid') : header.indexOf('id');
+  if (column < 0) {
+    throw new InputError(
+      `${source} has no "projid" or "id" column (its header is: ${(rows[0] ?? []).join(', ')}); give one id per line or a CSV such as \`projects list --csv\``,
+    );
+  }
+  const result = emptyIdList();
+  rows.slice(1).forEach((row, index) => {
+    if (row.every((cell) => cell.trim() === '')) return;
+    const cell = (row[column] ?? '').trim();
+    result.single.push(parseId(cell, `${source} row ${index + 2}: `));
+  });
+  if (result.single.length === 0) throw new UsageError(`${source} names no project id`);
+  return result;
+}
+
+export function mergeIdLists(...lists: IdList[]): IdList {
+  return { single: lists.flatMap((l) => l.single), ranged: lists.flatMap((l) => l.ranged) };
+}
+
+/**
+ * EcoTaxa's `title_filter`: a case-insensitive substring of the title, or a project id that
+ * ends with the text (API-NOTES "Projects"). Applied locally when projects are read by id.
+ */
+export function matchesTitleFilter(project: Pick<Project, 'projid' | 'title'>, filter: string): boolean {
+  const needle = filter.toLowerCase();
+  return project.title.toLowerCase().includes(needle) || String(project.projid).endsWith(filter);
+}
+
+/** EcoTaxa's `instrument_filter`: a case-insensitive substring of the instrument. */
+export function matchesInstrumentFilter(project: Pick<Project, 'instrument'>, filter: string): boolean {
+  return (project.instrument ?? '').toLowerCase().includes(filter.toLowerCase());
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The ecotaxa-access command: runs the compiled CLI in dist/ (built by `npm install`).
+let cli;
+try {
+  cli = await import('../dist/cli/run.js');
+} catch (err) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist')) {
+    process.stderr.write('error: ecotaxa-access is not built: run `npm install` (or `npm run build`) in its folder\n');
+    process.exit(1);
+  }
+  throw err;
+}
+await cli.run();

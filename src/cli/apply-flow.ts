@@ -1,0 +1,214 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { MinUser } from '../api/schemas.js';
+import { InputError, UsageError } from '../errors.js';
+import { confirm } from '../output/prompt.js';
+import { renderTable } from '../output/table.js';
+import { type ApplyReport, type ApplyResult, type Outcome, applyPlan } from '../plan/apply.js';
+import { type Plan, toPlanDocument } from '../plan/plan-document.js';
+import { summarize } from '../plan/planner.js';
+import { renderPlan } from '../plan/render.js';
+import { formatRight } from '../plan/rights.js';
+import type { Context, Session } from './context.js';
+import { ExitCode } from './exit-codes.js';
+import { writePhase } from './interrupt.js';
+
+export interface ExecuteOptions {
+  ctx: Context;
+  session: Session;
+  plan: Plan;
+  user: MinUser;
+  /** --dry-run or `plan`: show and stop. */
+  planOnly: boolean;
+  yes: boolean;
+  detailedExitcode: boolean;
+  out: string | undefined;
+  concurrency: number;
+  strict: boolean;
+  /** For the journal: the command line that asked for it. */
+  command: string;
+  /** For the journal of an undo: the run it undoes. */
+  undoes?: string;
+  /** Lines shown under the plan: how projects changed since a saved plan. */
+  driftLines?: string[];
+}
+
+const PAST: Record<Plan['operation']['action'], string> = { grant: 'granted', revoke: 'revoked', restore: 'restored' };
+
+async function savePlan(ctx: Context, plan: Plan, file: string): Promise<string> {
+  const target = path.resolve(ctx.io.cwd, file);
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    await fs.writeFile(tmp, `${JSON.stringify(toPlanDocument(plan), null, 2)}\n`, 'utf8');
+    await fs.rename(tmp, target);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw new InputError(`--out ${file}: cannot write the plan (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  return target;
+}
+
+function outcomeGlyph(outcome: Outcome): string {
+  return { applied: '✓', unchanged: '=', skipped: '!', failed: '✗', 'not-started': '·' }[outcome];
+}
+
+function resultDetail(result: ApplyResult): string {
+  const change = `${formatRight(result.from)} → ${formatRight(result.to)}`;
+  const drift = result.drift === undefined ? '' : ` [changed since the plan: ${result.drift}]`;
+  switch (result.outcome) {
+    case 'applied':
+      return `${change}${result.reason === undefined ? '' : ` (${result.reason})`}${drift}`;
+    case 'failed':
+      return `failed: ${result.reason ?? 'unknown error'}${drift}`;
+    case 'not-started':
+      return `not started: ${change}`;
+    default:
+      return `${result.outcome}: ${result.reason ?? ''}${drift}`;
+  }
+}
+
+export function countOutcomes(results: readonly ApplyResult[]): Record<Outcome, number> {
+  const counts: Record<Outcome, number> = { applied: 0, unchanged: 0, skipped: 0, failed: 0, 'not-started': 0 };
+  for (const r of results) counts[r.outcome]++;
+  return counts;
+}
+
+function summaryLine(plan: Plan, report: ApplyReport): string {
+  const c = countOutcomes(report.results);
+  const parts = [`${c.applied} ${PAST[plan.operation.action]}`, `${c.failed} failed`];
+  if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
+  if (c.unchanged > 0) parts.push(`${c.unchanged} already done`);
+  if (c['not-started'] > 0) parts.push(`${c['not-started']} not started`);
+  if (report.interrupted) return `Interrupted: ${parts.join(', ')}. Run the same command again to finish.`;
+  return `Done: ${parts.join(', ')}.`;
+}
+
+function renderResults(ctx: Context, plan: Plan, report: ApplyReport): string {
+  const c = ctx.output.out;
+  const style = (outcome: Outcome, text: string): string =>
+    outcome === 'applied' ? c.green(text) : outcome === 'failed' ? c.red(text) : outcome === 'skipped' ? c.magenta(text) : c.dim(text);
+  const table = renderTable(
+    [{ header: ' ' }, { header: 'ID', align: 'right' }, { header: 'TITLE', flexible: true }, { header: 'RESULT' }],
+    report.results.map((r) => [outcomeGlyph(r.outcome), String(r.projid), r.title, resultDetail(r)]),
+    {
+      width: ctx.output.stdoutWidth,
+      headerStyle: (t) => c.bold(t),
+      style: (text, row, column) => {
+        const result = report.results[row];
+        return result !== undefined && (column === 0 || column === 3) ? style(result.outcome, text) : text;
+      },
+    },
+  );
+  return [...table.split('\n').map((l) => `  ${l}`), '', c.bold(summaryLine(plan, report))].join('\n');
+}
+
+function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: string | undefined): object {
+  const results = report?.results ?? [];
+  const counts = countOutcomes(results);
+  return {
+    plan: toPlanDocument(plan),
+    results: results.map((r) => ({
+      projid: r.projid,
+      title: r.title,
+      outcome: r.outcome,
+      from: r.from,
+      to: r.to,
+      reason: r.reason ?? null,
+      drift: r.drift ?? null,
+      verified: r.verified ?? null,
+    })),
+    summary: {
+      applied: counts.applied,
+      unchanged: counts.unchanged,
+      skipped: counts.skipped,
+      failed: counts.failed,
+      notStarted: counts['not-started'],
+    },
+    interrupted: report?.interrupted ?? false,
+    journal: journal ?? null,
+  };
+}
+
+/**
+ * The second half of grant, revoke, apply and undo: show the plan, save it if asked, ask
+ * (or require --yes), apply, and report every project.
+ */
+export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
+  const { ctx, plan } = opts;
+  const output = ctx.output;
+  const changes = summarize(plan.entries).change;
+  const rendered = (): string => {
+    const text = renderPlan(plan, { color: output.out, width: output.stdoutWidth });
+    return opts.driftLines === undefined || opts.driftLines.length === 0
+      ? text
+      : `${text}\n\n${output.out.yellow(`Changed since the plan (${opts.driftLines.length}):`)}\n${opts.driftLines.map((l) => `  ${l}`).join('\n')}`;
+  };
+
+  if (opts.planOnly || changes === 0) {
+    if (ctx.json) output.data(JSON.stringify(opts.planOnly ? toPlanDocument(plan) : resultsDocument(plan, undefined, undefined), null, 2));
+    else output.data(rendered());
+  } else if (!ctx.json) {
+    output.data(rendered());
+  }
+  if (opts.out !== undefined) {
+    const saved = await savePlan(ctx, plan, opts.out);
+    output.info(`Saved the plan to ${saved}: apply it with \`ecotaxa-access apply ${opts.out}\``);
+  }
+  if (opts.planOnly) {
+    return opts.detailedExitcode && changes > 0 ? ExitCode.ChangesPending : ExitCode.Success;
+  }
+  if (changes === 0) return ExitCode.Success;
+
+  if (!opts.yes) {
+    if (!output.interactive) {
+      throw new UsageError(
+        `refusing to change ${changes} project${changes === 1 ? '' : 's'} without confirmation: stdin is not a terminal; add --yes (or --dry-run to only see the plan)`,
+      );
+    }
+    if (ctx.json) ctx.io.stderr.write(`${renderPlan(plan, { color: output.err })}\n`);
+    const ok = await confirm(ctx.io, `\nApply these ${changes} change${changes === 1 ? '' : 's'} on ${plan.server}?`);
+    if (!ok) {
+      output.error('cancelled: nothing was changed');
+      return ExitCode.Error;
+    }
+  }
+
+  const journal = ctx.journal({
+    server: plan.server,
+    caller: plan.caller,
+    user: plan.user,
+    command: opts.command,
+    operation: plan.operation,
+    undoes: opts.undoes,
+  });
+  const spinner = await output.spinner(`Applying 0/${changes}`);
+  writePhase.active = true;
+  let report: ApplyReport;
+  try {
+    report = await applyPlan({
+      client: opts.session.client,
+      plan,
+      user: opts.user,
+      concurrency: opts.concurrency,
+      strict: opts.strict,
+      journal,
+      sleep: ctx.sleep,
+      random: ctx.io.random,
+      signal: ctx.io.interrupt,
+      onProgress: (done, total) => spinner.set(`Applying ${done}/${total}`),
+    });
+  } finally {
+    writePhase.active = false;
+    spinner.stop();
+  }
+  const counts = countOutcomes(report.results);
+  journal.finish({ interrupted: report.interrupted, applied: counts.applied, failed: counts.failed });
+
+  if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
+  else output.data(`\n${renderResults(ctx, plan, report)}`);
+  if (journal.filepath !== undefined) {
+    output.info(`Journal: ${journal.filepath} (put it back with \`ecotaxa-access undo\`)`);
+  }
+  if (report.interrupted) return ExitCode.Interrupted;
+  return counts.failed > 0 ? ExitCode.Error : ExitCode.Success;
+}

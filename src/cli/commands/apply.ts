@@ -1,0 +1,108 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Project } from '../../api/schemas.js';
+import { InputError } from '../../errors.js';
+import { privilegeFingerprint } from '../../plan/fingerprint.js';
+import { type Plan, operationFor, parsePlanFile } from '../../plan/plan-document.js';
+import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
+import { describeUser, formatRight, rightOf } from '../../plan/rights.js';
+import { showPlanAndApply } from '../apply-flow.js';
+import type { Context, Session } from '../context.js';
+import { planNotes } from '../plan-notes.js';
+
+export const applyOptionsSchema = z.object({
+  yes: z.boolean().optional(),
+  strict: z.boolean().optional(),
+  concurrency: z.number().optional(),
+});
+
+/**
+ * A saved plan decided again on the server's current state. Entries whose privileges changed
+ * since the plan are drift: decided again, or skipped with --strict. Returns the fresh plan
+ * (its fingerprints are now's, so a change during the confirmation is caught at write time)
+ * and one line per drifted project.
+ */
+export async function replan(
+  session: Session,
+  saved: Plan,
+  strict: boolean,
+  now: Date,
+): Promise<{ plan: Plan; driftLines: string[]; user: NonNullable<Awaited<ReturnType<Session['client']['getUser']>>> }> {
+  const user = await session.client.getUser(saved.user.id);
+  if (user === undefined) throw new InputError(`the plan's user ${describeUser(saved.user)} no longer exists on ${saved.server}`);
+  const fresh = new Map<number, Project>(
+    (await session.client.getProjects(saved.entries.map((e) => e.projid))).map((p) => [p.projid, p]),
+  );
+  const driftLines: string[] = [];
+  const ctx = { caller: session.me, user };
+  const entries = saved.entries.map((old): PlanEntry => {
+    const project = fresh.get(old.projid);
+    if (project === undefined) {
+      if (old.fingerprint !== null) driftLines.push(`${old.projid} ${old.title}: no longer visible to you`);
+      return notFoundEntry(old.projid, old.title);
+    }
+    const fingerprint = privilegeFingerprint(project);
+    const decision = decide(project, ctx, operationFor(saved, old));
+    const entry: PlanEntry = { projid: old.projid, title: project.title, fingerprint, decision };
+    if (old.restore !== undefined) entry.restore = old.restore;
+    if (old.fingerprint !== fingerprint) {
+      const before = old.decision.kind === 'change' ? old.decision.from : old.decision.current;
+      const now = rightOf(project, user.id);
+      const what = before === now ? 'other rights or the contact changed' : `${user.name} now has ${formatRight(now)} (${formatRight(before)} in the plan)`;
+      driftLines.push(`${old.projid} ${project.title}: ${what}${strict ? '; skipped (--strict)' : ''}`);
+      if (strict) {
+        entry.decision = { kind: 'skip', code: 'drift', current: now, reason: 'changed since the plan (--strict)' };
+      }
+    }
+    return entry;
+  });
+  const plan: Plan = { ...saved, createdAt: now, user, entries, notes: [] };
+  plan.notes = planNotes(plan);
+  return { plan, driftLines, user };
+}
+
+/** apply FILE: a saved plan, for this server and this caller only, on fresh state. */
+export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
+  const opts = applyOptionsSchema.parse(rawOptions);
+  const file = args[0] as string;
+  const concurrency = ctx.concurrency(opts.concurrency);
+  let text: string;
+  try {
+    text = await fs.readFile(path.resolve(ctx.io.cwd, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`cannot read the plan ${file}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
+  }
+  const saved = parsePlanFile(text, file);
+  if (saved.server !== ctx.serverUrl) {
+    throw new InputError(`${file} is a plan for ${saved.server}, not ${ctx.serverUrl}: use --url ${saved.server}, or make a new plan`);
+  }
+  const session = await ctx.session();
+  if (saved.caller.id !== session.me.id) {
+    throw new InputError(
+      `${file} was made by ${describeUser(saved.caller)}, but you are ${describeUser(session.me)}: make a new plan as yourself`,
+    );
+  }
+  const spinner = await ctx.output.spinner('Reading the projects of the plan');
+  let fresh: Awaited<ReturnType<typeof replan>>;
+  try {
+    fresh = await replan(session, saved, opts.strict === true, ctx.now());
+  } finally {
+    spinner.stop();
+  }
+  return showPlanAndApply({
+    ctx,
+    session,
+    plan: fresh.plan,
+    user: fresh.user,
+    planOnly: false,
+    yes: opts.yes === true,
+    detailedExitcode: false,
+    out: undefined,
+    concurrency,
+    strict: opts.strict === true,
+    command: `apply ${file}`,
+    driftLines: fresh.driftLines,
+  });
+}

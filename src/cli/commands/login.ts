@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { PermissionDeniedError } from '../../api/errors.js';
+import { LoginRequiredError, UsageError } from '../../errors.js';
+import { promptLine, readAllStdin } from '../../output/prompt.js';
+import type { Context } from '../context.js';
+import { formatDate } from '../context.js';
+import { describeUser } from '../../plan/rights.js';
+
+export const loginOptionsSchema = z.object({
+  email: z.string().optional(),
+  passwordStdin: z.boolean().optional(),
+  tokenStdin: z.boolean().optional(),
+});
+
+/** Reads a secret from stdin: the whole input, without its final newline. */
+async function secretFromStdin(ctx: Context, what: string): Promise<string> {
+  if (ctx.io.stdin.isTTY === true) {
+    throw new UsageError(`--${what}-stdin reads from a pipe: e.g. printf %s "$SECRET" | ecotaxa-access login --${what}-stdin`);
+  }
+  const text = (await readAllStdin(ctx.io)).replace(/\r?\n$/, '');
+  if (text === '') throw new UsageError(`--${what}-stdin: stdin was empty`);
+  return text;
+}
+
+/**
+ * login: POST /login (or a token from stdin), checked with GET /users/me, kept per server in
+ * the credentials file. The password is never accepted from a flag.
+ */
+export async function run(ctx: Context, _args: string[], rawOptions: Record<string, unknown>): Promise<number> {
+  const opts = loginOptionsSchema.parse(rawOptions);
+  if (opts.passwordStdin === true && opts.tokenStdin === true) {
+    throw new UsageError('--password-stdin and --token-stdin cannot be used together');
+  }
+  ctx.assertSafeTransport();
+  let token: string;
+  if (opts.tokenStdin === true) {
+    token = (await secretFromStdin(ctx, 'token')).trim();
+  } else {
+    let email = opts.email;
+    if (email === undefined) {
+      if (!ctx.output.interactive) {
+        throw new UsageError('give --email when stdin is not a terminal (and the password with --password-stdin)');
+      }
+      email = (await promptLine(ctx.io, `EcoTaxa email (${ctx.serverUrl}): `)).trim();
+    }
+    if (email === '') throw new UsageError('an email is needed to log in');
+    let password: string;
+    if (opts.passwordStdin === true) password = await secretFromStdin(ctx, 'password');
+    else if (ctx.output.interactive) password = await promptLine(ctx.io, 'Password: ', { hidden: true });
+    else throw new UsageError('stdin is not a terminal: pass the password with --password-stdin');
+    ctx.addSecret(password);
+    try {
+      token = await ctx.client().login(email, password);
+    } catch (err) {
+      if (err instanceof PermissionDeniedError) {
+        throw new LoginRequiredError(
+          `EcoTaxa at ${ctx.serverUrl} refused the login of ${email}: wrong email or password, or the account is not active (accounts made through the web site's OpenID login: use --token-stdin with the site's session cookie)`,
+        );
+      }
+      throw err;
+    }
+  }
+  ctx.addSecret(token);
+  ctx.fixtures?.noteToken(token);
+  const me = await ctx.client(token).me();
+  const info = ctx.tokenInfo(token);
+  if (ctx.replaying) {
+    ctx.output.info('Replay: the login was answered by the recording and is not saved.');
+  } else {
+    await ctx.credentials().save(ctx.serverUrl, {
+      token,
+      userId: me.id,
+      email: me.email,
+      name: me.name,
+      savedAt: ctx.now().toISOString(),
+    });
+  }
+  const expires = info === undefined ? 'unknown' : formatDate(info.expiresAt);
+  if (ctx.json) {
+    ctx.output.data(
+      JSON.stringify({ id: me.id, email: me.email, name: me.name, server: ctx.serverUrl, tokenExpiresAt: info?.expiresAt.toISOString() ?? null }, null, 2),
+    );
+  } else {
+    ctx.output.data(`Logged in to ${ctx.serverUrl} as ${describeUser(me)}.\nThe token is valid until ${expires}.`);
+  }
+  return 0;
+}

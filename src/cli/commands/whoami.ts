@@ -1,0 +1,42 @@
+import { describeUser } from '../../plan/rights.js';
+import type { Context } from '../context.js';
+import { formatDate } from '../context.js';
+
+function inDays(from: Date, to: Date): string {
+  const days = Math.floor((to.getTime() - from.getTime()) / 86_400_000);
+  return days >= 1 ? `in ${days} day${days === 1 ? '' : 's'}` : 'in less than a day';
+}
+
+/** whoami: the account behind the token, the server, and when the token expires. */
+export async function run(ctx: Context): Promise<number> {
+  const session = await ctx.session();
+  const { me } = session;
+  const info = ctx.tokenInfo(session.token);
+  if (ctx.json) {
+    ctx.output.data(
+      JSON.stringify(
+        {
+          id: me.id,
+          email: me.email,
+          name: me.name,
+          organisation: me.organisation ?? null,
+          administrator: session.administrator,
+          server: ctx.serverUrl,
+          tokenExpiresAt: info?.expiresAt.toISOString() ?? null,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const lines = [
+    describeUser(me),
+    `Organisation:  ${me.organisation ?? '-'}`,
+    `Server:        ${ctx.serverUrl}`,
+    `Token expires: ${info === undefined ? 'unknown' : `${formatDate(info.expiresAt)} (${inDays(ctx.now(), info.expiresAt)})`}`,
+  ];
+  if (session.administrator) lines.push('Role:          application administrator (sees every project)');
+  ctx.output.data(lines.join('\n'));
+  return 0;
+}

@@ -1,0 +1,98 @@
+import { type Command, CommanderError } from 'commander';
+import { ExitError, UserError, errorMessage } from '../errors.js';
+import type { Io } from '../output/io.js';
+import { ExitCode } from './exit-codes.js';
+import { buildProgram, type CommandName } from './program.js';
+import type { Context } from './context.js';
+
+/** What every command module exports: it returns its exit code or throws. */
+export interface CommandModule {
+  run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number>;
+}
+
+const loaders: Record<CommandName, () => Promise<CommandModule>> = {
+  login: () => import('./commands/login.js'),
+  logout: () => import('./commands/logout.js'),
+  whoami: () => import('./commands/whoami.js'),
+  'users find': () => import('./commands/users-find.js'),
+  'projects list': () => import('./commands/projects-list.js'),
+  grant: () => import('./commands/change.js'),
+  revoke: () => import('./commands/change.js'),
+  'plan grant': () => import('./commands/change.js'),
+  'plan revoke': () => import('./commands/change.js'),
+  apply: () => import('./commands/apply.js'),
+  undo: () => import('./commands/undo.js'),
+};
+
+interface RunState {
+  exitCode: number;
+  context: Context | undefined;
+  json: boolean;
+  verbose: boolean;
+}
+
+/**
+ * Runs the CLI on `argv` (without node and script) and returns the exit code. The one error
+ * boundary: commands throw, nothing below calls process.exit.
+ */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const state: RunState = {
+    exitCode: ExitCode.Success,
+    context: undefined,
+    // Known before parsing succeeds, so that even a usage error comes out as JSON.
+    json: argv.includes('--json'),
+    verbose: argv.includes('--verbose') || argv.includes('-v'),
+  };
+  const program = buildProgram(io, async (name, args, command: Command) => {
+    const globals = command.optsWithGlobals();
+    state.json = globals['json'] === true;
+    state.verbose = globals['verbose'] === true;
+    const { createContext } = await import('./context.js');
+    state.context = await createContext(io, globals, name, argv);
+    const module = await loaders[name]();
+    state.exitCode = await module.run(state.context, args, { ...command.opts(), command: name });
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    state.exitCode = report(err, io, state);
+  }
+  if (state.context !== undefined) {
+    try {
+      await state.context.close(state.exitCode);
+    } catch (err) {
+      state.exitCode = report(err, io, state);
+    }
+  }
+  return state.exitCode;
+}
+
+function report(err: unknown, io: Io, state: RunState): number {
+  if (err instanceof ExitError) return err.exitCode;
+  // Commander has already printed its message (or the help, or the version).
+  if (err instanceof CommanderError) {
+    if (err.exitCode === 0) return ExitCode.Success;
+    if (state.json && err.code !== 'commander.help') {
+      const message = err.message.replace(/^error: /, '');
+      io.stdout.write(`${JSON.stringify({ error: { type: 'UsageError', message, exitCode: ExitCode.Error } }, null, 2)}\n`);
+    }
+    return ExitCode.Error;
+  }
+  const redact = (text: string): string => state.context?.redact(text) ?? text;
+  const user = err instanceof UserError;
+  const exitCode = user ? err.exitCode : ExitCode.Error;
+  const message = user
+    ? err.message
+    : `internal error: ${errorMessage(err)} (a bug in ecotaxa-access: run with --verbose and report it)`;
+  const color = state.context?.output.err;
+  io.stderr.write(`${color === undefined ? 'error:' : color.red('error:')} ${redact(message)}\n`);
+  if (state.verbose) {
+    if (user && err.details !== undefined) io.stderr.write(`${redact(err.details)}\n`);
+    if (err instanceof Error && err.stack !== undefined) io.stderr.write(`${redact(err.stack)}\n`);
+  }
+  if (state.json) {
+    const kind = err instanceof Error ? err.name : 'Error';
+    io.stdout.write(`${JSON.stringify({ error: { type: kind, message: redact(message), exitCode } }, null, 2)}\n`);
+  }
+  return exitCode;
+}

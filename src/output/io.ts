@@ -1,0 +1,48 @@
+import type { Sleep } from '../api/retry.js';
+import type { Env } from '../config/env.js';
+
+/** A stream we write text to: process.stdout/stderr, or a capture in tests. */
+export interface TextOut {
+  write(chunk: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+export interface TextIn extends AsyncIterable<string | Buffer> {
+  isTTY?: boolean | undefined;
+  setRawMode?: ((mode: boolean) => unknown) | undefined;
+  setEncoding?(encoding: BufferEncoding): unknown;
+  on?(event: string, listener: (...args: unknown[]) => void): unknown;
+  off?(event: string, listener: (...args: unknown[]) => void): unknown;
+  pause?(): unknown;
+  resume?(): unknown;
+}
+
+/**
+ * Everything a command touches outside itself. The binary passes the process's own; tests
+ * pass captures, an environment of their own and a signal to simulate Ctrl-C.
+ */
+export interface Io {
+  stdout: TextOut;
+  stderr: TextOut;
+  stdin: TextIn;
+  env: Env;
+  cwd: string;
+  /** Aborted on Ctrl-C: no new request starts, in-flight ones finish. */
+  interrupt?: AbortSignal | undefined;
+  /** Backoff waits (tests replace it to run retries without waiting). */
+  sleep?: Sleep | undefined;
+  /** Seeded randomness for jitter (tests). */
+  random?: (() => number) | undefined;
+}
+
+export function processIo(interrupt?: AbortSignal): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    interrupt,
+  };
+}

@@ -1,0 +1,77 @@
+import { InterruptedError } from '../errors.js';
+import type { Io, TextIn } from './io.js';
+
+/** Input typed past the end of one answer, kept for the next prompt on the same stream. */
+const leftovers = new WeakMap<TextIn, string>();
+
+/**
+ * Reads one line typed at the terminal. With `hidden`, the characters are not echoed
+ * (a password); Ctrl-C at the prompt stops the command (exit 130).
+ * Listens for 'data' rather than iterating the stream: iterating would destroy stdin when
+ * the loop ends early, and a second prompt could no longer read.
+ */
+export function promptLine(io: Io, question: string, options: { hidden?: boolean } = {}): Promise<string> {
+  const stdin = io.stdin;
+  io.stderr.write(question);
+  const raw = options.hidden === true && stdin.isTTY === true && typeof stdin.setRawMode === 'function';
+  return new Promise<string>((resolve, reject) => {
+    let line = '';
+    let done = false;
+    const finish = (error: Error | undefined, rest = ''): void => {
+      done = true;
+      stdin.off?.('data', onData);
+      stdin.off?.('end', onEnd);
+      if (raw) {
+        stdin.setRawMode?.(false);
+        io.stderr.write('\n');
+      }
+      stdin.pause?.();
+      if (rest !== '') leftovers.set(stdin, rest);
+      if (error === undefined) resolve(line);
+      else reject(error);
+    };
+    const consume = (text: string): void => {
+      const chars = [...text];
+      for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i] as string;
+        if (ch === '\u0003') return finish(new InterruptedError());
+        if (ch === '\u0004' && line === '') return finish(new InterruptedError('no answer (end of input)'));
+        if (ch === '\r' || ch === '\n') {
+          const rest = chars.slice(i + (ch === '\r' && chars[i + 1] === '\n' ? 2 : 1)).join('');
+          return finish(undefined, rest);
+        }
+        if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
+        else line += ch;
+      }
+    };
+    const onData = (chunk: unknown): void => consume(typeof chunk === 'string' ? chunk : String(chunk));
+    const onEnd = (): void => finish(line === '' ? new InterruptedError('no answer (end of input)') : undefined);
+
+    const pending = leftovers.get(stdin);
+    leftovers.delete(stdin);
+    if (pending !== undefined) {
+      consume(pending);
+      if (done) return;
+    }
+    if (raw) stdin.setRawMode?.(true);
+    stdin.setEncoding?.('utf8');
+    stdin.on?.('data', onData);
+    stdin.on?.('end', onEnd);
+    stdin.resume?.();
+  });
+}
+
+/** Asks before writing; only "y" or "yes" (any case) is a yes. */
+export async function confirm(io: Io, question: string): Promise<boolean> {
+  const answer = (await promptLine(io, `${question} Only "yes" or "y" is accepted: `)).trim().toLowerCase();
+  return answer === 'y' || answer === 'yes';
+}
+
+/** Everything on stdin (for --password-stdin, --token-stdin, --ids-from -). */
+export async function readAllStdin(io: Io): Promise<string> {
+  let text = leftovers.get(io.stdin) ?? '';
+  leftovers.delete(io.stdin);
+  io.stdin.setEncoding?.('utf8');
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+  return text;
+}

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import type { Io, TextIn } from '../../src/output/io.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+class Capture {
+  text = '';
+  constructor(readonly isTTY = false, readonly columns = 120) {}
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+  // What ora calls on a terminal stream.
+  cursorTo(): boolean {
+    return true;
+  }
+  moveCursor(): boolean {
+    return true;
+  }
+  clearLine(): boolean {
+    return true;
+  }
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  /** Pretend stdin and stderr are a terminal (prompts allowed). */
+  tty?: boolean;
+  cwd?: string;
+  interrupt?: AbortSignal;
+  /** Record backoff waits instead of waiting. */
+  sleeps?: number[];
+}
+
+/** A home of its own for each test: config, credentials and journals under a temp dir. */
+export function tempHome(): { home: string; env: Record<string, string>; cleanup: () => void } {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-test-'));
+  return {
+    home,
+    env: {
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_STATE_HOME: path.join(home, '.local', 'state'),
+    },
+    cleanup: () => fs.rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+function stdinOf(text: string | undefined, tty: boolean): TextIn {
+  const stream = Readable.from(text === undefined ? [] : [text]) as unknown as TextIn & { isTTY?: boolean; setRawMode?: (m: boolean) => void };
+  stream.isTTY = tty;
+  if (tty) stream.setRawMode = () => undefined;
+  return stream;
+}
+
+/** Runs the CLI in-process, as the binary would, with captured output and a private home. */
+export async function runCli(argv: string[], options: RunOptions = {}): Promise<CliResult> {
+  const stdout = new Capture(false);
+  const stderr = new Capture(options.tty === true);
+  const io: Io = {
+    stdout,
+    stderr,
+    stdin: stdinOf(options.stdin, options.tty === true),
+    env: { NO_COLOR: '1', ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+    interrupt: options.interrupt,
+    sleep: async (ms) => {
+      options.sleeps?.push(ms);
+    },
+    random: () => 0.5,
+  };
+  const code = await main(argv, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}

@@ -5,6 +5,8 @@ import { FakeEcoTaxa, type FakeRequest, type FakeResponse, traceback } from './f
 /** A fault the server injects in place of (or after) the real answer. */
 export type Fault =
   | { kind: 'status'; status: 500 | 502 | 503 | 504 }
+  /** Any answer, e.g. EcoTaxa's own 403 or 422 for one project. */
+  | { kind: 'answer'; status: number; body: unknown }
   | { kind: 'rate-limit'; retryAfter: string }
   | { kind: 'reset' }
   | { kind: 'hang' }
@@ -26,6 +28,8 @@ export interface FakeServer {
   url: string;
   /** Requests by route template ("GET /projects/{id}"), faults included. */
   routes: Map<string, number>;
+  /** Every request received, in order, with the fault injected on it if any. */
+  requests: { method: string; path: string; fault: Fault['kind'] | undefined }[];
   connections: number;
   setFaults(schedule: FaultSchedule | undefined): void;
   close(): Promise<void>;
@@ -44,6 +48,8 @@ function faultResponse(fault: Fault): FakeResponse | undefined {
   switch (fault.kind) {
     case 'status':
       return fault.status === 500 ? traceback('RuntimeError: injected fault') : proxyPage(fault.status);
+    case 'answer':
+      return { status: fault.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault.body) };
     case 'rate-limit':
       return {
         status: 429,
@@ -60,6 +66,7 @@ export async function startFakeServer(fake: FakeEcoTaxa = new FakeEcoTaxa(), opt
   let faults = options.faults;
   let index = 0;
   const routes = new Map<string, number>();
+  const requests: FakeServer['requests'] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<http.ServerResponse>();
   let connections = 0;
@@ -79,6 +86,7 @@ export async function startFakeServer(fake: FakeEcoTaxa = new FakeEcoTaxa(), opt
       const route = FakeEcoTaxa.routeOf(request.method, request.path);
       routes.set(route, (routes.get(route) ?? 0) + 1);
       const fault = faults?.(request, index++);
+      requests.push({ method: request.method, path: request.path.replace(/^\/api(?=\/)/, ''), fault: fault?.kind });
       const send = (response: FakeResponse): void => {
         const write = (): void => {
           res.writeHead(response.status, response.headers);
@@ -119,6 +127,7 @@ export async function startFakeServer(fake: FakeEcoTaxa = new FakeEcoTaxa(), opt
     fake,
     url: `http://127.0.0.1:${port}/api`,
     routes,
+    requests,
     get connections() {
       return connections;
     },

@@ -1,0 +1,320 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CliResult, runCli, tempHome } from '../support/cli.js';
+import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { AQQUA, COLLEAGUE, INACTIVE, KIND, OWNER, V, seedWorld } from '../support/seed.js';
+import { worldDiff } from '../support/world-diff.js';
+
+/*
+ * grant, revoke, plan, apply and undo against the stateful fake: the server's state after
+ * each command must differ from before exactly where the plan said, and nowhere else.
+ */
+
+let server: FakeServer;
+let home: ReturnType<typeof tempHome>;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  server = await startFakeServer(seedWorld());
+  home = tempHome();
+  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
+});
+
+afterEach(async () => {
+  await server.close();
+  home.cleanup();
+});
+
+const cli = (argv: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliResult> =>
+  runCli(argv, { env, cwd: home.home, ...options });
+
+/** The projects Olivia manages where AqQua has no right and an update is possible. */
+const GRANTABLE = [1, 2, 3, 5, 7, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32];
+
+function journals(): string[] {
+  const dir = path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
+}
+
+function journalChanges(file: string): { projid: number; before: string | null; after: string | null }[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; projid: number; before: string | null; after: string | null })
+    .filter((l) => l.type === 'change');
+}
+
+describe('grant --all', () => {
+  it('adds View for AqQua exactly where the plan said, and changes nothing else', async () => {
+    const before = server.fake.snapshot();
+    const plan = await cli(['plan', 'grant', '--all', '--json']);
+    expect(plan.code).toBe(0);
+    const doc = JSON.parse(plan.stdout) as { projects: { projid: number; action: string }[]; summary: object };
+    const planned = doc.projects.filter((p) => p.action === 'change').map((p) => p.projid);
+    expect(planned).toEqual(GRANTABLE);
+    expect(doc.summary).toEqual({ change: 23, unchanged: 6, skip: 3 });
+
+    const result = await cli(['grant', '--all', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
+    expect(result.stdout).toContain('Done: 23 granted, 0 failed.');
+
+    const expected = GRANTABLE.map((id) => `${id}: user ${AQQUA.id} none→View`);
+    // API-NOTES: any update drops the rights of inactive accounts (invisible to reads).
+    expected.splice(2, 0, `2: user ${INACTIVE.id} View→none`);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual(expected);
+    // Changing cnn_network_id would delete CNN features: it must round-trip untouched.
+    expect(server.fake.cnnFeaturesDeleted).toBe(0);
+  });
+
+  it('says "No changes." the second time, and writes nothing', async () => {
+    expect((await cli(['grant', '--all', '--yes'])).code).toBe(0);
+    const after = server.fake.snapshot();
+    const again = await cli(['grant', '--all', '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes. 29 unchanged, 3 skipped.');
+    expect(worldDiff(after, server.fake.snapshot())).toEqual([]);
+    expect(server.fake.log.filter((r) => r.method === 'PUT')).toHaveLength(23);
+  });
+
+  it('plans in a handful of requests and writes with one read and one PUT per change', async () => {
+    await cli(['grant', '--all', '--yes']);
+    const count = (method: string, pattern: RegExp): number =>
+      server.fake.log.filter((r) => r.method === method && pattern.test(r.path)).length;
+    expect(count('GET', /^\/projects\/search$/)).toBe(1);
+    expect(count('GET', /^\/projects\/\d+$/)).toBe(23);
+    expect(count('PUT', /^\/projects\/\d+$/)).toBe(23);
+    expect(count('GET', /^\/projects$/)).toBe(1);
+  });
+
+  it('journals every landed change (fsync per line) for undo', async () => {
+    await cli(['grant', '--all', '--yes']);
+    const files = journals();
+    expect(files).toHaveLength(1);
+    const changes = journalChanges(files[0] as string);
+    expect(changes.map((c) => c.projid)).toEqual(expect.arrayContaining(GRANTABLE));
+    expect(changes).toHaveLength(23);
+    expect(changes.every((c) => c.before === null && c.after === 'View')).toBe(true);
+  });
+});
+
+describe('undo', () => {
+  it('restores the previous privileges exactly', async () => {
+    const before = server.fake.snapshot();
+    await cli(['grant', '--all', '--yes']);
+    const undo = await cli(['undo', '--yes']);
+    expect(undo.code).toBe(0);
+    expect(undo.stdout).toContain('Plan: 23 to restore, 0 unchanged, 0 skipped.');
+    expect(undo.stdout).toContain('Done: 23 restored, 0 failed.');
+    // Only the inactive viewer's right, which no client can see or put back, stays lost.
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([`2: user ${INACTIVE.id} View→none`]);
+  });
+
+  it('undoes the latest run not yet undone, and leaves projects changed since alone', async () => {
+    await cli(['grant', '1', '3', '--yes']);
+    await cli(['revoke', '4', '--yes']);
+    // Someone else takes AqQua off project 3 in the meantime.
+    const p3 = server.fake.projects.get(3);
+    if (p3 === undefined) throw new Error('seed');
+    p3.privileges = p3.privileges.filter((r) => r.member !== AQQUA.id);
+
+    const undoRevoke = await cli(['undo', '--yes']);
+    expect(undoRevoke.stdout).toContain('none → View');
+    expect(server.fake.privilegeOf(4, AQQUA.id)).toBe('View');
+
+    const undoGrant = await cli(['undo', '--yes']);
+    expect(undoGrant.code).toBe(0);
+    expect(undoGrant.stdout).toMatch(/3 .*already back to none/);
+    expect(server.fake.privilegeOf(1, AQQUA.id)).toBeNull();
+
+    const nothing = await cli(['undo', '--yes']);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('no run to undo');
+  });
+
+  it('--dry-run shows the inverse plan without writing', async () => {
+    await cli(['grant', '1', '--yes']);
+    const snapshot = server.fake.snapshot();
+    const dry = await cli(['undo', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('View → none');
+    expect(worldDiff(snapshot, server.fake.snapshot())).toEqual([]);
+  });
+});
+
+describe('revoke', () => {
+  it('removes only View by default and reports higher rights', async () => {
+    const before = server.fake.snapshot();
+    const result = await cli(['revoke', '--all', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('has Annotate, not View (--any-right would remove it)');
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([
+      `4: user ${AQQUA.id} View→none`,
+      `20: user ${AQQUA.id} View→none`,
+      `25: user ${AQQUA.id} View→none`,
+    ]);
+  });
+
+  it('--any-right removes Annotate and Manage, but never the contact or the last manager', async () => {
+    const before = server.fake.snapshot();
+    const result = await cli(['revoke', '6', '11', '12', '--any-right', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/12 .*skipped: AqQua is the project's contact/);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([
+      `6: user ${AQQUA.id} Annotate→none`,
+      `11: user ${AQQUA.id} Manage→none`,
+    ]);
+  });
+});
+
+describe('selection and planning', () => {
+  it('reports ids that are missing, not visible, or not managed, and never writes them', async () => {
+    const before = server.fake.snapshot();
+    const result = await cli(['grant', '1', String(KIND.ownerViewer), String(KIND.othersPrivate), '99999', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/33 .*skipped: you are not a manager of this project \(you have View\)/);
+    expect(result.stdout).toMatch(/35 +skipped: not found, or you have no right on it/);
+    expect(result.stdout).toMatch(/99999 +skipped: not found, or you have no right on it/);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([`1: user ${AQQUA.id} none→View`]);
+  });
+
+  it('skips legacy projects EcoTaxa would refuse, naming what to fix', async () => {
+    const result = await cli(['plan', 'grant', '8', '9', '10']);
+    expect(result.stdout).toMatch(/8 .*skipped: EcoTaxa refuses to update this legacy project: its contact Carl Colleague is not a manager/);
+    expect(result.stdout).toMatch(/9 .*skipped: EcoTaxa refuses to update a project without a valid contact/);
+    expect(result.stdout).toMatch(/10 .*skipped: EcoTaxa refuses to update a project without a valid contact/);
+    expect(result.stdout).toContain('No changes. 0 unchanged, 3 skipped.');
+  });
+
+  it('upgrades View to Annotate by moving the user between lists, never into two', async () => {
+    const before = server.fake.snapshot();
+    const result = await cli(['grant', '4', '--right', 'annotate', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/~ +4 .*View → Annotate/);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([`4: user ${AQQUA.id} View→Annotate`]);
+  });
+
+  it('resolves --user by id, exact name or email, and shows who in the header', async () => {
+    for (const user of [String(COLLEAGUE.id), COLLEAGUE.name, COLLEAGUE.email]) {
+      const result = await cli(['plan', 'grant', '15', '--user', user]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`User:    Carl Colleague <colleague@example.org> (#${COLLEAGUE.id})`);
+    }
+  });
+
+  it('--title, --instrument, --ids-from and --exclude select as documented', async () => {
+    const csv = path.join(home.home, 'mine.csv');
+    fs.writeFileSync(csv, 'projid,title\n1,"Kiel Fjord zooplankton 2019"\n3,x\n5,y\n');
+    const result = await cli(['plan', 'grant', '--ids-from', csv, '--exclude', '3', '--json']);
+    const ids = (JSON.parse(result.stdout) as { projects: { projid: number }[] }).projects.map((p) => p.projid);
+    expect(ids).toEqual([1, 5]);
+    const byTitle = await cli(['plan', 'grant', '--title', 'kiel bight', '--json']);
+    expect((JSON.parse(byTitle.stdout) as { projects: { projid: number }[] }).projects.map((p) => p.projid)).toEqual([30, 31]);
+    const byInstrument = await cli(['plan', 'grant', '--instrument', 'ifcb', '--json']);
+    expect((JSON.parse(byInstrument.stdout) as { projects: { projid: number }[] }).projects.map((p) => p.projid)).toEqual([16, 17, 18]);
+  });
+
+  it('--detailed-exitcode: 2 with changes pending, 0 with none', async () => {
+    expect((await cli(['plan', 'grant', '1', '--detailed-exitcode'])).code).toBe(2);
+    expect((await cli(['grant', '1', '--dry-run', '--detailed-exitcode'])).code).toBe(2);
+    await cli(['grant', '1', '--yes']);
+    expect((await cli(['plan', 'grant', '1', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('--dry-run never writes', async () => {
+    const before = server.fake.snapshot();
+    const result = await cli(['grant', '--all', '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([]);
+    expect(server.fake.log.some((r) => r.method === 'PUT')).toBe(false);
+  });
+});
+
+describe('confirmation', () => {
+  it('asks on a terminal and accepts only y or yes', async () => {
+    const before = server.fake.snapshot();
+    const no = await cli(['grant', '1'], { tty: true, stdin: 'sure\n' });
+    expect(no.code).toBe(1);
+    expect(no.stderr).toContain('Only "yes" or "y" is accepted');
+    expect(no.stderr).toContain('cancelled: nothing was changed');
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([]);
+
+    const yes = await cli(['grant', '1'], { tty: true, stdin: 'yes\n' });
+    expect(yes.code).toBe(0);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([`1: user ${AQQUA.id} none→View`]);
+  });
+
+  it('refuses to write without a terminal unless --yes', async () => {
+    const before = server.fake.snapshot();
+    const result = await cli(['grant', '1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('without confirmation');
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([]);
+  });
+});
+
+describe('saved plans', () => {
+  it('apply FILE carries out the saved plan', async () => {
+    const file = path.join(home.home, 'grant.plan.json');
+    const plan = await cli(['plan', 'grant', '1', '3', '--out', file]);
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toContain(`Saved the plan to ${file}`);
+    const before = server.fake.snapshot();
+    const applied = await cli(['apply', file, '--yes']);
+    expect(applied.code).toBe(0);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([`1: user ${AQQUA.id} none→View`, `3: user ${AQQUA.id} none→View`]);
+  });
+
+  it('shows drift since the plan and decides again on what the server says now', async () => {
+    const file = path.join(home.home, 'grant.plan.json');
+    await cli(['plan', 'grant', '1', '3', '15', '--out', file]);
+    // After the plan: someone else gives AqQua View on 1, and a colleague joins 3.
+    server.fake.projects.get(1)?.privileges.push(V(AQQUA.id));
+    server.fake.projects.get(3)?.privileges.push(V(12));
+    const before = server.fake.snapshot();
+    const applied = await cli(['apply', file, '--yes']);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('Changed since the plan (2):');
+    expect(applied.stdout).toMatch(/1 Kiel Fjord zooplankton 2019: AqQua now has View \(none in the plan\)/);
+    expect(applied.stdout).toMatch(/3 Boknis Eck time series - UVP6: other rights or the contact changed/);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([`3: user ${AQQUA.id} none→View`, `15: user ${AQQUA.id} none→View`]);
+  });
+
+  it('--strict skips projects that drifted', async () => {
+    const file = path.join(home.home, 'grant.plan.json');
+    await cli(['plan', 'grant', '3', '15', '--out', file]);
+    server.fake.projects.get(3)?.privileges.push(V(12));
+    const before = server.fake.snapshot();
+    const applied = await cli(['apply', file, '--yes', '--strict']);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/3 .*skipped: changed since the plan \(--strict\)/);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([`15: user ${AQQUA.id} none→View`]);
+  });
+});
+
+describe('fresh state at write time', () => {
+  it('re-decides a project that changed between the plan and its write', async () => {
+    // While project 1 is written, someone gives AqQua Manage on project 3 (written later).
+    server.fake.onUpdate = (projid) => {
+      if (projid === 1) {
+        const p3 = server.fake.projects.get(3);
+        p3?.privileges.push({ member: AQQUA.id, privilege: 'Manage', contact: false });
+      }
+    };
+    const result = await cli(['grant', '1', '3', '--yes', '--concurrency', '1']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/3 .*unchanged: already has Manage.*\[changed since the plan: the user's right is now Manage/);
+    expect(server.fake.privilegeOf(3, AQQUA.id)).toBe('Manage');
+  });
+
+  it('reads again when a read-back still shows the old state (replica lag)', async () => {
+    server.fake.replicaLagReads = 1;
+    const sleeps: number[] = [];
+    const result = await cli(['grant', '1', '3', '--yes'], { sleeps });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Done: 2 granted, 0 failed.');
+    expect(sleeps).toContain(1000);
+  });
+});

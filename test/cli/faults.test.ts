@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, tempHome } from '../support/cli.js';
+import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { randomFaults, scriptedFaults } from '../support/faults.js';
+import { AQQUA, OWNER, seedScale, seedWorld } from '../support/seed.js';
+import { worldDiff } from '../support/world-diff.js';
+
+/*
+ * Calm under faults: injected per project and at random (seeded, so deterministic), with
+ * the whole server state compared before and after, and the journal against the server.
+ */
+
+let server: FakeServer | undefined;
+let home: ReturnType<typeof tempHome> | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  home?.cleanup();
+  server = undefined;
+  home = undefined;
+});
+
+async function setup(fake = seedWorld()): Promise<{ server: FakeServer; home: ReturnType<typeof tempHome>; env: Record<string, string> }> {
+  server = await startFakeServer(fake);
+  home = tempHome();
+  return { server, home, env: { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) } };
+}
+
+interface JournalLine {
+  type: string;
+  projid: number;
+  before: string | null;
+  after: string | null;
+  interrupted?: boolean;
+}
+
+function journalLines(stateHome: string): JournalLine[] {
+  const dir = path.join(stateHome, 'ecotaxa-access', 'journal');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .sort()
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
+    .map((l) => JSON.parse(l) as JournalLine);
+}
+
+const granted = (projid: number): string => `${projid}: user ${AQQUA.id} none→View`;
+
+describe('failures on single projects', () => {
+  it('leave the others applied, and the summary names each failure with its reason', async () => {
+    const { server, home, env } = await setup();
+    server.setFaults(
+      scriptedFaults({
+        'PUT /projects/1': () => ({ kind: 'answer', status: 403, body: { detail: "You can't do this." } }),
+        'PUT /projects/3': () => ({
+          kind: 'answer',
+          status: 422,
+          body: { detail: 'Could not set Contact, the designated user is not in Managers list.' },
+        }),
+        'PUT /projects/5': () => ({ kind: 'status', status: 500 }),
+        'PUT /projects/7': (nth) => (nth === 1 ? { kind: 'hang' } : undefined),
+        'PUT /projects/13': (nth) => (nth === 1 ? { kind: 'commit-then', status: 502 } : undefined),
+      }),
+    );
+    const before = server.fake.snapshot();
+    const result = await runCli(['grant', '1', '3', '5', '7', '13', '14', '--yes', '--timeout', '0.3'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✗ +1 .*failed: EcoTaxa refused: you are not allowed to change this project \(403\)/);
+    expect(result.stdout).toMatch(/✗ +3 .*failed: EcoTaxa refused the update: Could not set Contact, the designated user is not in Managers list\./);
+    expect(result.stdout).toMatch(/✗ +5 .*failed: EcoTaxa failed on PUT \/projects\/5 with an internal error \(500: RuntimeError: injected fault\).*\(after 5 attempts\)/);
+    expect(result.stdout).toMatch(/✓ +7 .*none → View/);
+    expect(result.stdout).toMatch(/✓ +13 .*none → View \(landed although EcoTaxa's answer was lost/);
+    expect(result.stdout).toContain('Done: 3 granted, 3 failed.');
+
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(7), granted(13), granted(14)]);
+    // The PUT that committed behind a 502 was not sent again: a fresh read showed it landed.
+    expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/13')).toHaveLength(1);
+    // Definitive refusals (403, 422) are never retried.
+    expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/1')).toHaveLength(1);
+    expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/3')).toHaveLength(1);
+    expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/5')).toHaveLength(5);
+    const changes = journalLines(home.env.XDG_STATE_HOME as string).filter((l) => l.type === 'change');
+    expect(changes.map((c) => c.projid).sort((a, b) => a - b)).toEqual([7, 13, 14]);
+  });
+
+  it('honours Retry-After on a 429', async () => {
+    const { server, env } = await setup();
+    server.setFaults(scriptedFaults({ 'GET /users/me': (nth) => (nth === 1 ? { kind: 'rate-limit', retryAfter: '2' } : undefined) }));
+    const sleeps: number[] = [];
+    const result = await runCli(['plan', 'grant', '1'], { env, sleeps });
+    expect(result.code).toBe(0);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(2000);
+  });
+});
+
+describe('a 200-project grant --all under a heavy mix of transient faults', () => {
+  it('ends with every project applied or reported, nothing else changed, the journal matching the server', async () => {
+    const { server, home, env } = await setup(seedScale(200));
+    const planned = [...server.fake.projects.values()]
+      .filter((p) => !p.privileges.some((r) => r.member === AQQUA.id))
+      .map((p) => p.projid)
+      .sort((a, b) => a - b);
+    const before = server.fake.snapshot();
+    server.setFaults(randomFaults({ seed: 20261126, rate: 0.25, hangRate: 0.01 }));
+
+    const first = await runCli(['grant', '--all', '--yes', '--timeout', '0.25'], { env });
+    // The mix really was heavy: about a quarter of all requests failed, of every kind.
+    const faulted = server.requests.filter((r) => r.fault !== undefined && r.fault !== 'delay');
+    expect(faulted.length / server.requests.length).toBeGreaterThan(0.2);
+    for (const kind of ['status', 'rate-limit', 'reset', 'commit-then', 'hang'] as const) {
+      expect(faulted.some((r) => r.fault === kind)).toBe(true);
+    }
+    const after = server.fake.snapshot();
+    const diff = worldDiff(before, after);
+    // Only AqQua's View was added, and only on planned projects.
+    expect(diff.every((line) => /^\d+: user 10 none→View$/.test(line))).toBe(true);
+    const changed = diff.map((l) => Number.parseInt(l, 10));
+    expect(changed.every((id) => planned.includes(id))).toBe(true);
+
+    // The journal says exactly what the server shows, once per project.
+    const journaled = journalLines(home.env.XDG_STATE_HOME as string)
+      .filter((l) => l.type === 'change')
+      .map((l) => l.projid)
+      .sort((a, b) => a - b);
+    expect(journaled).toEqual(changed);
+
+    // Retries with backoff absorb a 25% transient failure rate: this run completes.
+    expect(first.stdout).toContain(`Done: ${planned.length} granted, 0 failed.`);
+    expect(first.code).toBe(0);
+    expect(changed).toEqual(planned);
+
+    server.setFaults(undefined);
+    const again = await runCli(['grant', '--all', '--yes'], { env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('No changes.');
+  });
+
+  it('when some projects fail for good, a second run completes the remainder', async () => {
+    const { server, env } = await setup(seedScale(60));
+    const before = server.fake.snapshot();
+    // Every write fails for the first run (a server that answers 503 to every PUT).
+    server.setFaults((req) => (req.method === 'PUT' && Number(req.path.split('/').pop()) % 2 === 0 ? { kind: 'status', status: 503 } : undefined));
+    const first = await runCli(['grant', '--all', '--yes'], { env });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/Done: \d+ granted, \d+ failed\./);
+    server.setFaults(undefined);
+    const second = await runCli(['grant', '--all', '--yes'], { env });
+    expect(second.code).toBe(0);
+    const third = await runCli(['plan', 'grant', '--all'], { env });
+    expect(third.stdout).toContain('No changes.');
+    expect(worldDiff(before, server.fake.snapshot()).every((l) => /^\d+: user 10 none→View$/.test(l))).toBe(true);
+  });
+});
+
+describe('Ctrl-C during writes', () => {
+  it('stops starting requests, finishes those under way, flushes the journal, exits 130', async () => {
+    const { server, home, env } = await setup(seedScale(40));
+    const before = server.fake.snapshot();
+    const controller = new AbortController();
+    let puts = 0;
+    server.fake.onUpdate = () => {
+      if (++puts === 10) controller.abort();
+    };
+    const result = await runCli(['grant', '--all', '--yes'], { env, interrupt: controller.signal });
+    expect(result.code).toBe(130);
+    expect(result.stdout).toMatch(/Interrupted: \d+ granted, 0 failed, \d+ not started\. Run the same command again to finish\./);
+
+    const lines = journalLines(home.env.XDG_STATE_HOME as string);
+    const journaled = lines.filter((l) => l.type === 'change').map((l) => l.projid).sort((a, b) => a - b);
+    const changed = worldDiff(before, server.fake.snapshot()).map((l) => Number.parseInt(l, 10));
+    expect(journaled).toEqual(changed);
+    expect(journaled.length).toBeGreaterThanOrEqual(10);
+    expect(journaled.length).toBeLessThan(36);
+    expect(lines.at(-1)).toMatchObject({ type: 'end', interrupted: true });
+
+    server.fake.onUpdate = undefined;
+    const resumed = await runCli(['grant', '--all', '--yes'], { env });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`Done: ${36 - journaled.length} granted, 0 failed.`);
+    expect((await runCli(['plan', 'grant', '--all'], { env })).stdout).toContain('No changes.');
+  });
+});

@@ -114,13 +114,19 @@ export class EcoTaxaClient {
 
   /** POST /login: the answer is the token itself, as a JSON string. */
   async login(email: string, password: string): Promise<string> {
-    return this.send({
-      method: 'POST',
-      path: '/login',
-      data: { username: email, password },
-      schema: loginAnswerSchema,
-      retry: false,
-    });
+    try {
+      return await this.send({
+        method: 'POST',
+        path: '/login',
+        data: { username: email, password },
+        schema: loginAnswerSchema,
+        retry: false,
+      });
+    } catch (err) {
+      // Every EcoTaxa has /login: a 404 there means the URL points at something else.
+      if (err instanceof NotFoundError) throw new NotEcoTaxaError(err.request, '404 Not Found');
+      throw err;
+    }
   }
 
   /**
@@ -185,8 +191,11 @@ export class EcoTaxaClient {
   async searchProjects(search: ProjectSearch, onProgress?: (count: number) => void): Promise<Project[]> {
     const byId = new Map<number, Project>();
     for await (const page of this.searchProjectPages(search)) {
+      const known = byId.size;
       for (const project of page) if (!byId.has(project.projid)) byId.set(project.projid, project);
       onProgress?.(byId.size);
+      // A server that ignores window_start would send the same full page forever.
+      if (page.length > 0 && byId.size === known) break;
     }
     return [...byId.values()].sort((a, b) => a.projid - b.projid);
   }
@@ -251,11 +260,7 @@ export class EcoTaxaClient {
   }
 
   private async once<T>(call: Call<T>, attempt: number): Promise<T> {
-    const request: RequestInfo = {
-      method: call.method,
-      path: call.params === undefined ? call.path : `${call.path}?${new URLSearchParams(stringParams(call.params))}`,
-      server: this.baseUrl,
-    };
+    const request: RequestInfo = { method: call.method, path: displayPath(call.path, call.params), server: this.baseUrl };
     const started = Date.now();
     const headers: Record<string, string> = {};
     if (this.token !== undefined) headers['Authorization'] = `Bearer ${this.token}`;
@@ -363,7 +368,15 @@ export class EcoTaxaClient {
       return fail(new ServerError(request, status, summary, text.slice(0, 20_000) || undefined));
     }
     if (detail === undefined) {
-      return fail(new NotEcoTaxaError(request, describeBody(status, contentType, text), text.slice(0, 2_000)));
+      // A 404 without EcoTaxa's JSON: the URL is wrong. Anything else: a proxy or firewall.
+      if (status === 404) return fail(new NotEcoTaxaError(request, describeBody(status, contentType, text), text.slice(0, 2_000)));
+      return fail(
+        new ApiError(
+          `EcoTaxa at ${request.server} (or a proxy in front of it) refused ${request.method} ${request.path}: ${describeBody(status, contentType, text)}`,
+          request,
+          { status, details: text.slice(0, 2_000) },
+        ),
+      );
     }
     if (status === 403) return fail(new PermissionDeniedError(request, detail));
     if (status === 404) return fail(new NotFoundError(request, detail));
@@ -376,8 +389,16 @@ function fail(err: Error): never {
   throw err;
 }
 
-function stringParams(params: Record<string, string | number | boolean>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+/** The path as shown in messages and logs: query unencoded, long values shortened. */
+function displayPath(path: string, params: Record<string, string | number | boolean> | undefined): string {
+  if (params === undefined) return path;
+  const query = Object.entries(params)
+    .map(([k, v]) => {
+      const value = String(v);
+      return `${k}=${value.length > 40 ? `${value.slice(0, 37)}...` : value}`;
+    })
+    .join('&');
+  return `${path}?${query}`;
 }
 
 function parseJson(text: string): { value: unknown } | undefined {
@@ -410,12 +431,19 @@ export function ecotaxaDetail(body: unknown): string | undefined {
   return parts.join('; ');
 }
 
-function exceptionLine(traceback: string): string {
+/**
+ * The gist of a Python traceback: the exception's class, then its DETAIL line when the
+ * database gave one (it names the row or key at fault), else the exception's message.
+ */
+export function exceptionLine(traceback: string): string {
   const lines = traceback.split('\n').map((l) => l.trim());
   const line = lines.find((l) => /^[A-Za-z_][\w.]*(Error|Exception)\b.*:/.test(l));
   if (line === undefined) return '';
-  const short = line.replace(/^[\w.]*\.(\w+:)/, '$1');
-  return `: ${short.length > 140 ? `${short.slice(0, 137)}...` : short}`;
+  const [, qualified = '', message = ''] = /^([\w.]+):\s*(.*)$/.exec(line) ?? [];
+  const name = qualified.split('.').pop() ?? qualified;
+  const detail = lines.find((l) => l.startsWith('DETAIL:'))?.replace(/^DETAIL:\s*/, '');
+  const gist = `${name}: ${detail ?? message}`;
+  return `: ${gist.length > 160 ? `${gist.slice(0, 157)}...` : gist}`;
 }
 
 function reasonPhrase(status: number): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EcoTaxaClient } from '../api/client.js';
-import type { ApiError } from '../api/errors.js';
+import { type ApiError, AuthenticationError } from '../api/errors.js';
 import { realSleep, type Sleep } from '../api/retry.js';
 import { isAdministrator, type UserWithRights } from '../api/schemas.js';
 import { decodeToken, type TokenInfo } from '../api/token.js';
@@ -151,12 +151,16 @@ export class Context {
   /** The journal of a run that writes; none in a replay, where nothing is written. */
   journal(run: RunInfo): JournalWriter {
     if (this.replaying) return noJournal;
-    return new FileJournal(this.journalDir(), newRunId(this.now()), run, () => this.now());
+    return new FileJournal(this.journalDir(), newRunId(), run, () => this.now());
   }
 
-  /** Remembers a secret so that no message can print it. */
+  /**
+   * Remembers a secret so that no message can print it. Messages never include secrets by
+   * construction; this is the safety net. Short strings are left out: redacting a password
+   * such as "wrong" would garble every sentence that happens to contain the word.
+   */
   addSecret(secret: string): void {
-    if (secret.length >= 4) this.secrets.add(secret);
+    if (secret.length >= 8) this.secrets.add(secret);
   }
 
   redact(text: string): string {
@@ -225,7 +229,17 @@ export class Context {
     this.assertSafeTransport();
     this.fixtures?.noteToken(token);
     const client = this.client(token);
-    const me = await client.me();
+    let me: UserWithRights;
+    try {
+      me = await client.me();
+    } catch (err) {
+      if (err instanceof AuthenticationError && source === 'ECOTAXA_TOKEN') {
+        throw new LoginRequiredError(
+          `EcoTaxa at ${this.serverUrl} rejected the token in ECOTAXA_TOKEN (invalid or expired): set a fresh one, or unset it and run \`ecotaxa-access login\``,
+        );
+      }
+      throw err;
+    }
     return { client, me, administrator: isAdministrator(me), token };
   }
 

@@ -48,6 +48,14 @@ export async function findUsers(client: EcoTaxaClient, query: UserQuery): Promis
   }
 }
 
+/**
+ * Whether an account is active. GET /users/{id} returns any account, but a name search only
+ * active ones (API-NOTES "Users"): so search the user's own name and look for the id.
+ */
+export async function isActive(client: EcoTaxaClient, user: MinUser): Promise<boolean> {
+  return (await client.searchUsers(user.name)).some((u) => u.id === user.id);
+}
+
 function list(users: readonly MinUser[]): string {
   const shown = users.slice(0, 8).map(describeUser).join(', ');
   return users.length > 8 ? `${shown}, and ${users.length - 8} more` : shown;
@@ -60,7 +68,17 @@ function list(users: readonly MinUser[]): string {
 export async function resolveUser(client: EcoTaxaClient, text: string, flag: string): Promise<MinUser> {
   const query = parseUserQuery(text);
   const found = await findUsers(client, query);
-  if (found.length === 1) return found[0] as MinUser;
+  if (found.length === 1) {
+    const user = found[0] as MinUser;
+    // Only a lookup by id can find an inactive account; a right given to one is invisible and
+    // lost at the project's next update, whoever makes it.
+    if (query.kind === 'id' && !(await isActive(client, user))) {
+      throw new UsageError(
+        `${flag} "${text}": ${describeUser(user)} has an inactive account: EcoTaxa does not show its rights and drops them at the next update of each project`,
+      );
+    }
+    return user;
+  }
   if (found.length > 1) {
     throw new UsageError(`${flag} "${text}" matches ${found.length} users: ${list(found)}; give an id or an exact email`);
   }

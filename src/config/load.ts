@@ -47,7 +47,7 @@ export async function loadConfig(options: {
     const where = shownPath ?? 'configuration file';
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`config file ${where} does not exist: check --config`);
-    throw new InputError(`cannot read ${where}: ${firstLine(errorMessage(err))}`);
+    throw new InputError(`cannot read ${where}: ${oneLine(errorMessage(err))}`);
   }
   if (result === null || result.isEmpty === true) {
     return { config: {}, filepath: result?.filepath };
@@ -86,6 +86,8 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0]?.trim() ?? text;
+/** Parsers spread their message over lines (the cause last): keep it all, on one line. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }

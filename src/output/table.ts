@@ -8,7 +8,7 @@ export interface Column {
 export interface TableOptions {
   /** Terminal width; no truncation when undefined (output piped to a file or program). */
   width?: number | undefined;
-  /** Colours a padded cell; applied after measuring so escape codes never skew widths. */
+  /** Colours a cell's text; padding is added outside, so escape codes never skew widths. */
   style?: (text: string, row: number, column: number) => string;
   headerStyle?: (text: string) => string;
 }
@@ -26,9 +26,10 @@ function truncate(text: string, width: number): string {
   return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-function pad(text: string, width: number, align: 'left' | 'right'): string {
-  const fill = ' '.repeat(Math.max(0, width - length(text)));
-  return align === 'right' ? fill + text : text + fill;
+/** Pads `styled` (the coloured form of `plain`) to `width`, outside the colour codes. */
+function pad(plain: string, styled: string, width: number, align: 'left' | 'right'): string {
+  const fill = ' '.repeat(Math.max(0, width - length(plain)));
+  return align === 'right' ? fill + styled : styled + fill;
 }
 
 /** A plain-text table: a header row, then one row per item, columns two spaces apart. */
@@ -46,8 +47,9 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
     columns
       .map((col, i) => {
         const width = widths[i] ?? 0;
-        const text = pad(truncate(cells[i] ?? '', width), width, col.align ?? 'left');
-        return row < 0 ? (options.headerStyle?.(text) ?? text) : (options.style?.(text, row, i) ?? text);
+        const text = truncate(cells[i] ?? '', width);
+        const styled = row < 0 ? (options.headerStyle?.(text) ?? text) : (options.style?.(text, row, i) ?? text);
+        return pad(text, styled, width, col.align ?? 'left');
       })
       .join(GAP)
       .trimEnd();

@@ -75,8 +75,13 @@ export interface RunInfo {
   undoes?: string | undefined;
 }
 
-export function newRunId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+/**
+ * A run's id, which also names its journal: the wall-clock time to the millisecond (not the
+ * tool's clock, which SOURCE_DATE_EPOCH can freeze), so that names sort in the order runs
+ * started and `undo` finds the latest one.
+ */
+export function newRunId(now: Date = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Writes the journal of one run; the file appears with the first landed change. */

@@ -77,6 +77,13 @@ export const planDocumentSchema = z.object({
   summary: z.object({ change: z.number().int(), unchanged: z.number().int(), skip: z.number().int() }),
   projects: z.array(entrySchema),
   notes: z.array(z.string()),
+}).superRefine((doc, ctx) => {
+  if (doc.operation.action !== 'restore') return;
+  doc.projects.forEach((p, i) => {
+    if (p.restore === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'an undo plan needs a "restore" target on every project', path: ['projects', i, 'restore'] });
+    }
+  });
 });
 
 export type PlanDocument = z.infer<typeof planDocumentSchema>;

@@ -111,6 +111,8 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
       `${ctx.user.name} is the project's contact, who must stay a manager: choose another contact in the web UI first`,
     );
   }
+  // Unreachable while the caller must be a manager other than the user, but it is the most
+  // damaging outcome of all, so it stays guarded here and not only by that precondition.
   if (losesManage && project.managers.length <= 1) {
     return skip('last-manager', current, 'would leave the project without a manager');
   }

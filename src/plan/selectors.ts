@@ -19,9 +19,8 @@ function parseId(text: string, where: string): number {
     throw new UsageError(`${where}"${text}" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010`);
   }
   const id = Number(text);
-  if (id === 0 || !Number.isSafeInteger(id)) {
-    throw new UsageError(`${where}"${text}" is not a project id: ids start at 1`);
-  }
+  if (id === 0) throw new UsageError(`${where}"${text}" is not a project id: ids start at 1`);
+  if (!Number.isSafeInteger(id)) throw new UsageError(`${where}"${text}" is not a project id: it is far too large`);
   return id;
 }
 
@@ -57,12 +56,13 @@ export function parseIdTokens(tokens: readonly string[], where = ''): IdList {
  */
 export function parseIdsFile(text: string, source: string): IdList {
   const lines = text.split(/\r?\n/);
-  const firstLine = lines.find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-  if (firstLine === undefined) throw new UsageError(`${source} names no project id`);
+  const withoutComment = (line: string): string => line.replace(/#.*$/, '').trim();
+  const firstLine = lines.map(withoutComment).find((l) => l !== '');
+  if (firstLine === undefined) throw new InputError(`${source} names no project id`);
   if (/^[\d\s,-]+$/.test(firstLine)) {
     const result = emptyIdList();
     lines.forEach((line, index) => {
-      const content = line.replace(/#.*$/, '').trim();
+      const content = withoutComment(line);
       if (content === '') return;
       const ids = parseIdTokens([content], `${source} line ${index + 1}: `);
       result.single.push(...ids.single);
@@ -89,7 +89,7 @@ export function parseIdsFile(text: string, source: string): IdList {
     const cell = (row[column] ?? '').trim();
     result.single.push(parseId(cell, `${source} row ${index + 2}: `));
   });
-  if (result.single.length === 0) throw new UsageError(`${source} names no project id`);
+  if (result.single.length === 0) throw new InputError(`${source} names no project id`);
   return result;
 }
 

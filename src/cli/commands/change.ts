@@ -29,6 +29,18 @@ export const changeOptionsSchema = z.object({
 });
 export type ChangeOptions = z.infer<typeof changeOptionsSchema>;
 
+/** The selectors as typed, for messages. */
+function describeSelection(args: readonly string[], opts: ChangeOptions): string {
+  const parts: string[] = [];
+  if (args.length > 0) parts.push(args.join(' '));
+  if (opts.all === true) parts.push('--all');
+  if (opts.title !== undefined) parts.push(`--title "${opts.title}"`);
+  if (opts.instrument !== undefined) parts.push(`--instrument "${opts.instrument}"`);
+  if (opts.idsFrom !== undefined) parts.push(`--ids-from ${opts.idsFrom}`);
+  for (const e of opts.exclude ?? []) parts.push(`--exclude ${e}`);
+  return parts.join(' ');
+}
+
 /** grant / revoke / plan grant / plan revoke: select, plan, show, confirm, apply. */
 export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
   const opts = changeOptionsSchema.parse(rawOptions);
@@ -50,7 +62,9 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
     const user = await resolveUser(session.client, opts.user ?? ctx.defaultUser, '--user');
     const selected = await selectProjects(session.client, session.me.id, selection, (n) => spinner.set(`Reading projects: ${n}`));
     if (selected.projects.length === 0 && selected.missing.length === 0) {
-      throw new UsageError('the selection matched no project you can see: check the ids and filters (`projects list` shows yours)');
+      throw new UsageError(
+        `the selection (${describeSelection(args, opts)}) matched no project you can see: check it against \`ecotaxa-access projects list\``,
+      );
     }
     const planCtx: PlanContext = { caller: session.me, user };
     const entries = [

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PermissionDeniedError } from '../../api/errors.js';
+import { AuthenticationError, PermissionDeniedError } from '../../api/errors.js';
+import type { UserWithRights } from '../../api/schemas.js';
 import { LoginRequiredError, UsageError } from '../../errors.js';
 import { promptLine, readAllStdin } from '../../output/prompt.js';
 import type { Context } from '../context.js';
@@ -35,6 +36,13 @@ export async function run(ctx: Context, _args: string[], rawOptions: Record<stri
   let token: string;
   if (opts.tokenStdin === true) {
     token = (await secretFromStdin(ctx, 'token')).trim();
+    ctx.addSecret(token);
+    const info = ctx.tokenInfo(token);
+    if (info !== undefined && info.expiresAt.getTime() <= ctx.now().getTime()) {
+      throw new LoginRequiredError(
+        `the token given on stdin expired on ${formatDate(info.expiresAt)} (tokens last 31 days): log in to the web site again and copy a fresh one`,
+      );
+    }
   } else {
     let email = opts.email;
     if (email === undefined) {
@@ -62,7 +70,15 @@ export async function run(ctx: Context, _args: string[], rawOptions: Record<stri
   }
   ctx.addSecret(token);
   ctx.fixtures?.noteToken(token);
-  const me = await ctx.client(token).me();
+  let me: UserWithRights;
+  try {
+    me = await ctx.client(token).me();
+  } catch (err) {
+    if (err instanceof AuthenticationError && opts.tokenStdin === true) {
+      throw new LoginRequiredError(`EcoTaxa at ${ctx.serverUrl} rejected the token given on stdin (invalid or expired): copy a fresh one`);
+    }
+    throw err;
+  }
   const info = ctx.tokenInfo(token);
   if (ctx.replaying) {
     ctx.output.info('Replay: the login was answered by the recording and is not saved.');

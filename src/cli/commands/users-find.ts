@@ -1,6 +1,6 @@
 import { renderTable } from '../../output/table.js';
 import type { Context } from '../context.js';
-import { findUsers, parseUserQuery } from '../users.js';
+import { findUsers, isActive, parseUserQuery } from '../users.js';
 import { UsageError } from '../../errors.js';
 
 /** users find QUERY: by id, exact email, exact name or name pattern (% wildcard). */
@@ -8,8 +8,18 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   const text = args[0] ?? '';
   if (text.trim() === '') throw new UsageError('give an id, an email or a name to find');
   const session = await ctx.session();
-  const users = await findUsers(session.client, parseUserQuery(text));
-  const rows = users.map((u) => ({ id: u.id, email: u.email, name: u.name, organisation: u.organisation ?? null }));
+  const query = parseUserQuery(text);
+  const users = await findUsers(session.client, query);
+  // A name search only returns active accounts; a lookup by id returns any.
+  const rows = await Promise.all(
+    users.map(async (u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      organisation: u.organisation ?? null,
+      active: query.kind === 'id' ? await isActive(session.client, u) : true,
+    })),
+  );
   if (ctx.json) {
     ctx.output.data(JSON.stringify(rows, null, 2));
   } else if (rows.length === 0) {
@@ -18,7 +28,7 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
     ctx.output.data(
       renderTable(
         [{ header: 'ID', align: 'right' }, { header: 'NAME' }, { header: 'EMAIL' }, { header: 'ORGANISATION', flexible: true }],
-        rows.map((u) => [String(u.id), u.name, u.email, u.organisation ?? '']),
+        rows.map((u) => [String(u.id), u.active ? u.name : `${u.name} (inactive)`, u.email, u.organisation ?? '']),
         { width: ctx.output.stdoutWidth, headerStyle: (t) => ctx.output.out.bold(t) },
       ),
     );

@@ -204,6 +204,15 @@ describe('selection and planning', () => {
     }
   });
 
+  it('refuses an inactive account as grantee: its right would be invisible and dropped', async () => {
+    const result = await cli(['grant', '1', '--user', String(INACTIVE.id), '--yes']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: --user "14": Ina Inactive <ina.inactive@example.org> (#14) has an inactive account: EcoTaxa does not show its rights and drops them at the next update of each project\n`,
+    );
+    expect(server.fake.log.some((r) => r.method === 'PUT')).toBe(false);
+  });
+
   it('--title, --instrument, --ids-from and --exclude select as documented', async () => {
     const csv = path.join(home.home, 'mine.csv');
     fs.writeFileSync(csv, 'projid,title\n1,"Kiel Fjord zooplankton 2019"\n3,x\n5,y\n');

@@ -65,7 +65,7 @@ describe('failures on single projects', () => {
       }),
     );
     const before = server.fake.snapshot();
-    const result = await runCli(['grant', '1', '3', '5', '7', '13', '14', '--yes', '--timeout', '0.3'], { env });
+    const result = await runCli(['grant', '1', '3', '5', '7', '13', '14', '--yes', '--timeout', '1'], { env });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✗ +1 .*failed: EcoTaxa refused: you are not allowed to change this project \(403\)/);
     expect(result.stdout).toMatch(/✗ +3 .*failed: EcoTaxa refused the update: Could not set Contact, the designated user is not in Managers list\./);
@@ -105,7 +105,7 @@ describe('a 200-project grant --all under a heavy mix of transient faults', () =
     const before = server.fake.snapshot();
     server.setFaults(randomFaults({ seed: 20261126, rate: 0.25, hangRate: 0.01 }));
 
-    const first = await runCli(['grant', '--all', '--yes', '--timeout', '0.25'], { env });
+    const first = await runCli(['grant', '--all', '--yes', '--timeout', '1'], { env });
     // The mix really was heavy: about a quarter of all requests failed, of every kind.
     const faulted = server.requests.filter((r) => r.fault !== undefined && r.fault !== 'delay');
     expect(faulted.length / server.requests.length).toBeGreaterThan(0.2);

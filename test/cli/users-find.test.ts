@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
+import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { OWNER, seedWorld } from '../support/seed.js';
+
+/*
+ * users find QUERY: by id, exact email, exact name, or a name pattern with %.
+ * EcoTaxa searches by name only; the email must still match exactly.
+ */
+
+const GEOMAR = 'GEOMAR Helmholtz Centre for Ocean Research Kiel';
+const AQQUA_ROW = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua', organisation: GEOMAR, active: true };
+const ARCHIVE_ROW = { id: 13, email: 'aqqua.archive@example.org', name: 'AqQua Archive', organisation: GEOMAR, active: true };
+
+const outputs: { argv: string[]; result: CliResult }[] = [];
+const secrets = new Set<string>([OWNER.password]);
+
+let server: FakeServer;
+let home: ReturnType<typeof tempHome>;
+let env: Record<string, string>;
+
+async function run(argv: string[], options: RunOptions = {}): Promise<CliResult> {
+  const result = await runCli(argv, { env, ...options });
+  outputs.push({ argv, result });
+  return result;
+}
+
+async function findJson(query: string): Promise<unknown> {
+  const result = await run(['users', 'find', query, '--json']);
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout);
+}
+
+beforeEach(async () => {
+  server = await startFakeServer(seedWorld());
+  home = tempHome();
+  const token = server.fake.tokenFor(OWNER.id);
+  secrets.add(token);
+  secrets.add(token.split('.').at(-1) as string);
+  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: token };
+});
+
+afterEach(async () => {
+  await server.close();
+  home.cleanup();
+});
+
+describe('users find', () => {
+  it('finds the AqQua account by its exact email (table)', async () => {
+    const result = await run(['users', 'find', 'aqqua@geomar.de']);
+    expect(result).toEqual({
+      code: 0,
+      stdout: `ID  NAME   EMAIL            ORGANISATION\n10  AqQua  aqqua@geomar.de  ${GEOMAR}\n`,
+      stderr: '',
+    });
+  });
+
+  it('finds it by email as JSON: an array of {id, email, name, organisation}', async () => {
+    expect(await findJson('aqqua@geomar.de')).toEqual([AQQUA_ROW]);
+    // Email case does not matter; the account with a similar name is not returned.
+    expect(await findJson('AQQUA@GEOMAR.DE')).toEqual([AQQUA_ROW]);
+    expect(await findJson('aqqua.archive@example.org')).toEqual([ARCHIVE_ROW]);
+    expect(await findJson('colleague@example.org')).toEqual([
+      { id: 11, email: 'colleague@example.org', name: 'Carl Colleague', organisation: 'Alfred Wegener Institute - AWI', active: true },
+    ]);
+  });
+
+  it('finds by id', async () => {
+    expect(await findJson('10')).toEqual([AQQUA_ROW]);
+    const table = await run(['users', 'find', '10']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe(`ID  NAME   EMAIL            ORGANISATION\n10  AqQua  aqqua@geomar.de  ${GEOMAR}\n`);
+    expect(await findJson('999')).toEqual([]);
+  });
+
+  it('an exact name finds that user only, not others whose names start alike', async () => {
+    expect(await findJson('AqQua')).toEqual([AQQUA_ROW]);
+    expect(await findJson('aqqua')).toEqual([AQQUA_ROW]);
+  });
+
+  it('a % pattern finds every matching name', async () => {
+    expect(await findJson('%AqQua%')).toEqual([AQQUA_ROW, ARCHIVE_ROW]);
+    const table = await run(['users', 'find', '%AqQua%']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe(
+      [
+        'ID  NAME           EMAIL                      ORGANISATION',
+        `10  AqQua          aqqua@geomar.de            ${GEOMAR}`,
+        `13  AqQua Archive  aqqua.archive@example.org  ${GEOMAR}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('an unknown email: an empty JSON array, exit 0', async () => {
+    expect(await findJson('nobody@example.org')).toEqual([]);
+  });
+
+  it('an unknown email in text mode: nothing on stdout, a note on stderr, exit 0', async () => {
+    const result = await run(['users', 'find', 'nobody@example.org']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^No active user matches "nobody@example.org".*\n$/);
+  });
+
+  it('an inactive account is not found by its email', async () => {
+    expect(await findJson('ina.inactive@example.org')).toEqual([]);
+  });
+
+  it('an inactive account found by id is marked inactive', async () => {
+    expect(await findJson('14')).toEqual([
+      { id: 14, email: 'ina.inactive@example.org', name: 'Ina Inactive', organisation: GEOMAR, active: false },
+    ]);
+    const table = await run(['users', 'find', '14']);
+    expect(table.stdout).toContain('Ina Inactive (inactive)');
+  });
+
+  it('an empty query is a usage error, before any request', async () => {
+    const result = await run(['users', 'find', '  ']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error: give an id, an email or a name to find\n');
+    expect(server.fake.log).toEqual([]);
+  });
+
+  it('checks the token before searching, and --verbose shows the requests on stderr only', async () => {
+    const result = await run(['users', 'find', 'aqqua@geomar.de', '--json', '--verbose']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([AQQUA_ROW]);
+    const requests = result.stderr.trimEnd().split('\n');
+    expect(requests[0]).toMatch(/^GET \/users\/me -> 200 \(\d+ ms\)$/);
+    expect(requests.slice(1).every((l) => /^GET \/users\/search\?by_name=\S+ -> 200 \(\d+ ms\)$/.test(l))).toBe(true);
+    expect(server.fake.log[0]).toMatchObject({ method: 'GET', path: '/users/me', status: 200 });
+  });
+});
+
+// Last in the file: vitest runs a file's tests in order.
+describe('no secret in any output of this file', () => {
+  it('no token or token signature appeared on stdout or stderr', () => {
+    expect(outputs.length).toBeGreaterThan(0);
+    const leaks: string[] = [];
+    for (const { argv, result } of outputs) {
+      for (const secret of secrets) {
+        if (result.stdout.includes(secret) || result.stderr.includes(secret)) leaks.push(`${argv.join(' ')}: ${secret.slice(0, 6)}…`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli, tempHome } from './cli.js';
+import { startFakeServer } from './fake-server.js';
+import { OWNER, seedWorld } from './seed.js';
+
+/*
+ * The recorded scenarios committed under fixtures/, each made against a fresh fake EcoTaxa
+ * with a frozen clock, so that recording the same scenario twice gives the same file.
+ * Used by `npm run fixtures:record` and by the record/replay tests.
+ */
+
+export interface Scenario {
+  /** Folder under fixtures/. */
+  dir: string;
+  /** File name (without .json), passed as --scenario. */
+  name: string;
+  argv: string[];
+  /** Commands run first, unrecorded, to bring the server to the scenario's state. */
+  setup?: string[][];
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  { dir: 'demo', name: 'whoami', argv: ['whoami'] },
+  { dir: 'demo', name: 'projects-list', argv: ['projects', 'list'] },
+  { dir: 'demo', name: 'plan-grant', argv: ['plan', 'grant', '--all'] },
+  { dir: 'demo', name: 'plan-revoke', argv: ['plan', 'revoke', '--all'] },
+  { dir: 'granted', name: 'grant', argv: ['grant', '--all', '--yes'] },
+  {
+    dir: 'granted',
+    name: 'plan-grant',
+    argv: ['plan', 'grant', '--all'],
+    // One at a time, so that the server's "recently used" list is always in the same order.
+    setup: [['grant', '--all', '--yes', '--concurrency', '1']],
+  },
+];
+
+/** The recordings' clock: 2026-11-02T09:00:00Z. */
+export const FROZEN_EPOCH = 1_794_128_400;
+/** Where recordings say the fake EcoTaxa ran (its real port changes every run). */
+export const CANONICAL_ORIGIN = 'http://127.0.0.1:8088';
+
+export interface RecordedRun {
+  scenario: Scenario;
+  file: string;
+  code: number;
+  stdout: string;
+  /** The address the fake really had, to normalise. */
+  origin: string;
+}
+
+/** Records one scenario into `root/<dir>/<name>.json`. */
+export async function recordScenario(scenario: Scenario, root: string): Promise<RecordedRun> {
+  const fake = seedWorld({ now: () => new Date(FROZEN_EPOCH * 1000) });
+  const server = await startFakeServer(fake);
+  const home = tempHome();
+  try {
+    const env = {
+      ...home.env,
+      ECOTAXA_URL: server.url,
+      ECOTAXA_TOKEN: fake.tokenFor(OWNER.id),
+      SOURCE_DATE_EPOCH: String(FROZEN_EPOCH),
+    };
+    for (const step of scenario.setup ?? []) {
+      const result = await runCli(step, { env, cwd: home.home });
+      if (result.code !== 0) throw new Error(`setup ${step.join(' ')} failed: ${result.stderr}`);
+    }
+    const dir = path.join(root, scenario.dir);
+    const result = await runCli([...scenario.argv, '--record', dir, '--scenario', scenario.name], { env, cwd: home.home });
+    return {
+      scenario,
+      file: path.join(dir, `${scenario.name}.json`),
+      code: result.code,
+      stdout: result.stdout,
+      origin: new URL(server.url).origin,
+    };
+  } finally {
+    await server.close();
+    home.cleanup();
+  }
+}
+
+/** Rewrites a recording as if the fake had run at CANONICAL_ORIGIN. */
+export function normaliseOrigin(run: RecordedRun): void {
+  const text = fs.readFileSync(run.file, 'utf8');
+  fs.writeFileSync(run.file, text.split(run.origin).join(CANONICAL_ORIGIN));
+}

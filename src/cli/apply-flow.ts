@@ -202,7 +202,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     spinner.stop();
   }
   const counts = countOutcomes(report.results);
-  journal.finish({ interrupted: report.interrupted, applied: counts.applied, failed: counts.failed });
+  await journal.finish({ interrupted: report.interrupted, applied: counts.applied, failed: counts.failed });
 
   if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
   else output.data(`\n${renderResults(ctx, plan, report)}`);

@@ -120,15 +120,16 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
         };
       }
       if (pending !== undefined && rightOf(fresh, user.id) === pending.to) {
-        journal.record({ ...base, before: pending.from, after: pending.to });
-        return {
-          ...base,
-          outcome: 'applied',
-          from: pending.from,
-          to: pending.to,
-          reason: `landed although EcoTaxa's answer was lost (${errorMessage(pending.error)})`,
-          ...(drift === undefined ? {} : { drift }),
-        };
+        return landed(
+          {
+            ...base,
+            outcome: 'applied',
+            from: pending.from,
+            to: pending.to,
+            reason: `landed although EcoTaxa's answer was lost (${errorMessage(pending.error)})`,
+            ...(drift === undefined ? {} : { drift }),
+          },
+        );
       }
 
       if (stopped()) return notStarted;
@@ -183,9 +184,18 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
         await options.sleep(Math.max(backoff, asked));
         continue;
       }
-      journal.record({ ...base, before: decision.from, after: decision.to });
-      return { ...base, outcome: 'applied', from: decision.from, to: decision.to, ...withDrift };
+      return landed({ ...base, outcome: 'applied', from: decision.from, to: decision.to, ...withDrift });
     }
+  };
+
+  /** Journals a change that landed; it counts as applied either way, but undo must be told. */
+  const landed = async (result: ApplyResult): Promise<ApplyResult> => {
+    try {
+      await journal.record({ projid: result.projid, title: result.title, before: result.from, after: result.to });
+    } catch (err) {
+      result.reason = `${result.reason === undefined ? '' : `${result.reason}; `}not in the journal (${errorMessage(err)}): undo will not know of it`;
+    }
+    return result;
   };
 
   const limit = pLimit(options.concurrency);

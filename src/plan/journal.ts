@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError, UsageError } from '../errors.js';
@@ -7,9 +8,9 @@ import type { Person, PlanOperation } from './plan-document.js';
 import { RIGHTS, type RightOrNone } from './rights.js';
 
 /*
- * One journal per run that changed something, one JSON line per landed change, each line
- * fsync'd before the next write starts: after a crash or Ctrl-C the journal is exactly what
- * the server received. `undo` reads it.
+ * One journal per run that changed something, one JSON line per landed change. A change is
+ * reported as applied only once its line is fsync'd, so after a crash or Ctrl-C the journal
+ * holds every change the tool reported. `undo` reads it.
  */
 
 const rightOrNone = z.enum(RIGHTS).nullable();
@@ -58,10 +59,10 @@ export interface JournalChange {
 }
 
 export interface JournalWriter {
-  /** Appends one landed change; durable when it returns. */
-  record(change: JournalChange): void;
+  /** Appends one landed change; resolves once it is on disk. */
+  record(change: JournalChange): Promise<void>;
   /** Closes the run with its outcome (only if something was recorded). */
-  finish(outcome: { interrupted: boolean; applied: number; failed: number }): void;
+  finish(outcome: { interrupted: boolean; applied: number; failed: number }): Promise<void>;
   /** The file, once the first change created it. */
   readonly filepath: string | undefined;
 }
@@ -84,9 +85,15 @@ export function newRunId(now: Date = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Writes the journal of one run; the file appears with the first landed change. */
+/**
+ * Writes the journal of one run; the file appears with the first landed change.
+ * Lines are written and fsync'd off the event loop, several at once when changes land
+ * together (group commit): a synchronous fsync per line would stall every request in flight.
+ */
 export class FileJournal implements JournalWriter {
-  private fd: number | undefined;
+  private handle: fsp.FileHandle | undefined;
+  private pending: { line: string; done: (err?: unknown) => void }[] = [];
+  private flushing: Promise<void> | undefined;
   filepath: string | undefined;
 
   constructor(
@@ -96,22 +103,45 @@ export class FileJournal implements JournalWriter {
     private readonly clock: () => Date,
   ) {}
 
-  record(change: JournalChange): void {
-    if (this.fd === undefined) this.open();
-    this.append({ type: 'change', runId: this.runId, time: this.clock().toISOString(), ...change });
+  record(change: JournalChange): Promise<void> {
+    return this.append({ type: 'change', runId: this.runId, time: this.clock().toISOString(), ...change });
   }
 
-  finish(outcome: { interrupted: boolean; applied: number; failed: number }): void {
-    if (this.fd === undefined) return;
-    this.append({ type: 'end', runId: this.runId, time: this.clock().toISOString(), ...outcome });
-    fs.closeSync(this.fd);
-    this.fd = undefined;
+  async finish(outcome: { interrupted: boolean; applied: number; failed: number }): Promise<void> {
+    await this.flushing;
+    if (this.handle === undefined) return;
+    await this.append({ type: 'end', runId: this.runId, time: this.clock().toISOString(), ...outcome });
+    await this.handle.close();
+    this.handle = undefined;
   }
 
-  private open(): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  private append(line: object): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ line: `${JSON.stringify(line)}\n`, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = undefined;
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        if (this.handle === undefined) await this.open();
+        await this.handle?.write(batch.map((b) => b.line).join(''));
+        await this.handle?.sync();
+        for (const b of batch) b.done();
+      } catch (err) {
+        for (const b of batch) b.done(err);
+      }
+    }
+  }
+
+  private async open(): Promise<void> {
+    await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
     this.filepath = path.join(this.dir, `${this.runId}.jsonl`);
-    this.fd = fs.openSync(this.filepath, 'a', 0o600);
+    this.handle = await fsp.open(this.filepath, 'a', 0o600);
     const line: RunLine = {
       type: 'run',
       version: 1,
@@ -128,18 +158,16 @@ export class FileJournal implements JournalWriter {
       command: this.run.command,
       ...(this.run.undoes === undefined ? {} : { undoes: this.run.undoes }),
     };
-    this.append(line);
-  }
-
-  private append(line: object): void {
-    if (this.fd === undefined) throw new Error('internal error: journal not open');
-    fs.writeSync(this.fd, `${JSON.stringify(line)}\n`);
-    fs.fsyncSync(this.fd);
+    await this.handle.write(`${JSON.stringify(line)}\n`);
   }
 }
 
 /** For --replay and --dry-run: nothing landed, nothing to journal. */
-export const noJournal: JournalWriter = { record() {}, finish() {}, filepath: undefined };
+export const noJournal: JournalWriter = {
+  record: async () => undefined,
+  finish: async () => undefined,
+  filepath: undefined,
+};
 
 export interface JournalFile {
   filepath: string;

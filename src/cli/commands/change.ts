@@ -3,8 +3,9 @@ import { type Operation, planEntry, notFoundEntry, type PlanContext } from '../.
 import type { Plan, PlanOperation } from '../../plan/plan-document.js';
 import { parseRight } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
-import type { Context } from '../context.js';
-import { parseSelection, selectProjects } from '../selection.js';
+import type { Context, Session } from '../context.js';
+import type { MinUser } from '../../api/schemas.js';
+import { parseSelection, type SelectionInput, selectProjects } from '../selection.js';
 import { resolveUser } from '../users.js';
 import { UsageError } from '../../errors.js';
 import { planNotes } from '../plan-notes.js';
@@ -58,44 +59,53 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
   const session = await ctx.session();
   const spinner = await ctx.output.spinner('Reading projects');
   let plan: Plan;
+  let user: MinUser;
   try {
-    const user = await resolveUser(session.client, opts.user ?? ctx.defaultUser, '--user');
-    const selected = await selectProjects(session.client, session.me.id, selection, (n) => spinner.set(`Reading projects: ${n}`));
-    if (selected.projects.length === 0 && selected.missing.length === 0) {
+    user = await resolveUser(session.client, opts.user ?? ctx.defaultUser, '--user');
+    plan = await buildPlan(ctx, session, user, operation, selection, (n) => spinner.set(`Reading projects: ${n}`));
+    if (plan.entries.length === 0) {
       throw new UsageError(
         `the selection (${describeSelection(args, opts)}) matched no project you can see: check it against \`ecotaxa-access projects list\``,
       );
     }
-    const planCtx: PlanContext = { caller: session.me, user };
-    const entries = [
-      ...selected.projects.map((p) => planEntry(p, planCtx, operation)),
-      ...selected.missing.map((id) => notFoundEntry(id)),
-    ].sort((a, b) => a.projid - b.projid);
-    plan = {
-      createdAt: ctx.now(),
-      server: ctx.serverUrl,
-      caller: session.me,
-      user,
-      operation,
-      entries,
-      notes: [],
-    };
-    plan.notes = planNotes(plan, selected);
-    spinner.stop();
-    return await showPlanAndApply({
-      ctx,
-      session,
-      plan,
-      user,
-      planOnly,
-      yes: opts.yes === true,
-      detailedExitcode: opts.detailedExitcode === true,
-      out: opts.out,
-      concurrency,
-      strict: opts.strict === true,
-      command: `${opts.command} ${args.join(' ')}`.trim(),
-    });
   } finally {
     spinner.stop();
   }
+  return showPlanAndApply({
+    ctx,
+    session,
+    plan,
+    user,
+    planOnly,
+    yes: opts.yes === true,
+    detailedExitcode: opts.detailedExitcode === true,
+    out: opts.out,
+    concurrency,
+    strict: opts.strict === true,
+    command: `${opts.command} ${args.join(' ')}`.trim(),
+  });
+}
+
+/**
+ * Reads the selected projects and decides each. Only the decisions are kept: the projects'
+ * full models are let go before applying (thousands of them would weigh on memory), and
+ * every write reads its project afresh anyway.
+ */
+async function buildPlan(
+  ctx: Context,
+  session: Session,
+  user: MinUser,
+  operation: PlanOperation & Operation,
+  selection: SelectionInput,
+  onProgress: (count: number) => void,
+): Promise<Plan> {
+  const selected = await selectProjects(session.client, session.me.id, selection, onProgress);
+  const planCtx: PlanContext = { caller: session.me, user };
+  const entries = [
+    ...selected.projects.map((p) => planEntry(p, planCtx, operation)),
+    ...selected.missing.map((id) => notFoundEntry(id)),
+  ].sort((a, b) => a.projid - b.projid);
+  const plan: Plan = { createdAt: ctx.now(), server: ctx.serverUrl, caller: session.me, user, operation, entries, notes: [] };
+  plan.notes = planNotes(plan, selected);
+  return plan;
 }

@@ -1,0 +1,264 @@
+/**
+ * npm run bench [-- --sizes 100,1000,5000 --latency 20 --baseline-max 1000]
+ *
+ * Runs the real binary against a loopback fake EcoTaxa (node:http, a fixed latency per answer)
+ * holding N projects, and measures, for `projects list`, `grant --all --dry-run` and
+ * `grant --all --yes`: wall time, HTTP requests by route, and peak RSS. Compares with a
+ * sequential one-project-at-a-time script, checks the targets of the README's "Performance"
+ * section, prints a table and writes bench-results/bench.json. Exits 1 if a target is missed.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { AQQUA, OWNER, seedScale } from '../support/seed.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'ecotaxa-access.js');
+const HOOK = path.join(import.meta.dirname, 'rusage-hook.mjs');
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback;
+}
+
+const SIZES = option('--sizes', '100,1000,5000').split(',').map(Number);
+const LATENCY_MS = Number(option('--latency', '20'));
+const BASELINE_MAX = Number(option('--baseline-max', '1000'));
+const CONCURRENCY = 4;
+const PAGE = 100;
+
+interface Run {
+  ms: number;
+  code: number;
+  maxRssMb: number;
+  requests: Record<string, number>;
+  total: number;
+  stderr: string;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+async function cli(argv: string[], env: Record<string, string>, server?: FakeServer): Promise<Run> {
+  const rusage = path.join(os.tmpdir(), `ecotaxa-access-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  server?.routes.clear();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', HOOK, BIN, ...argv], {
+    env: { ...env, BENCH_RUSAGE_FILE: rusage },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+  const ms = performance.now() - started;
+  const { maxRssKb } = JSON.parse(fs.readFileSync(rusage, 'utf8')) as { maxRssKb: number };
+  fs.rmSync(rusage, { force: true });
+  const requests = Object.fromEntries([...(server?.routes ?? new Map<string, number>())].sort());
+  const total = Object.values(requests).reduce((a, b) => a + b, 0);
+  return { ms, code, maxRssMb: maxRssKb / 1024, requests, total, stderr };
+}
+
+/**
+ * What a simple script does: list the projects, then for each one, in turn, read it, add the
+ * user to its viewers, write it back and read it again to check.
+ */
+async function sequentialScript(server: FakeServer, token: string): Promise<{ ms: number; total: number }> {
+  server.routes.clear();
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const started = performance.now();
+  const ids: number[] = [];
+  for (let start = 0; ; start += PAGE) {
+    const page = (await (
+      await fetch(`${server.url}/projects/search?for_managing=true&order_field=projid&window_start=${start}&window_size=${PAGE}`, { headers })
+    ).json()) as { projid: number }[];
+    ids.push(...page.map((p) => p.projid));
+    if (page.length < PAGE) break;
+  }
+  const aqqua = { id: AQQUA.id, email: AQQUA.email, name: AQQUA.name, organisation: 'GEOMAR' };
+  for (const id of ids) {
+    const project = (await (await fetch(`${server.url}/projects/${id}`, { headers })).json()) as { viewers: { id: number }[] };
+    if (project.viewers.some((v) => v.id === AQQUA.id)) continue;
+    project.viewers.push(aqqua);
+    await fetch(`${server.url}/projects/${id}`, { method: 'PUT', headers, body: JSON.stringify(project) });
+    await (await fetch(`${server.url}/projects/${id}`, { headers })).json();
+  }
+  return { ms: performance.now() - started, total: [...server.routes.values()].reduce((a, b) => a + b, 0) };
+}
+
+interface SizeResult {
+  projects: number;
+  changed: number;
+  list: Run;
+  dryRun: Run;
+  apply: Run;
+  applyBoundMs: number;
+  sequential?: { ms: number; total: number; ratio: number };
+}
+
+const checks: { target: string; ok: boolean; detail: string }[] = [];
+function check(target: string, ok: boolean, detail: string): void {
+  checks.push({ target, ok, detail });
+}
+
+async function main(): Promise<void> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-bench-home-'));
+  const baseEnv = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    XDG_STATE_HOME: path.join(home, 'state'),
+    NO_COLOR: '1',
+  };
+  const wall = performance.now();
+
+  // Start-up: --help loads commander only (lazy command modules).
+  const helpTimes: number[] = [];
+  let helpRss = 0;
+  for (let i = 0; i < 15; i++) {
+    const run = await cli(['--help'], baseEnv);
+    helpTimes.push(run.ms);
+    helpRss = Math.max(helpRss, run.maxRssMb);
+  }
+  const baseline: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve) => spawn(process.execPath, ['-e', '0']).on('exit', () => resolve()));
+    baseline.push(performance.now() - started);
+  }
+  const helpMs = median(helpTimes);
+  check('--help starts in under 150 ms', helpMs < 150, `median ${helpMs.toFixed(0)} ms (bare \`node -e 0\`: ${median(baseline).toFixed(0)} ms)`);
+
+  const sizes: SizeResult[] = [];
+  for (const n of SIZES) {
+    const fake = seedScale(n);
+    const server = await startFakeServer(fake, { latencyMs: LATENCY_MS });
+    const token = fake.tokenFor(OWNER.id);
+    const env = { ...baseEnv, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: token };
+    const changed = [...fake.projects.values()].filter((p) => !p.privileges.some((r) => r.member === AQQUA.id)).length;
+    process.stderr.write(`${n} projects: list... `);
+    const list = await cli(['projects', 'list', '--json'], env, server);
+    process.stderr.write('dry-run... ');
+    const dryRun = await cli(['grant', '--all', '--dry-run'], env, server);
+    process.stderr.write('apply... ');
+    const apply = await cli(['grant', '--all', '--yes', '--concurrency', String(CONCURRENCY)], env, server);
+    await server.close();
+    for (const [name, run] of [['projects list', list], ['grant --dry-run', dryRun], ['grant --yes', apply]] as const) {
+      if (run.code !== 0) throw new Error(`${name} at ${n} projects exited ${run.code}: ${run.stderr}`);
+    }
+    const granted = [...fake.projects.values()].filter((p) => p.privileges.some((r) => r.member === AQQUA.id)).length;
+    if (granted !== n) throw new Error(`after grant --all --yes, AqQua is on ${granted} of ${n} projects`);
+
+    const result: SizeResult = {
+      projects: n,
+      changed,
+      list,
+      dryRun,
+      apply,
+      applyBoundMs: (2 * LATENCY_MS * changed) / CONCURRENCY,
+    };
+    if (n <= BASELINE_MAX) {
+      process.stderr.write('sequential script... ');
+      const fresh = seedScale(n);
+      const again = await startFakeServer(fresh, { latencyMs: LATENCY_MS });
+      const seq = await sequentialScript(again, fresh.tokenFor(OWNER.id));
+      await again.close();
+      result.sequential = { ...seq, ratio: seq.ms / apply.ms };
+    }
+    process.stderr.write('done\n');
+    sizes.push(result);
+
+    const pages = Math.ceil((n + 1) / PAGE);
+    check(
+      `planning ${n} projects costs O(N / page) requests`,
+      dryRun.total <= pages + 4,
+      `${dryRun.total} requests (${pages} pages of ${PAGE} + /users/me + user lookup)`,
+    );
+    const applyWrites = (apply.requests['GET /projects/{id}'] ?? 0) + (apply.requests['PUT /projects/{id}'] ?? 0);
+    const verification = apply.requests['GET /projects'] ?? 0;
+    check(
+      `applying at ${n}: at most 2 requests per change + O(N / 100) to verify`,
+      applyWrites <= 2 * changed && verification <= Math.ceil(changed / 100),
+      `${applyWrites} reads+writes for ${changed} changes, ${verification} verification reads`,
+    );
+    // The apply phase: `grant --yes` less what it shares with `grant --dry-run` (start-up,
+    // login check, user lookup, planning reads), which the bound does not count.
+    const applyPhase = apply.ms - dryRun.ms;
+    check(
+      `apply wall time at ${n} within 1.3x of 2 x latency x changed / concurrency`,
+      applyPhase <= 1.3 * result.applyBoundMs,
+      `apply phase ${(applyPhase / 1000).toFixed(2)} s vs bound ${(result.applyBoundMs / 1000).toFixed(2)} s (${(applyPhase / result.applyBoundMs).toFixed(2)}x; the whole command ${(apply.ms / 1000).toFixed(2)} s)`,
+    );
+    if (n >= 5000) {
+      const peak = Math.max(list.maxRssMb, dryRun.maxRssMb, apply.maxRssMb);
+      check(`peak memory at ${n} projects under 150 MB`, peak < 150, `${peak.toFixed(0)} MB`);
+    }
+  }
+
+  const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(12))).join(' ');
+  const lines = [
+    `ecotaxa-access benchmark: latency ${LATENCY_MS} ms per answer, concurrency ${CONCURRENCY}, ${os.cpus().length} cores, node ${process.version}`,
+    '',
+    row(['command', ...sizes.map((s) => `N=${s.projects}`)]),
+  ];
+  for (const [label, pick] of [
+    ['projects list', (s: SizeResult) => s.list],
+    ['grant --dry-run', (s: SizeResult) => s.dryRun],
+    ['grant --yes', (s: SizeResult) => s.apply],
+  ] as const) {
+    lines.push(row([`${label} time`, ...sizes.map((s) => `${(pick(s).ms / 1000).toFixed(2)} s`)]));
+    lines.push(row(['  requests', ...sizes.map((s) => String(pick(s).total))]));
+    lines.push(row(['  peak RSS', ...sizes.map((s) => `${pick(s).maxRssMb.toFixed(0)} MB`)]));
+  }
+  lines.push(row(['changed projects', ...sizes.map((s) => String(s.changed))]));
+  lines.push(row(['apply phase', ...sizes.map((s) => `${((s.apply.ms - s.dryRun.ms) / 1000).toFixed(2)} s`)]));
+  lines.push(row(['  bound', ...sizes.map((s) => `${(s.applyBoundMs / 1000).toFixed(2)} s`)]));
+  lines.push(row(['sequential script', ...sizes.map((s) => (s.sequential === undefined ? '-' : `${(s.sequential.ms / 1000).toFixed(2)} s`))]));
+  lines.push(row(['  requests', ...sizes.map((s) => (s.sequential === undefined ? '-' : String(s.sequential.total)))]));
+  lines.push(row(['  slower by', ...sizes.map((s) => (s.sequential === undefined ? '-' : `${s.sequential.ratio.toFixed(1)}x`))]));
+  lines.push('', `--help: median ${helpMs.toFixed(0)} ms, peak ${helpRss.toFixed(0)} MB`, '', 'Requests by route (grant --yes):');
+  for (const s of sizes) lines.push(`  N=${s.projects}: ${JSON.stringify(s.apply.requests)}`);
+  lines.push('', 'Targets:');
+  for (const c of checks) lines.push(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.target}: ${c.detail}`);
+  const totalSeconds = (performance.now() - wall) / 1000;
+  lines.push('', `Benchmark wall time: ${totalSeconds.toFixed(0)} s`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const out = path.join(ROOT, 'bench-results');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(
+    path.join(out, 'bench.json'),
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cores: os.cpus().length,
+        latencyMs: LATENCY_MS,
+        concurrency: CONCURRENCY,
+        help: { medianMs: helpMs, peakRssMb: helpRss, bareNodeMedianMs: median(baseline) },
+        sizes: sizes.map((s) => ({
+          projects: s.projects,
+          changed: s.changed,
+          applyBoundMs: s.applyBoundMs,
+          list: { ms: s.list.ms, requests: s.list.requests, peakRssMb: s.list.maxRssMb },
+          dryRun: { ms: s.dryRun.ms, requests: s.dryRun.requests, peakRssMb: s.dryRun.maxRssMb },
+          apply: { ms: s.apply.ms, requests: s.apply.requests, peakRssMb: s.apply.maxRssMb },
+          sequential: s.sequential ?? null,
+        })),
+        targets: checks,
+        wallSeconds: totalSeconds,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.stdout.write(`Figures written to ${path.relative(ROOT, path.join(out, 'bench.json'))}\n`);
+  fs.rmSync(home, { recursive: true, force: true });
+  if (checks.some((c) => !c.ok)) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,341 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempHome } from '../support/cli.js';
+import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { AQQUA, OWNER, seedScale, seedWorld } from '../support/seed.js';
+import { worldDiff } from '../support/world-diff.js';
+
+/*
+ * The real binary, spawned as a user runs it: argv, exit codes, stdout versus stderr,
+ * colours decided from the environment, and a real SIGINT (Ctrl-C) sent to the process.
+ * Every child gets an environment built from scratch: never the developer's HOME or tokens.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = path.join(ROOT, 'bin', 'ecotaxa-access.js');
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; scripts: Record<string, string> };
+const ESC = '\u001b[';
+
+interface Exited {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface Spawned {
+  child: ChildProcess;
+  /** Output so far (complete once `done` resolves). */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** When the process exited (ms, performance.now()). */
+  readonly exitedAt: number | undefined;
+  done: Promise<Exited>;
+}
+
+let home: ReturnType<typeof tempHome>;
+let server: FakeServer | undefined;
+const children: ChildProcess[] = [];
+
+beforeEach(() => {
+  home = tempHome();
+  server = undefined;
+});
+
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  await server?.close();
+  home.cleanup();
+});
+
+/** PATH, a private HOME and XDG dirs, plus what the test adds: nothing inherited. */
+function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...home.env, ...extra };
+}
+
+function start(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Spawned {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? home.home,
+    env: options.env ?? baseEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  let exitedAt: number | undefined;
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  child.on('exit', () => (exitedAt = performance.now()));
+  const done = new Promise<Exited>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    get exitedAt() {
+      return exitedAt;
+    },
+    done,
+  };
+}
+
+const run = (args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Exited> => start(args, options).done;
+
+/** Polls a condition (no fixed sleep), failing after a generous bound. */
+async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function journalDir(): string {
+  return path.join(home.env['XDG_STATE_HOME'] as string, 'ecotaxa-access', 'journal');
+}
+
+function journalFiles(): string[] {
+  const dir = journalDir();
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(dir, f)) : [];
+}
+
+interface JournalLine {
+  type: string;
+  projid?: number;
+  before?: string | null;
+  after?: string | null;
+  interrupted?: boolean;
+  applied?: number;
+}
+
+function journalLines(file: string): JournalLine[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JournalLine);
+}
+
+const changedProjids = (lines: JournalLine[]): number[] =>
+  lines.filter((l) => l.type === 'change').map((l) => l.projid as number).sort((a, b) => a - b);
+
+/** The project ids in worldDiff lines ("1004: user 10 none→View"). */
+const diffProjids = (diff: string[]): number[] => [...new Set(diff.map((l) => Number.parseInt(l, 10)))].sort((a, b) => a - b);
+
+/** `npm run demo`, split: node, the binary, and its arguments. */
+const DEMO = PKG.scripts['demo'] ?? '';
+const DEMO_ARGS = DEMO.split(' ').slice(2);
+
+describe('the binary: help, version, usage errors', () => {
+  it('--help lists every command and the exit codes, on stdout, exit 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const commands = r.stdout.slice(r.stdout.indexOf('Commands:'), r.stdout.indexOf('Exit codes:'));
+    for (const name of ['login', 'logout', 'whoami', 'users', 'projects', 'grant', 'revoke', 'plan', 'apply', 'undo']) {
+      expect(commands, name).toMatch(new RegExp(`^ {2}${name}\\b`, 'm'));
+    }
+    const codes = r.stdout.slice(r.stdout.indexOf('Exit codes:'));
+    expect(codes).toMatch(/^ {2}0 +success/m);
+    expect(codes).toMatch(/^ {2}1 +error/m);
+    expect(codes).toMatch(/^ {2}2 +with --detailed-exitcode: changes pending/m);
+    expect(codes).toMatch(/^ {2}130 +interrupted/m);
+  });
+
+  it('--version prints the version of package.json', async () => {
+    const r = await run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${PKG.version}\n`);
+  });
+
+  it('an unknown command exits 1 with one error line on stderr and nothing on stdout', async () => {
+    const r = await run(['frobnicate']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: .*frobnicate.*\n$/);
+  });
+});
+
+describe('the demo: a recorded plan, no token, no network', () => {
+  it('`npm run demo` is `plan grant --all --replay fixtures/demo` on the binary', () => {
+    expect(DEMO).toBe('node bin/ecotaxa-access.js plan grant --all --replay fixtures/demo');
+  });
+
+  it('prints the plan and exits 0; exits 2 with --detailed-exitcode', async () => {
+    // No ECOTAXA_URL, no ECOTAXA_TOKEN, no credentials file: only the recordings.
+    const [plain, detailed] = await Promise.all([
+      run(DEMO_ARGS, { cwd: ROOT }),
+      run([...DEMO_ARGS, '--detailed-exitcode'], { cwd: ROOT }),
+    ]);
+    expect(plain.stderr).toBe('');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
+    expect(detailed.code).toBe(2);
+    expect(detailed.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
+  });
+});
+
+describe('colours', () => {
+  it('FORCE_COLOR=1 colours the plan; NO_COLOR or --no-color win over it; a pipe gets none by default', async () => {
+    const [forced, noColorEnv, noColorFlag, piped] = await Promise.all([
+      run(DEMO_ARGS, { cwd: ROOT, env: baseEnv({ FORCE_COLOR: '1' }) }),
+      run(DEMO_ARGS, { cwd: ROOT, env: baseEnv({ FORCE_COLOR: '1', NO_COLOR: '1' }) }),
+      run([...DEMO_ARGS, '--no-color'], { cwd: ROOT, env: baseEnv({ FORCE_COLOR: '1' }) }),
+      run(DEMO_ARGS, { cwd: ROOT }),
+    ]);
+    for (const r of [forced, noColorEnv, noColorFlag, piped]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Plan: 23 to grant');
+    }
+    expect(forced.stdout).toContain(ESC);
+    expect(noColorEnv.stdout + noColorEnv.stderr).not.toContain(ESC);
+    expect(noColorFlag.stdout + noColorFlag.stderr).not.toContain(ESC);
+    expect(piped.stdout + piped.stderr).not.toContain(ESC);
+  });
+});
+
+describe('data on stdout, diagnostics on stderr', () => {
+  it('projects list --json: stdout is JSON, stderr is not; a bad token gives one stderr line and no stdout', async () => {
+    server = await startFakeServer(seedWorld());
+    const [good, bad] = await Promise.all([
+      run(['projects', 'list', '--json'], { env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) }) }),
+      run(['projects', 'list'], { env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: 'not-a-valid-token' }) }),
+    ]);
+    expect(good.code).toBe(0);
+    const rows = JSON.parse(good.stdout) as { projid: number }[];
+    expect(rows).toHaveLength(32);
+    expect(rows.map((r) => r.projid)).toContain(1);
+    expect(good.stderr).not.toMatch(/^\s*[[{]/m);
+    expect(good.stderr).not.toContain('"projid"');
+
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/^error: [^\n]+\n$/);
+  });
+});
+
+describe('a real SIGINT', () => {
+  it('during writes: in-flight requests finish, the journal matches the server, exit 130; the same command finishes the job', async () => {
+    server = await startFakeServer(seedScale(60), { latencyMs: 30 });
+    const fake = server.fake;
+    const env = baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) });
+    const args = ['grant', '--all', '--yes', '--concurrency', '2'];
+    // AqQua is already viewer on every tenth project: 54 to grant.
+    const grantable = Array.from({ length: 60 }, (_, i) => i + 1)
+      .filter((i) => i % 10 !== 0)
+      .map((i) => 1000 + i);
+    const before = fake.snapshot();
+
+    const first = start(args, { env });
+    let updates = 0;
+    let signals = 0;
+    fake.onUpdate = () => {
+      updates++;
+      if (updates === 10 && signals === 0) {
+        signals++;
+        first.child.kill('SIGINT');
+      }
+    };
+    const r1 = await first.done;
+    fake.onUpdate = undefined;
+    expect(signals).toBe(1);
+    expect(r1.signal).toBeNull();
+    expect(r1.code).toBe(130);
+    expect(r1.stdout).toContain('Interrupted:');
+    expect(r1.stdout).toContain('Run the same command again to finish.');
+
+    const afterFirst = fake.snapshot();
+    const diff1 = worldDiff(before, afterFirst);
+    const changed1 = diffProjids(diff1);
+    // Only AqQua's right changed, and only where it was to be granted.
+    expect(diff1).toEqual(changed1.map((id) => `${id}: user ${AQQUA.id} none→View`));
+    // Stopped early, but not before the in-flight writes landed.
+    expect(changed1.length).toBeGreaterThanOrEqual(10);
+    expect(changed1.length).toBeLessThan(grantable.length);
+    expect(r1.stdout).toContain(`Interrupted: ${changed1.length} granted, 0 failed`);
+
+    const files1 = journalFiles();
+    expect(files1).toHaveLength(1);
+    const lines1 = journalLines(files1[0] as string);
+    expect(changedProjids(lines1)).toEqual(changed1);
+    expect(lines1.filter((l) => l.type === 'change').every((l) => l.before === null && l.after === 'View')).toBe(true);
+    expect(lines1.at(-1)).toMatchObject({ type: 'end', interrupted: true, applied: changed1.length });
+
+    // The same command again finishes the job, and only the rest is written.
+    const r2 = await run(args, { env });
+    expect(r2.code).toBe(0);
+    expect(r2.stdout).toContain(`Done: ${grantable.length - changed1.length} granted, 0 failed`);
+    expect(worldDiff(before, fake.snapshot())).toEqual(grantable.map((id) => `${id}: user ${AQQUA.id} none→View`));
+    const files2 = journalFiles();
+    expect(files2).toHaveLength(2);
+    const second = files2.find((f) => f !== files1[0]) as string;
+    const lines2 = journalLines(second);
+    expect(changedProjids(lines2)).toEqual(diffProjids(worldDiff(afterFirst, fake.snapshot())));
+    expect(lines2.at(-1)).toMatchObject({ type: 'end', interrupted: false });
+
+    const r3 = await run(['plan', 'grant', '--all'], { env });
+    expect(r3.code).toBe(0);
+    expect(r3.stdout).toContain('No changes.');
+  });
+
+  it('a second Ctrl-C during writes stops at once, and the journal still lists exactly what landed', async () => {
+    server = await startFakeServer(seedScale(20));
+    const fake = server.fake;
+    // Three writes land; every later one hangs, unanswered and uncommitted.
+    let puts = 0;
+    server.setFaults((req) => (req.method === 'PUT' && ++puts > 3 ? { kind: 'hang' } : undefined));
+    const before = fake.snapshot();
+    const env = baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) });
+    const child = start(['grant', '--all', '--yes', '--concurrency', '2', '--timeout', '25'], { env });
+
+    const requests = server.requests;
+    await until('two hanging writes', () => requests.filter((r) => r.fault === 'hang').length === 2);
+    child.child.kill('SIGINT');
+    await until('the first Ctrl-C to be acknowledged', () => child.stderr.includes('Ctrl-C again'));
+    // Requests under way never answer: the first Ctrl-C alone does not end the process.
+    expect(child.exitedAt).toBeUndefined();
+    const sentAt = performance.now();
+    child.child.kill('SIGINT');
+    const r = await child.done;
+    expect(r.code).toBe(130);
+    expect((child.exitedAt as number) - sentAt).toBeLessThan(2_000);
+
+    const landed = diffProjids(worldDiff(before, fake.snapshot()));
+    expect(landed).toHaveLength(3);
+    const files = journalFiles();
+    expect(files).toHaveLength(1);
+    expect(changedProjids(journalLines(files[0] as string))).toEqual(landed);
+  });
+
+  it('while only reading: exits 130 at once, well before the slow answers, and writes nothing', async () => {
+    const latencyMs = 2_000;
+    server = await startFakeServer(seedScale(20), { latencyMs });
+    const fake = server.fake;
+    const before = fake.snapshot();
+    const env = baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) });
+    const requests = server.requests;
+    // grant, not only plan: a command that would write, stopped while it is still reading.
+    const child = start(['grant', '--all', '--yes'], { env });
+    await until('a first request', () => requests.length > 0);
+    const sentAt = performance.now();
+    child.child.kill('SIGINT');
+    const r = await child.done;
+    expect(r.code).toBe(130);
+    expect((child.exitedAt as number) - sentAt).toBeLessThan(latencyMs / 2);
+    expect(r.stdout).toBe('');
+    expect(requests.filter((q) => q.method === 'PUT')).toEqual([]);
+    expect(worldDiff(before, fake.snapshot())).toEqual([]);
+    expect(journalFiles()).toEqual([]);
+  });
+});

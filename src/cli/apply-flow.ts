@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MinUser } from '../api/schemas.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, UserError } from '../errors.js';
 import { confirm } from '../output/prompt.js';
 import { renderTable } from '../output/table.js';
 import { type ApplyReport, type ApplyResult, type Outcome, applyPlan } from '../plan/apply.js';
@@ -79,7 +79,9 @@ function summaryLine(plan: Plan, report: ApplyReport): string {
   if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
   if (c.unchanged > 0) parts.push(`${c.unchanged} already done`);
   if (c['not-started'] > 0) parts.push(`${c['not-started']} not started`);
-  if (report.interrupted) return `Interrupted: ${parts.join(', ')}. Run the same command again to finish.`;
+  if (report.interrupted || report.stopped !== undefined) {
+    return `${report.interrupted ? 'Interrupted' : 'Stopped'}: ${parts.join(', ')}. Run the same command again to finish.`;
+  }
   return `Done: ${parts.join(', ')}.`;
 }
 
@@ -125,6 +127,7 @@ function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: s
       notStarted: counts['not-started'],
     },
     interrupted: report?.interrupted ?? false,
+    stopped: report?.stopped ?? null,
     journal: journal ?? null,
   };
 }
@@ -167,10 +170,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     }
     if (ctx.json) ctx.io.stderr.write(`${renderPlan(plan, { color: output.err })}\n`);
     const ok = await confirm(ctx.io, `\nApply these ${changes} change${changes === 1 ? '' : 's'} on ${plan.server}?`);
-    if (!ok) {
-      output.error('cancelled: nothing was changed');
-      return ExitCode.Error;
-    }
+    if (!ok) throw new UserError('cancelled: nothing was changed');
   }
 
   const journal = ctx.journal({
@@ -178,9 +178,10 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     caller: plan.caller,
     user: plan.user,
     command: opts.command,
-    operation: plan.operation,
     undoes: opts.undoes,
   });
+  // On disk before the first write: a run that cannot be journaled does not start.
+  await journal.open();
   const spinner = await output.spinner(`Applying 0/${changes}`);
   writePhase.active = true;
   let report: ApplyReport;
@@ -202,7 +203,11 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     spinner.stop();
   }
   const counts = countOutcomes(report.results);
-  await journal.finish({ interrupted: report.interrupted, applied: counts.applied, failed: counts.failed });
+  try {
+    await journal.finish({ interrupted: report.interrupted, applied: counts.applied, failed: counts.failed });
+  } catch (err) {
+    output.warn(`the journal's last line could not be written (${(err as Error).message}); its changes are all there`);
+  }
 
   if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
   else output.data(`\n${renderResults(ctx, plan, report)}`);
@@ -210,5 +215,8 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     output.info(`Journal: ${journal.filepath} (put it back with \`ecotaxa-access undo\`)`);
   }
   if (report.interrupted) return ExitCode.Interrupted;
+  if (report.stopped !== undefined) {
+    throw new UserError(`stopped before the end: ${report.stopped}; the summary above says what was done; fix it and run the same command again`);
+  }
   return counts.failed > 0 ? ExitCode.Error : ExitCode.Success;
 }

@@ -39,7 +39,8 @@ export function operationFor(plan: Pick<Plan, 'operation'>, entry: PlanEntry): O
 
 const rightSchema = z.enum(RIGHTS);
 const rightOrNone = rightSchema.nullable();
-const personSchema = z.object({
+/** A user as plans and journals keep it. */
+export const personSchema = z.object({
   id: z.number().int(),
   email: z.string(),
   name: z.string(),
@@ -78,6 +79,11 @@ export const planDocumentSchema = z.object({
   projects: z.array(entrySchema),
   notes: z.array(z.string()),
 }).superRefine((doc, ctx) => {
+  const seen = new Set<number>();
+  doc.projects.forEach((p, i) => {
+    if (seen.has(p.projid)) ctx.addIssue({ code: 'custom', message: `project ${p.projid} is listed twice`, path: ['projects', i, 'projid'] });
+    seen.add(p.projid);
+  });
   if (doc.operation.action !== 'restore') return;
   doc.projects.forEach((p, i) => {
     if (p.restore === undefined) {

@@ -1,15 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Project } from '../../api/schemas.js';
+import type { MinUser, Project } from '../../api/schemas.js';
 import { InputError } from '../../errors.js';
 import { privilegeFingerprint } from '../../plan/fingerprint.js';
 import { type Plan, operationFor, parsePlanFile } from '../../plan/plan-document.js';
 import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
-import { describeUser, formatRight, rightOf } from '../../plan/rights.js';
+import { describeDrift, describeUser, rightOf } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context, Session } from '../context.js';
 import { planNotes } from '../plan-notes.js';
+import { isActive } from '../users.js';
 
 export const applyOptionsSchema = z.object({
   yes: z.boolean().optional(),
@@ -28,12 +29,15 @@ export async function replan(
   saved: Plan,
   strict: boolean,
   now: Date,
-): Promise<{ plan: Plan; driftLines: string[]; user: NonNullable<Awaited<ReturnType<Session['client']['getUser']>>> }> {
+): Promise<{ plan: Plan; driftLines: string[]; user: MinUser }> {
   const user = await session.client.getUser(saved.user.id);
   if (user === undefined) throw new InputError(`the plan's user ${describeUser(saved.user)} no longer exists on ${saved.server}`);
   const fresh = new Map<number, Project>(
     (await session.client.getProjects(saved.entries.map((e) => e.projid))).map((p) => [p.projid, p]),
   );
+  if (!(await isActive(session.client, user))) {
+    throw new InputError(`the plan's user ${describeUser(user)} has an inactive account now: EcoTaxa would not show the right and drops it at the next update`);
+  }
   const driftLines: string[] = [];
   const ctx = { caller: session.me, user };
   const entries = saved.entries.map((old): PlanEntry => {
@@ -48,11 +52,9 @@ export async function replan(
     if (old.restore !== undefined) entry.restore = old.restore;
     if (old.fingerprint !== fingerprint) {
       const before = old.decision.kind === 'change' ? old.decision.from : old.decision.current;
-      const now = rightOf(project, user.id);
-      const what = before === now ? 'other rights or the contact changed' : `${user.name} now has ${formatRight(now)} (${formatRight(before)} in the plan)`;
-      driftLines.push(`${old.projid} ${project.title}: ${what}${strict ? '; skipped (--strict)' : ''}`);
+      driftLines.push(`${old.projid} ${project.title}: ${describeDrift(before, project, user)}${strict ? '; skipped (--strict)' : ''}`);
       if (strict) {
-        entry.decision = { kind: 'skip', code: 'drift', current: now, reason: 'changed since the plan (--strict)' };
+        entry.decision = { kind: 'skip', code: 'drift', current: rightOf(project, user.id), reason: 'changed since the plan (--strict)' };
       }
     }
     return entry;

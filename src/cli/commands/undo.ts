@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
-import { type ChangeLine, findJournalToUndo } from '../../plan/journal.js';
+import { type ChangeLine, findJournalToUndo, type JournalFile } from '../../plan/journal.js';
 import type { Plan } from '../../plan/plan-document.js';
 import { decide, notFoundEntry, type PlanEntry } from '../../plan/planner.js';
 import { privilegeFingerprint } from '../../plan/fingerprint.js';
@@ -8,6 +8,7 @@ import { describeUser } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
 import { planNotes } from '../plan-notes.js';
+import { isActive } from '../users.js';
 
 export const undoOptionsSchema = z.object({
   dryRun: z.boolean().optional(),
@@ -17,10 +18,14 @@ export const undoOptionsSchema = z.object({
   detailedExitcode: z.boolean().optional(),
 });
 
-/** Per project: what the run found (first "before") and what it left (last "after"). */
-function targets(changes: readonly ChangeLine[]): Map<number, { title: string; from: ChangeLine['after']; to: ChangeLine['before'] }> {
+/**
+ * Per project: what the run found (first "before") and what it left (last "after"). Writes
+ * whose outcome the run never learned count too: if the project shows their result, it is
+ * put back; if it shows what they replaced, it is left as it is.
+ */
+function targets(journal: JournalFile): Map<number, { title: string; from: ChangeLine['after']; to: ChangeLine['before'] }> {
   const out = new Map<number, { title: string; from: ChangeLine['after']; to: ChangeLine['before'] }>();
-  for (const change of changes) {
+  for (const change of [...journal.changes, ...journal.unknown]) {
     const known = out.get(change.projid);
     out.set(change.projid, { title: change.title, from: change.after, to: known === undefined ? change.before : known.to });
   }
@@ -35,18 +40,23 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
   const opts = undoOptionsSchema.parse(rawOptions);
   const concurrency = ctx.concurrency(opts.concurrency);
   const session = await ctx.session();
-  const journal = findJournalToUndo(ctx.journalDir(), ctx.serverUrl, session.me.id, args[0]);
+  const journal = findJournalToUndo(ctx.journalDir(), ctx.serverUrl, session.me.id, args[0], ctx.io.cwd);
   if (journal.run.server !== ctx.serverUrl) {
     throw new InputError(`${journal.filepath} records changes on ${journal.run.server}, not ${ctx.serverUrl}: use --url ${journal.run.server}`);
   }
   if (journal.run.caller.id !== session.me.id) {
     throw new InputError(`${journal.filepath} records changes by ${describeUser(journal.run.caller)}, not by you`);
   }
-  if (journal.changes.length === 0) throw new InputError(`${journal.filepath} records no change: nothing to undo`);
+  if (journal.changes.length + journal.unknown.length === 0) {
+    throw new InputError(`${journal.filepath} records no change: nothing to undo`);
+  }
 
   const user = await session.client.getUser(journal.run.user.id);
   if (user === undefined) throw new InputError(`the user of that run, ${describeUser(journal.run.user)}, no longer exists`);
-  const wanted = targets(journal.changes);
+  if (!(await isActive(session.client, user))) {
+    throw new InputError(`the user of that run, ${describeUser(user)}, has an inactive account now: EcoTaxa no longer shows its rights`);
+  }
+  const wanted = targets(journal);
   const current = new Map((await session.client.getProjects([...wanted.keys()])).map((p) => [p.projid, p]));
   const planCtx = { caller: session.me, user };
   const entries: PlanEntry[] = [...wanted.entries()]

@@ -33,16 +33,6 @@ export class InterruptedError extends UserError {
   }
 }
 
-/** A command that finished but must exit with a given code (no message of its own). */
-export class ExitError extends Error {
-  readonly exitCode: ExitCode;
-  constructor(exitCode: ExitCode) {
-    super(`exit ${exitCode}`);
-    this.name = 'ExitError';
-    this.exitCode = exitCode;
-  }
-}
-
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

@@ -59,7 +59,9 @@ export interface ClientOptions {
   /** Turns a transport failure into a specific error (used by --replay to explain a miss). */
   mapTransportError?: (err: unknown, request: RequestInfo) => Error | undefined;
   /** Extra request headers (e.g. Accept-Encoding: identity while recording). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
+  /** Ctrl-C: a failed read is not retried once aborted (no new request starts). */
+  signal?: AbortSignal | undefined;
 }
 
 interface Call<T> {
@@ -253,8 +255,12 @@ export class EcoTaxaClient {
           if (err.retryAfterMs > this.retry.maxRetryAfterMs) throw err;
           delayMs = Math.max(delayMs, err.retryAfterMs);
         }
+        const signal = this.options.signal;
+        const aborted = (): boolean => signal?.aborted === true;
+        if (aborted()) throw err;
         this.options.onRetry?.({ request: err.request, error: err, delayMs, retry: retryIndex + 1 });
-        await this.sleep(delayMs);
+        await abortable(this.sleep(delayMs), signal);
+        if (aborted()) throw err;
       }
     }
   }
@@ -361,11 +367,13 @@ export class EcoTaxaClient {
     }
     if (status >= 500) {
       const traceback = !isJson && text.includes('BACK-END') ? text : undefined;
+      // A traceback of a data error (a duplicate key, a bad value) will fail the same way again.
+      const deterministic = traceback !== undefined && /\b(IntegrityError|ValueError|KeyError|TypeError|AttributeError|AssertionError)\b/.test(traceback);
       const summary =
         traceback !== undefined
           ? `EcoTaxa failed on ${request.method} ${request.path} with an internal error (${status}${exceptionLine(traceback)}); --verbose shows its traceback`
           : `EcoTaxa at ${request.server} is unavailable: ${request.method} ${request.path} answered ${status}${reasonPhrase(status)}${contentType.includes('html') ? ' from a proxy' : ''}; try again later`;
-      return fail(new ServerError(request, status, summary, text.slice(0, 20_000) || undefined));
+      return fail(new ServerError(request, status, summary, text.slice(0, 20_000) || undefined, !deterministic));
     }
     if (detail === undefined) {
       // A 404 without EcoTaxa's JSON: the URL is wrong. Anything else: a proxy or firewall.
@@ -383,6 +391,12 @@ export class EcoTaxaClient {
     if (status === 422) return fail(new ValidationError(request, detail));
     return fail(new ApiError(`EcoTaxa refused ${request.method} ${request.path}: ${status} ${detail}`, request, { status }));
   }
+}
+
+/** Resolves when `wait` does, or as soon as `signal` aborts. */
+function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  return Promise.race([wait, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
 }
 
 function fail(err: Error): never {

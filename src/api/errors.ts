@@ -20,21 +20,22 @@ function describe(req: RequestInfo): string {
 export class ApiError extends UserError {
   readonly request: RequestInfo;
   readonly status: number | undefined;
-  /** A read that failed this way may succeed if sent again. */
+  /**
+   * A transient failure: the same request may succeed if sent again. For a write it also
+   * means the server may have committed it anyway (a lost answer), so it is sent again only
+   * after a fresh read.
+   */
   readonly retryable: boolean;
-  /** A write that failed this way may nevertheless have been committed by the server. */
-  readonly ambiguous: boolean;
 
   constructor(
     message: string,
     request: RequestInfo,
-    options: { status?: number; retryable?: boolean; ambiguous?: boolean; details?: string; cause?: unknown } = {},
+    options: { status?: number; retryable?: boolean; details?: string; cause?: unknown } = {},
   ) {
     super(message, { details: options.details, cause: options.cause });
     this.request = request;
     this.status = options.status;
     this.retryable = options.retryable ?? false;
-    this.ambiguous = options.ambiguous ?? false;
   }
 }
 
@@ -88,8 +89,6 @@ export class RateLimitError extends ApiError {
     super(`EcoTaxa at ${request.server} is rate-limiting ${describe(request)}${wait}: try again later`, request, {
       status: 429,
       retryable: true,
-      // A 429 is answered before the request is handled: a write that got one did not land.
-      ambiguous: false,
     });
     this.retryAfterMs = retryAfterMs;
   }
@@ -97,8 +96,8 @@ export class RateLimitError extends ApiError {
 
 /** 5xx: a server bug (500 with a Python traceback) or a proxy in front of it (502/503/504). */
 export class ServerError extends ApiError {
-  constructor(request: RequestInfo, status: number, summary: string, details: string | undefined) {
-    super(summary, request, { status, retryable: true, ambiguous: true, details });
+  constructor(request: RequestInfo, status: number, summary: string, details: string | undefined, retryable = true) {
+    super(summary, request, { status, retryable, details });
   }
 }
 
@@ -121,7 +120,6 @@ export class ConnectionError extends ApiError {
     const neverConnected = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
     super(`cannot reach EcoTaxa at ${request.server}: ${reason} (${describe(request)})`, request, {
       retryable: !neverConnected,
-      ambiguous: !neverConnected,
       cause,
     });
     this.code = code;
@@ -133,7 +131,7 @@ export class TimeoutError extends ApiError {
     super(
       `EcoTaxa at ${request.server} did not answer ${describe(request)} within ${formatSeconds(timeoutMs)}: try again, or raise --timeout`,
       request,
-      { retryable: true, ambiguous: true },
+      { retryable: true },
     );
   }
 }

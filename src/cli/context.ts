@@ -22,7 +22,6 @@ import type { Io } from '../output/io.js';
 import { Output } from '../output/output.js';
 import { FileJournal, type JournalWriter, type RunInfo, newRunId, noJournal } from '../plan/journal.js';
 import { userAgent } from '../version.js';
-import type { CommandName } from './program.js';
 
 /** The global options, as commander gives them (command options ride along, untouched). */
 export const globalOptionsSchema = z.looseObject({
@@ -61,10 +60,9 @@ export class Context {
     readonly serverUrl: string,
     readonly timeoutMs: number,
     readonly fixtures: FixtureSession | undefined,
-    readonly command: CommandName,
   ) {}
 
-  static async create(io: Io, rawGlobals: Record<string, unknown>, command: CommandName, argv: readonly string[]): Promise<Context> {
+  static async create(io: Io, rawGlobals: Record<string, unknown>, argv: readonly string[]): Promise<Context> {
     const env = readEnv(io.env);
     const globals = globalOptionsSchema.parse(rawGlobals);
     const output = new Output(io, env, {
@@ -106,7 +104,7 @@ export class Context {
     const timeout = timeoutSchema.safeParse(timeoutSeconds);
     if (!timeout.success) throw new UsageError(`--timeout ${timeoutSeconds}: ${timeout.error.issues[0]?.message ?? 'invalid'}`);
 
-    return new Context(io, env, globals, output, config, serverUrl, Math.round(timeout.data * 1000), fixtures, command);
+    return new Context(io, env, globals, output, config, serverUrl, Math.round(timeout.data * 1000), fixtures);
   }
 
   get json(): boolean {
@@ -190,6 +188,7 @@ export class Context {
       random: this.io.random,
       now: () => this.now(),
       headers: this.fixtures?.requestHeaders,
+      signal: this.io.interrupt,
       mapTransportError: this.fixtures === undefined ? undefined : (err, req) => this.fixtures?.mapTransportError(err, req),
       onRequest: (log) => {
         const status = log.status === undefined ? (log.error ?? 'failed') : String(log.status);
@@ -226,6 +225,11 @@ export class Context {
         `your EcoTaxa token (${source}) expired on ${formatDate(info.expiresAt)} (tokens last 31 days): ${fix}`,
       );
     }
+    if (info !== undefined && info.expiresAt.getTime() - this.now().getTime() < 3_600_000) {
+      this.output.warn(
+        `your EcoTaxa token expires at ${formatDate(info.expiresAt)}: a long run may be cut short; log in again first`,
+      );
+    }
     this.assertSafeTransport();
     this.fixtures?.noteToken(token);
     const client = this.client(token);
@@ -250,8 +254,8 @@ export class Context {
   }
 }
 
-export function createContext(io: Io, rawGlobals: Record<string, unknown>, command: CommandName, argv: readonly string[]): Promise<Context> {
-  return Context.create(io, rawGlobals, command, argv);
+export function createContext(io: Io, rawGlobals: Record<string, unknown>, argv: readonly string[]): Promise<Context> {
+  return Context.create(io, rawGlobals, argv);
 }
 
 export function formatDate(date: Date): string {

@@ -1,5 +1,5 @@
 import { type Command, CommanderError } from 'commander';
-import { ExitError, UserError, errorMessage } from '../errors.js';
+import { UserError, errorMessage } from '../errors.js';
 import type { Io } from '../output/io.js';
 import { ExitCode } from './exit-codes.js';
 import { buildProgram, type CommandName } from './program.js';
@@ -48,7 +48,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     state.json = globals['json'] === true;
     state.verbose = globals['verbose'] === true;
     const { createContext } = await import('./context.js');
-    state.context = await createContext(io, globals, name, argv);
+    state.context = await createContext(io, globals, argv);
     const module = await loaders[name]();
     state.exitCode = await module.run(state.context, args, { ...command.opts(), command: name });
   });
@@ -68,7 +68,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 function report(err: unknown, io: Io, state: RunState): number {
-  if (err instanceof ExitError) return err.exitCode;
   // Commander has already printed its message (or the help, or the version).
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return ExitCode.Success;

@@ -70,6 +70,16 @@ export class CredentialsStore {
   }
 
   private async write(file: CredentialsFile): Promise<void> {
+    try {
+      await this.replace(file);
+    } catch (err) {
+      throw new InputError(
+        `cannot write the credentials file ${this.filepath} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): check that directory, or set XDG_CONFIG_HOME`,
+      );
+    }
+  }
+
+  private async replace(file: CredentialsFile): Promise<void> {
     const dir = path.dirname(this.filepath);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     await fs.chmod(dir, 0o700);

@@ -48,10 +48,6 @@ export function describeOperation(op: PlanOperation): string {
   }
 }
 
-function verb(op: PlanOperation): string {
-  return op.action === 'restore' ? 'restore' : op.action;
-}
-
 export function entryDetail(entry: PlanEntry): string {
   const d = entry.decision;
   if (d.kind === 'change') return `${formatRight(d.from)} → ${formatRight(d.to)}`;
@@ -73,7 +69,7 @@ export function planSummaryLine(plan: Pick<Plan, 'operation' | 'entries'>): stri
   const s = summarize(plan.entries);
   const rest = [`${s.unchanged} unchanged`, `${s.skip} skipped`];
   if (s.change === 0) return `No changes. ${rest.join(', ')}.`;
-  return `Plan: ${s.change} to ${verb(plan.operation)}, ${rest.join(', ')}.`;
+  return `Plan: ${s.change} to ${plan.operation.action}, ${rest.join(', ')}.`;
 }
 
 /** The plan as terraform shows one: header, one line per project, summary, notes. */

@@ -102,11 +102,19 @@ export function mergeIdLists(...lists: IdList[]): IdList {
  * ends with the text (API-NOTES "Projects"). Applied locally when projects are read by id.
  */
 export function matchesTitleFilter(project: Pick<Project, 'projid' | 'title'>, filter: string): boolean {
-  const needle = filter.toLowerCase();
-  return project.title.toLowerCase().includes(needle) || String(project.projid).endsWith(filter);
+  return ilikeContains(project.title, filter) || String(project.projid).endsWith(filter);
 }
 
 /** EcoTaxa's `instrument_filter`: a case-insensitive substring of the instrument. */
 export function matchesInstrumentFilter(project: Pick<Project, 'instrument'>, filter: string): boolean {
-  return (project.instrument ?? '').toLowerCase().includes(filter.toLowerCase());
+  return ilikeContains(project.instrument ?? '', filter);
+}
+
+/**
+ * SQL `value ILIKE '%pattern%'`, as the server filters: case-insensitive, with "%" (any run
+ * of characters) and "_" (any one character) as wildcards, so local and server filters agree.
+ */
+function ilikeContains(value: string, pattern: string): boolean {
+  const regex = [...pattern].map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(regex, 'is').test(value);
 }

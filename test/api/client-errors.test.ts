@@ -217,7 +217,7 @@ describe('proxy errors and retries', () => {
     const err = await caught(() => client.updateProject(1, projectBody(1) as Project));
     expect(err).toBeInstanceOf(ServerError);
     expect(err.message).toContain('PUT /projects/1 answered 502 Bad Gateway from a proxy');
-    expect((err as ApiError).ambiguous).toBe(true);
+    expect((err as ApiError).retryable).toBe(true);
     expect(scope.pendingMocks()).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -361,7 +361,7 @@ describe('network failures', () => {
     expect(err.message).toBe(
       `EcoTaxa at ${BASE_URL} did not answer PUT /projects/1 within 0.1 s: try again, or raise --timeout`,
     );
-    expect((err as ApiError).ambiguous).toBe(true);
+    expect((err as ApiError).retryable).toBe(true);
     expect(sleeps).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { scriptedFaults } from '../support/faults.js';
 import { AQQUA, COLLEAGUE, INACTIVE, KIND, OWNER, V, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
@@ -81,12 +82,17 @@ describe('grant --all', () => {
 
   it('plans in a handful of requests and writes with one read and one PUT per change', async () => {
     await cli(['grant', '--all', '--yes']);
-    const count = (method: string, pattern: RegExp): number =>
-      server.fake.log.filter((r) => r.method === method && pattern.test(r.path)).length;
+    const count = (method: string, pattern: RegExp, query?: RegExp): number =>
+      server.fake.log.filter((r) => r.method === method && pattern.test(r.path) && (query === undefined || query.test(r.query))).length;
     expect(count('GET', /^\/projects\/search$/)).toBe(1);
-    expect(count('GET', /^\/projects\/\d+$/)).toBe(23);
+    // One fresh read per write, by a list call: GET /projects/{id} would add every project to
+    // the owner's "recently used" list (API-NOTES).
+    expect(count('GET', /^\/projects$/, /^project_ids=\d+$/)).toBe(23);
+    expect(count('GET', /^\/projects\/\d+$/)).toBe(0);
+    expect(server.fake.recentlyUsed).toEqual([]);
     expect(count('PUT', /^\/projects\/\d+$/)).toBe(23);
-    expect(count('GET', /^\/projects$/)).toBe(1);
+    // And one read-back for all 23.
+    expect(count('GET', /^\/projects$/, /project_ids=\d+%2C/)).toBe(1);
   });
 
   it('journals every landed change (fsync per line) for undo', async () => {
@@ -134,6 +140,44 @@ describe('undo', () => {
     expect(nothing.stderr).toContain('no run to undo');
   });
 
+  it('resumes an undo that did not finish, instead of undoing an older run', async () => {
+    await cli(['grant', '15', '--user', COLLEAGUE.email, '--yes']);
+    await cli(['grant', '1', '3', '--yes']);
+    server.setFaults(
+      scriptedFaults({ 'PUT /projects/3': () => ({ kind: 'answer', status: 403, body: { detail: "You can't do this." } }) }),
+    );
+    const partial = await cli(['undo', '--yes']);
+    expect(partial.code).toBe(1);
+    expect(partial.stdout).toContain('Done: 1 restored, 1 failed.');
+    server.setFaults(undefined);
+
+    const resumed = await cli(['undo', '--yes']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/1 .*unchanged: already back to none/);
+    expect(resumed.stdout).toContain('Done: 1 restored, 0 failed.');
+    expect(server.fake.privilegeOf(3, AQQUA.id)).toBeNull();
+    // The older run, by someone else's hand in the plan, is left alone.
+    expect(server.fake.privilegeOf(15, COLLEAGUE.id)).toBe('View');
+  });
+
+  it('covers writes whose outcome a run never learned (a crash between PUT and journal)', async () => {
+    await cli(['grant', '1', '--yes']);
+    // As if the process had died after sending a PUT for project 3 that landed: an intent, no change line.
+    const file = journals()[0] as string;
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    const run = JSON.parse(lines[0] as string) as { runId: string };
+    fs.writeFileSync(
+      file,
+      `${[lines[0], JSON.stringify({ type: 'intent', runId: run.runId, time: '2026-11-26T00:00:00.000Z', projid: 3, title: 'Boknis Eck time series - UVP6', before: null, after: 'View' }), ...lines.slice(1, -1)].join('\n')}\n`,
+    );
+    server.fake.projects.get(3)?.privileges.push(V(AQQUA.id));
+    const undo = await cli(['undo', '--yes']);
+    expect(undo.code).toBe(0);
+    expect(undo.stdout).toContain('Done: 2 restored, 0 failed.');
+    expect(server.fake.privilegeOf(1, AQQUA.id)).toBeNull();
+    expect(server.fake.privilegeOf(3, AQQUA.id)).toBeNull();
+  });
+
   it('--dry-run shows the inverse plan without writing', async () => {
     await cli(['grant', '1', '--yes']);
     const snapshot = server.fake.snapshot();
@@ -141,6 +185,15 @@ describe('undo', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('View → none');
     expect(worldDiff(snapshot, server.fake.snapshot())).toEqual([]);
+  });
+});
+
+describe('a token about to expire', () => {
+  it('warns that a long run may be cut short, and goes on', async () => {
+    const almostExpired = server.fake.tokenFor(OWNER.id, new Date(Date.now() - (31 * 86_400 - 1_200) * 1000));
+    const result = await cli(['plan', 'grant', '1'], { env: { ...env, ECOTAXA_TOKEN: almostExpired } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^warning: your EcoTaxa token expires at .* UTC: a long run may be cut short; log in again first\n$/);
   });
 });
 
@@ -255,6 +308,13 @@ describe('confirmation', () => {
     expect(worldDiff(before, server.fake.snapshot())).toEqual([`1: user ${AQQUA.id} none→View`]);
   });
 
+  it('with --json, a refusal at the prompt is a JSON error', async () => {
+    const result = await cli(['grant', '1', '--json'], { tty: true, stdin: 'n\n' });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { type: 'UserError', message: 'cancelled: nothing was changed', exitCode: 1 } });
+    expect(server.fake.log.some((r) => r.method === 'PUT')).toBe(false);
+  });
+
   it('refuses to write without a terminal unless --yes', async () => {
     const before = server.fake.snapshot();
     const result = await cli(['grant', '1']);
@@ -291,6 +351,17 @@ describe('saved plans', () => {
     expect(worldDiff(before, server.fake.snapshot())).toEqual([`3: user ${AQQUA.id} none→View`, `15: user ${AQQUA.id} none→View`]);
   });
 
+  it('refuses a plan whose user has become inactive', async () => {
+    const file = path.join(home.home, 'grant.plan.json');
+    await cli(['plan', 'grant', '1', '--user', COLLEAGUE.email, '--out', file]);
+    const colleague = server.fake.users.get(COLLEAGUE.id);
+    if (colleague !== undefined) colleague.status = 0;
+    const result = await cli(['apply', file, '--yes']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: the plan's user Carl Colleague <colleague@example.org> \(#11\) has an inactive account now/);
+    expect(server.fake.log.some((r) => r.method === 'PUT')).toBe(false);
+  });
+
   it('--strict skips projects that drifted', async () => {
     const file = path.join(home.home, 'grant.plan.json');
     await cli(['plan', 'grant', '3', '15', '--out', file]);
@@ -314,7 +385,7 @@ describe('fresh state at write time', () => {
     };
     const result = await cli(['grant', '1', '3', '--yes', '--concurrency', '1']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/3 .*unchanged: already has Manage.*\[changed since the plan: the user's right is now Manage/);
+    expect(result.stdout).toMatch(/3 .*unchanged: already has Manage.*\[changed since the plan: AqQua now has Manage \(none in the plan\)\]/);
     expect(server.fake.privilegeOf(3, AQQUA.id)).toBe('Manage');
   });
 

@@ -95,6 +95,85 @@ describe('failures on single projects', () => {
   });
 });
 
+describe('a write whose answer was lost', () => {
+  it('is not sent again while a lagging replica still shows the old state', async () => {
+    const { server, home, env } = await setup();
+    // The PUT commits but a proxy answers 504; a colleague then adds a viewer; reads lag twice.
+    server.fake.replicaLagReads = 2;
+    server.setFaults(scriptedFaults({ 'PUT /projects/1': (nth) => (nth === 1 ? { kind: 'commit-then', status: 504 } : undefined) }));
+    server.fake.onUpdate = () => {
+      server.fake.onUpdate = undefined;
+      server.fake.projects.get(1)?.privileges.push({ member: 12, privilege: 'View', contact: false });
+    };
+    const before = server.fake.snapshot();
+    const sleeps: number[] = [];
+    const result = await runCli(['grant', '1', '--yes'], { env, sleeps });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/✓ +1 .*none → View \(landed although EcoTaxa's answer was lost/);
+    // Sent once; the colleague's viewer survives.
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(1), '1: user 12 none→View']);
+    // It re-read for longer than EcoTaxa's replica catch-up (about 2 s) before deciding.
+    expect(sleeps.filter((ms) => ms === 1000).length).toBeGreaterThanOrEqual(2);
+    const changes = journalLines(home.env.XDG_STATE_HOME as string).filter((l) => l.type === 'change');
+    expect(changes.map((c) => c.projid)).toEqual([1]);
+  });
+
+  it('with --strict, skips the project if someone changed it meanwhile', async () => {
+    const { server, env } = await setup();
+    // The first PUT fails before landing (503); meanwhile a colleague changes the project.
+    server.setFaults(
+      scriptedFaults({
+        'PUT /projects/1': (nth) => {
+          if (nth !== 1) return undefined;
+          server.fake.projects.get(1)?.privileges.push({ member: 12, privilege: 'View', contact: false });
+          return { kind: 'status', status: 503 };
+        },
+      }),
+    );
+    const before = server.fake.snapshot();
+    const result = await runCli(['grant', '1', '--yes', '--strict'], { env });
+    expect(result.stdout).toMatch(/! +1 .*skipped: changed since the plan \(--strict\).*\[changed since the plan: other rights or the contact changed\]/);
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+    // Only the colleague's change: AqQua was not added over it.
+    expect(worldDiff(before, server.fake.snapshot())).toEqual(['1: user 12 none→View']);
+  });
+});
+
+describe('conditions that stop every write', () => {
+  it('a token EcoTaxa stops accepting mid-run: no further write starts, exit 1', async () => {
+    const { server, home, env } = await setup();
+    server.setFaults(
+      scriptedFaults({
+        'PUT /projects/3': () => ({ kind: 'answer', status: 401, body: { detail: 'Could not validate credentials' } }),
+      }),
+    );
+    const before = server.fake.snapshot();
+    const result = await runCli(['grant', '1', '3', '5', '7', '--yes', '--concurrency', '1'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✓ +1 /);
+    expect(result.stdout).toMatch(/✗ +3 .*rejected your token/);
+    expect(result.stdout).toMatch(/· +5 .*not started/);
+    expect(result.stdout).toContain('Stopped: 1 granted, 1 failed, 2 not started. Run the same command again to finish.');
+    expect(result.stderr).toContain('error: stopped before the end: EcoTaxa at');
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(1)]);
+    const changes = journalLines(home.env.XDG_STATE_HOME as string).filter((l) => l.type === 'change');
+    expect(changes.map((c) => c.projid)).toEqual([1]);
+  });
+
+  it('a journal that cannot be written: nothing is changed', async () => {
+    const { server, home, env } = await setup();
+    const notADirectory = `${home.home}/state-is-a-file`;
+    fs.writeFileSync(notADirectory, '');
+    const before = server.fake.snapshot();
+    const result = await runCli(['grant', '--all', '--yes'], { env: { ...env, XDG_STATE_HOME: notADirectory } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: cannot write the journal in .*state-is-a-file\/ecotaxa-access\/journal \(ENOTDIR\): nothing was changed/);
+    expect(server.requests.some((r) => r.method === 'PUT')).toBe(false);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([]);
+  });
+});
+
 describe('a 200-project grant --all under a heavy mix of transient faults', () => {
   it('ends with every project applied or reported, nothing else changed, the journal matching the server', async () => {
     const { server, home, env } = await setup(seedScale(200));

@@ -25,14 +25,27 @@ export const TRANSIENT_MIX: readonly Fault[] = [
   { kind: 'delay', ms: 5 },
 ];
 
+/** A number from the seed and a string, for faults that do not depend on arrival order. */
+function hash(seed: number, text: string): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 /**
  * Each request fails with probability `rate`, with a fault drawn from `mix` (a commit-then
- * fault only hits writes; a hang, which costs a real client timeout, only `hangRate`).
+ * fault only hits writes; a hang, which costs a real client timeout, only `hangRate`). The
+ * draw depends on the request (method, path and query) and how many times it was seen, not
+ * on arrival order, so concurrent runs meet the same faults.
  */
 export function randomFaults(options: { seed: number; rate: number; mix?: readonly Fault[]; hangRate?: number }): FaultSchedule {
-  const random = seededRandom(options.seed);
   const mix = options.mix ?? TRANSIENT_MIX;
+  const seen = new Map<string, number>();
   return (req: FakeRequest) => {
+    const key = `${req.method} ${req.path}?${req.query.toString()}`;
+    const nth = (seen.get(key) ?? 0) + 1;
+    seen.set(key, nth);
+    const random = seededRandom(hash(options.seed, `${key}#${nth}`));
     if (random() < (options.hangRate ?? 0)) return { kind: 'hang' };
     if (random() >= options.rate) return undefined;
     const fault = mix[Math.floor(random() * mix.length)] as Fault;

@@ -155,3 +155,13 @@ describe('matchesInstrumentFilter', () => {
     expect(matchesInstrumentFilter({ instrument }, filter)).toBe(expected);
   });
 });
+
+describe('filters use the server\'s ILIKE semantics', () => {
+  it('treats % and _ as wildcards, as EcoTaxa does, so local and server filters agree', () => {
+    expect(matchesTitleFilter({ projid: 1, title: 'Kiel Bight winter survey' }, 'kiel%survey')).toBe(true);
+    expect(matchesTitleFilter({ projid: 1, title: 'Kiel Bight winter survey' }, 'b_ght')).toBe(true);
+    expect(matchesTitleFilter({ projid: 1, title: 'Kiel (2023)' }, '(2023)')).toBe(true);
+    expect(matchesTitleFilter({ projid: 1, title: 'axb' }, 'a.b')).toBe(false);
+    expect(matchesInstrumentFilter({ instrument: 'UVP5HD' }, 'uvp%hd')).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectBody } from '../api/helpers.js';
 import { runCli, tempHome } from '../support/cli.js';
 import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
@@ -75,35 +76,7 @@ const AQQUA_MIN = { id: AQQUA.id, email: AQQUA.email, name: AQQUA.name, organisa
 const OWNER_MIN = { id: OWNER.id, email: OWNER.email, name: OWNER.name, organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel' };
 
 /** A project as /projects/search gives it (transcript [22]), except that `managers` is a string. */
-const BROKEN_PROJECT = {
-  projid: 1,
-  title: 'Kiel Fjord zooplankton 2019',
-  access: '1',
-  status: 'Annotate',
-  objcount: null,
-  pctvalidated: null,
-  pctclassified: null,
-  classifsettings: null,
-  classiffieldlist: null,
-  popoverfieldlist: null,
-  comments: null,
-  rf_models_used: null,
-  cnn_network_id: null,
-  formulae: null,
-  obj_free_cols: {},
-  sample_free_cols: {},
-  acquisition_free_cols: {},
-  process_free_cols: {},
-  bodc_variables: { total_water_volume: null, subsample_coef: null, individual_volume: null },
-  init_classif_list: [],
-  managers: 'Olivia Owner',
-  annotators: [],
-  viewers: [],
-  contact: OWNER_MIN,
-  instrument: 'Zooscan',
-  instrument_url: 'http://vocab.nerc.ac.uk/collection/L22/current/TOOL1581/',
-  highest_right: '',
-};
+const BROKEN_PROJECT = { ...projectBody(1), title: 'Kiel Fjord zooplankton 2019', managers: 'Olivia Owner', contact: OWNER_MIN };
 
 const jsonAnswer = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
 

@@ -81,3 +81,14 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
   const code = await main(argv, io);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
+
+/** Secrets that appeared in any captured output, one line each ("argv: first characters…"). */
+export function leaks(outputs: readonly { argv: readonly string[]; result: CliResult }[], secrets: Iterable<string>): string[] {
+  const found: string[] = [];
+  for (const { argv, result } of outputs) {
+    for (const secret of secrets) {
+      if (result.stdout.includes(secret) || result.stderr.includes(secret)) found.push(`${argv.join(' ')}: ${secret.slice(0, 6)}…`);
+    }
+  }
+  return found;
+}

@@ -475,11 +475,15 @@ export class FakeEcoTaxa {
       if (bad !== undefined) return traceback(`ValueError: invalid literal for int() with base 10: '${bad}'`);
       ids = parts.map((p) => Number(p.trim()));
     }
-    const wanted = ids === undefined ? undefined : new Set(ids);
-    const found = [...this.projects.values()]
-      .filter((p) => wanted === undefined || wanted.has(p.projid))
-      .filter((p) => this.visibleTo(reader, p, forManaging))
-      .sort((a, b) => a.projid - b.projid);
+    // By id through the map (the real server uses an index), else every project.
+    const candidates =
+      ids === undefined
+        ? [...this.projects.values()]
+        : [...new Set(ids)].flatMap((id) => {
+            const project = this.projects.get(id);
+            return project === undefined ? [] : [project];
+          });
+    const found = candidates.filter((p) => this.visibleTo(reader, p, forManaging)).sort((a, b) => a.projid - b.projid);
     return json(200, found.map((p) => this.model(this.readable(p), reader, '')));
   }
 

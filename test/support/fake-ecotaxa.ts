@@ -378,8 +378,9 @@ export class FakeEcoTaxa {
 
   /** The ProjectModel a reader sees: inactive members left out; nothing for anonymous readers. */
   model(project: FakeProject, reader: FakeUser | undefined, highestRight: string): Record<string, unknown> {
+    // Serialised at once by the caller, so the stored values can be used as they are.
     const model: Record<string, unknown> = {};
-    for (const field of MODEL_FIELDS) model[field] = structuredClone(project[field]);
+    for (const field of MODEL_FIELDS) model[field] = project[field];
     const active = (row: PrivilegeRow): FakeUser | undefined => {
       const user = this.users.get(row.member);
       return user !== undefined && user.status === 1 ? user : undefined;
@@ -403,7 +404,7 @@ export class FakeEcoTaxa {
     model['instrument'] = project.instrument;
     model['instrument_url'] = project.instrument_url;
     model['highest_right'] = highestRight;
-    for (const [key, value] of Object.entries(project.extra ?? {})) model[key] = structuredClone(value);
+    for (const [key, value] of Object.entries(project.extra ?? {})) model[key] = value;
     return model;
   }
 
@@ -582,7 +583,7 @@ export class FakeEcoTaxa {
       }
     }
 
-    const before = structuredClone(project);
+    const before = this.replicaLagReads > 0 ? structuredClone(project) : undefined;
     // ProjectBO.update: these fields are overwritten with the body's, missing ones emptied.
     const text = (key: string): string | null => (typeof body[key] === 'string' ? (body[key] as string) : null);
     project.title = String(body['title']).trim();
@@ -607,7 +608,7 @@ export class FakeEcoTaxa {
     }
     // Every privilege deleted, the body's inserted: inactive members' rights are lost.
     project.privileges = rows;
-    if (this.replicaLagReads > 0 && !isDeepStrictEqual(before, project)) {
+    if (before !== undefined && !isDeepStrictEqual(before, project)) {
       this.lagging.set(project.projid, { snapshot: before, remaining: this.replicaLagReads });
     }
     this.onUpdate?.(project.projid);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EcoTaxaClient } from '../api/client.js';
-import { type ApiError, AuthenticationError } from '../api/errors.js';
+import { AuthenticationError } from '../api/errors.js';
 import { realSleep, type Sleep } from '../api/retry.js';
 import { isAdministrator, type UserWithRights } from '../api/schemas.js';
 import { decodeToken, type TokenInfo } from '../api/token.js';
@@ -194,7 +194,7 @@ export class Context {
         const status = log.status === undefined ? (log.error ?? 'failed') : String(log.status);
         output.debug(`${log.method} ${log.path} -> ${status} (${log.ms} ms)`);
       },
-      onRetry: ({ request, error, delayMs, retry }: { request: { method: string; path: string }; error: ApiError; delayMs: number; retry: number }) => {
+      onRetry: ({ request, error, delayMs, retry }) => {
         output.debug(`retry ${retry} of ${request.method} ${request.path} in ${delayMs} ms: ${error.message}`);
       },
     });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectBody } from '../api/helpers.js';
+import { ME_BODY, projectBody } from '../api/helpers.js';
 import { runCli, tempHome } from '../support/cli.js';
 import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
@@ -53,24 +53,7 @@ async function tinyServer(handler: TinyHandler): Promise<TinyServer> {
 const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Welcome</title></head><body><h1>It works!</h1></body></html>\n';
 
 /** GET /users/me as the real back end answers it (transcripts/real-backend.md [7]). */
-const ME = {
-  id: OWNER.id,
-  email: OWNER.email,
-  name: OWNER.name,
-  country: 'Germany',
-  orcid: null,
-  usercreationdate: '2026-11-26T20:14:45.072930',
-  password: '?',
-  status: 1,
-  status_date: '2026-11-26T20:14:45.073548',
-  status_admin_comment: null,
-  usercreationreason: null,
-  mail_status: false,
-  mail_status_date: '2026-11-26T20:14:45.073548',
-  organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
-  can_do: [1, 4],
-  last_used_projects: [],
-};
+const ME = { ...ME_BODY, last_used_projects: [] };
 
 const AQQUA_MIN = { id: AQQUA.id, email: AQQUA.email, name: AQQUA.name, organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel' };
 const OWNER_MIN = { id: OWNER.id, email: OWNER.email, name: OWNER.name, organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel' };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProjectRow } from '../../src/cli/commands/projects-list.js';
 import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { ADMIN, AQQUA, COLLEAGUE, M, OWNER, seedWorld } from '../support/seed.js';
@@ -32,18 +33,7 @@ const COLLEAGUE_RIGHTS: Record<number, string> = {
   31: 'Annotate',
 };
 
-interface Row {
-  projid: number;
-  title: string;
-  instrument: string | null;
-  status: string | null;
-  access: string;
-  objcount: number | null;
-  myRight: string | null;
-  contact: { id: number; name: string; email: string } | null;
-  user: { id: number; name: string; email: string } | null;
-  userRight: string | null;
-}
+type Row = ProjectRow;
 
 const outputs: { argv: string[]; result: CliResult }[] = [];
 const secrets = new Set<string>([OWNER.password, ADMIN.password]);

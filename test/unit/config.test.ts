@@ -2,20 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { thrown } from '../support/thrown.js';
 import { CredentialsStore, type SavedLogin } from '../../src/config/credentials.js';
 import { readEnv } from '../../src/config/env.js';
 import { loadConfig, validateConfig } from '../../src/config/load.js';
 import { assertSafeTransport, isLoopbackHost, normalizeServerUrl } from '../../src/config/server-url.js';
 import { InputError, UsageError } from '../../src/errors.js';
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error');
-}
 
 async function rejected(promise: Promise<unknown>): Promise<Error> {
   try {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../support/thrown.js';
 import { InputError } from '../../src/errors.js';
 import { type Plan, operationFor, parsePlanFile, toPlanDocument } from '../../src/plan/plan-document.js';
 import { notFoundEntry } from '../../src/plan/planner.js';
@@ -52,15 +53,6 @@ function restorePlan(): Plan {
 }
 
 const roundTrip = (plan: Plan): Plan => parsePlanFile(JSON.stringify(toPlanDocument(plan), null, 2), 'plan.json');
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('plan document round trip', () => {
   it.each([

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../support/thrown.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { toCsv } from '../../src/output/csv.js';
 import {
@@ -9,15 +10,6 @@ import {
   parseIdTokens,
   parseIdsFile,
 } from '../../src/plan/selectors.js';
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseIdTokens', () => {
   it.each([

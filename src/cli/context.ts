@@ -17,7 +17,7 @@ import {
 } from '../config/schema.js';
 import { DEFAULT_SERVER_URL, assertSafeTransport, normalizeServerUrl } from '../config/server-url.js';
 import { LoginRequiredError, UsageError } from '../errors.js';
-import type { FixtureSession } from '../fixtures/format.js';
+import type { FixtureSession } from '../recording/format.js';
 import type { Io } from '../output/io.js';
 import { Output } from '../output/output.js';
 import { FileJournal, type JournalWriter, type RunInfo, newRunId, noJournal } from '../plan/journal.js';
@@ -81,10 +81,10 @@ export class Context {
 
     let fixtures: FixtureSession | undefined;
     if (globals.replay !== undefined) {
-      const { openReplay } = await import('../fixtures/replay.js');
+      const { openReplay } = await import('../recording/replay.js');
       fixtures = await openReplay(globals.replay, { cwd: io.cwd, argv });
     } else if (globals.record !== undefined) {
-      const { startRecording } = await import('../fixtures/record.js');
+      const { startRecording } = await import('../recording/record.js');
       fixtures = await startRecording(globals.record, { cwd: io.cwd, argv, scenario: globals.scenario, env });
     }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TOKEN_SHAPE } from '../../src/fixtures/scrub.js';
+import { TOKEN_SHAPE } from '../../src/recording/scrub.js';
 import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OTHER, OWNER } from '../support/seed.js';
 import { signToken } from '../support/tokens.js';
 

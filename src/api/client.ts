@@ -14,7 +14,14 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, backoffDelay, parseRetryAfter, realSleep } from './retry.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  type Sleep,
+  backoffDelay,
+  parseRetryAfter,
+  realSleep,
+} from './retry.js';
 import {
   type MinUser,
   type Project,
@@ -266,7 +273,11 @@ export class EcoTaxaClient {
   }
 
   private async once<T>(call: Call<T>, attempt: number): Promise<T> {
-    const request: RequestInfo = { method: call.method, path: displayPath(call.path, call.params), server: this.baseUrl };
+    const request: RequestInfo = {
+      method: call.method,
+      path: displayPath(call.path, call.params),
+      server: this.baseUrl,
+    };
     const started = Date.now();
     const headers: Record<string, string> = {};
     if (this.token !== undefined) headers['Authorization'] = `Bearer ${this.token}`;
@@ -348,7 +359,7 @@ export class EcoTaxaClient {
       return parsed.data;
     }
     if (status >= 300 && status < 400) {
-      const location = response.headers['location'];
+      const location: unknown = response.headers['location'];
       throw new NotEcoTaxaError(
         request,
         `a redirect (${status}${typeof location === 'string' ? ` to ${location}` : ''})`,
@@ -357,7 +368,7 @@ export class EcoTaxaClient {
     const detail = json === undefined ? undefined : ecotaxaDetail(json.value);
     if (status === 401) return fail(new AuthenticationError(request));
     if (status === 429) {
-      const retryAfter = response.headers['retry-after'];
+      const retryAfter: unknown = response.headers['retry-after'];
       return fail(
         new RateLimitError(
           request,
@@ -368,7 +379,9 @@ export class EcoTaxaClient {
     if (status >= 500) {
       const traceback = !isJson && text.includes('BACK-END') ? text : undefined;
       // A traceback of a data error (a duplicate key, a bad value) will fail the same way again.
-      const deterministic = traceback !== undefined && /\b(IntegrityError|ValueError|KeyError|TypeError|AttributeError|AssertionError)\b/.test(traceback);
+      const deterministic =
+        traceback !== undefined &&
+        /\b(IntegrityError|ValueError|KeyError|TypeError|AttributeError|AssertionError)\b/.test(traceback);
       const summary =
         traceback !== undefined
           ? `EcoTaxa failed on ${request.method} ${request.path} with an internal error (${status}${exceptionLine(traceback)}); --verbose shows its traceback`
@@ -377,7 +390,8 @@ export class EcoTaxaClient {
     }
     if (detail === undefined) {
       // A 404 without EcoTaxa's JSON: the URL is wrong. Anything else: a proxy or firewall.
-      if (status === 404) return fail(new NotEcoTaxaError(request, describeBody(status, contentType, text), text.slice(0, 2_000)));
+      if (status === 404)
+        return fail(new NotEcoTaxaError(request, describeBody(status, contentType, text), text.slice(0, 2_000)));
       return fail(
         new ApiError(
           `EcoTaxa at ${request.server} (or a proxy in front of it) refused ${request.method} ${request.path}: ${describeBody(status, contentType, text)}`,
@@ -389,14 +403,19 @@ export class EcoTaxaClient {
     if (status === 403) return fail(new PermissionDeniedError(request, detail));
     if (status === 404) return fail(new NotFoundError(request, detail));
     if (status === 422) return fail(new ValidationError(request, detail));
-    return fail(new ApiError(`EcoTaxa refused ${request.method} ${request.path}: ${status} ${detail}`, request, { status }));
+    return fail(
+      new ApiError(`EcoTaxa refused ${request.method} ${request.path}: ${status} ${detail}`, request, { status }),
+    );
   }
 }
 
 /** Resolves when `wait` does, or as soon as `signal` aborts. */
 function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
   if (signal === undefined) return wait;
-  return Promise.race([wait, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
+  return Promise.race([
+    wait,
+    new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+  ]);
 }
 
 function fail(err: Error): never {
@@ -429,7 +448,7 @@ function parseJson(text: string): { value: unknown } | undefined {
  */
 export function ecotaxaDetail(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || !('detail' in body)) return undefined;
-  const detail = (body as { detail: unknown }).detail;
+  const detail = body.detail;
   if (typeof detail === 'string') return detail;
   if (!Array.isArray(detail)) return undefined;
   const parts = detail.map((item: unknown) => {

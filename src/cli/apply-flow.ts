@@ -43,7 +43,9 @@ async function savePlan(ctx: Context, plan: Plan, file: string): Promise<string>
     await fs.rename(tmp, target);
   } catch (err) {
     await fs.rm(tmp, { force: true });
-    throw new InputError(`--out ${file}: cannot write the plan (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new InputError(
+      `--out ${file}: cannot write the plan (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   return target;
 }
@@ -88,7 +90,13 @@ function summaryLine(plan: Plan, report: ApplyReport): string {
 function renderResults(ctx: Context, plan: Plan, report: ApplyReport): string {
   const c = ctx.output.out;
   const style = (outcome: Outcome, text: string): string =>
-    outcome === 'applied' ? c.green(text) : outcome === 'failed' ? c.red(text) : outcome === 'skipped' ? c.magenta(text) : c.dim(text);
+    outcome === 'applied'
+      ? c.green(text)
+      : outcome === 'failed'
+        ? c.red(text)
+        : outcome === 'skipped'
+          ? c.magenta(text)
+          : c.dim(text);
   const table = renderTable(
     [{ header: ' ' }, { header: 'ID', align: 'right' }, { header: 'TITLE', flexible: true }, { header: 'RESULT' }],
     report.results.map((r) => [outcomeGlyph(r.outcome), String(r.projid), r.title, resultDetail(r)]),
@@ -148,7 +156,10 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   };
 
   if (opts.planOnly || changes === 0) {
-    if (ctx.json) output.data(JSON.stringify(opts.planOnly ? toPlanDocument(plan) : resultsDocument(plan, undefined, undefined), null, 2));
+    if (ctx.json)
+      output.data(
+        JSON.stringify(opts.planOnly ? toPlanDocument(plan) : resultsDocument(plan, undefined, undefined), null, 2),
+      );
     else output.data(rendered());
   } else if (!ctx.json) {
     output.data(rendered());
@@ -216,7 +227,9 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   }
   if (report.interrupted) return ExitCode.Interrupted;
   if (report.stopped !== undefined) {
-    throw new UserError(`stopped before the end: ${report.stopped}; the summary above says what was done; fix it and run the same command again`);
+    throw new UserError(
+      `stopped before the end: ${report.stopped}; the summary above says what was done; fix it and run the same command again`,
+    );
   }
   return counts.failed > 0 ? ExitCode.Error : ExitCode.Success;
 }

@@ -102,7 +102,8 @@ export class Context {
 
     const timeoutSeconds = globals.timeout ?? config.config.timeout ?? DEFAULT_TIMEOUT_SECONDS;
     const timeout = timeoutSchema.safeParse(timeoutSeconds);
-    if (!timeout.success) throw new UsageError(`--timeout ${timeoutSeconds}: ${timeout.error.issues[0]?.message ?? 'invalid'}`);
+    if (!timeout.success)
+      throw new UsageError(`--timeout ${timeoutSeconds}: ${timeout.error.issues[0]?.message ?? 'invalid'}`);
 
     return new Context(io, env, globals, output, config, serverUrl, Math.round(timeout.data * 1000), fixtures);
   }
@@ -134,7 +135,8 @@ export class Context {
   concurrency(flag: number | undefined): number {
     const value = flag ?? this.config.config.concurrency ?? DEFAULT_CONCURRENCY;
     const parsed = concurrencySchema.safeParse(value);
-    if (!parsed.success) throw new UsageError(`--concurrency ${value}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success)
+      throw new UsageError(`--concurrency ${value}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     return parsed.data;
   }
 
@@ -189,7 +191,8 @@ export class Context {
       now: () => this.now(),
       headers: this.fixtures?.requestHeaders,
       signal: this.io.interrupt,
-      mapTransportError: this.fixtures === undefined ? undefined : (err, req) => this.fixtures?.mapTransportError(err, req),
+      mapTransportError:
+        this.fixtures === undefined ? undefined : (err, req) => this.fixtures?.mapTransportError(err, req),
       onRequest: (log) => {
         const status = log.status === undefined ? (log.error ?? 'failed') : String(log.status);
         output.debug(`${log.method} ${log.path} -> ${status} (${log.ms} ms)`);
@@ -206,7 +209,9 @@ export class Context {
     if (this.env.token !== undefined) return { token: this.env.token, source: 'ECOTAXA_TOKEN' };
     const saved = await this.credentials().get(this.serverUrl);
     if (saved === undefined) {
-      throw new LoginRequiredError(`you are not logged in to ${this.serverUrl}: run \`ecotaxa-access login\` (or set ECOTAXA_TOKEN)`);
+      throw new LoginRequiredError(
+        `you are not logged in to ${this.serverUrl}: run \`ecotaxa-access login\` (or set ECOTAXA_TOKEN)`,
+      );
     }
     return { token: saved.token, source: 'saved login' };
   }

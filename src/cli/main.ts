@@ -73,7 +73,9 @@ function report(err: unknown, io: Io, state: RunState): number {
     if (err.exitCode === 0) return ExitCode.Success;
     if (state.json && err.code !== 'commander.help') {
       const message = err.message.replace(/^error: /, '');
-      io.stdout.write(`${JSON.stringify({ error: { type: 'UsageError', message, exitCode: ExitCode.Error } }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ error: { type: 'UsageError', message, exitCode: ExitCode.Error } }, null, 2)}\n`,
+      );
     }
     return ExitCode.Error;
   }

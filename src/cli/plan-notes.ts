@@ -3,7 +3,10 @@ import { summarize } from '../plan/planner.js';
 import type { Selection } from './selection.js';
 
 /** What the reader of a plan should know beyond its lines. */
-export function planNotes(plan: Plan, selection?: Pick<Selection, 'rangedMissing' | 'notManagedAdminProjects'>): string[] {
+export function planNotes(
+  plan: Plan,
+  selection?: Pick<Selection, 'rangedMissing' | 'notManagedAdminProjects'>,
+): string[] {
   const notes: string[] = [];
   if (selection !== undefined && selection.notManagedAdminProjects > 0) {
     notes.push(

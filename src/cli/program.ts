@@ -50,9 +50,13 @@ function addSelectionOptions(cmd: Command): Command {
 
 function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' | 'plan'): Command {
   cmd
-    .option('--user <user>', 'whose right changes: id, exact email or exact name (default: config "user", else aqqua@geomar.de)')
+    .option(
+      '--user <user>',
+      'whose right changes: id, exact email or exact name (default: config "user", else aqqua@geomar.de)',
+    )
     .option('--right <right>', 'view, annotate or manage', 'view');
-  if (kind === 'revoke') cmd.option('--any-right', 'also remove a right other than --right (never the contact\'s or the last manager\'s)');
+  if (kind === 'revoke')
+    cmd.option('--any-right', "also remove a right other than --right (never the contact's or the last manager's)");
   if (mode === 'apply') {
     cmd
       .option('--dry-run', 'show the plan and stop: nothing is written')
@@ -63,7 +67,11 @@ function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' 
     .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending, 1 on error');
   if (mode === 'apply') {
     cmd
-      .addOption(new Option('--concurrency <n>', 'projects written at once, 1 to 32 (default: config, else 4)').argParser(wholeNumber))
+      .addOption(
+        new Option('--concurrency <n>', 'projects written at once, 1 to 32 (default: config, else 4)').argParser(
+          wholeNumber,
+        ),
+      )
       .option('--strict', 'skip projects whose rights changed since the plan, instead of deciding them again');
   }
   return cmd;
@@ -87,7 +95,9 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     .option('--json', 'machine-readable JSON on stdout (errors too)')
     .option('-v, --verbose', 'log every HTTP request on stderr; stack traces with errors')
     .option('-q, --quiet', 'print only errors on stderr')
-    .addOption(new Option('--timeout <seconds>', 'per-request timeout (default: config, else 30)').argParser(positiveNumber))
+    .addOption(
+      new Option('--timeout <seconds>', 'per-request timeout (default: config, else 30)').argParser(positiveNumber),
+    )
     .option('--config <file>', 'configuration file (default: searched from here up, then ~/.config/ecotaxa-access/)')
     .option('--insecure', 'allow credentials over plain http:// to a host other than this machine')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)')
@@ -101,7 +111,10 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .addHelpText('after', `\n${EXIT_CODES_HELP}\n\nThe README has a walkthrough: list, plan, grant, check, revoke, undo.`);
+    .addHelpText(
+      'after',
+      `\n${EXIT_CODES_HELP}\n\nThe README has a walkthrough: list, plan, grant, check, revoke, undo.`,
+    );
 
   const leaf = (cmd: Command, name: CommandName): Command =>
     cmd.exitOverride().action(async (...params: unknown[]) => {
@@ -116,7 +129,10 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       .option('--email <email>', 'your EcoTaxa email (asked on a terminal if missing)')
       .option('--password-stdin', 'read the password from stdin (never from a flag)')
       .option('--token-stdin', "read a token from stdin instead: e.g. the web site's session cookie")
-      .addHelpText('after', '\nExamples:\n  $ ecotaxa-access login\n  $ printf %s "$PASSWORD" | ecotaxa-access login --email me@example.org --password-stdin'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ ecotaxa-access login\n  $ printf %s "$PASSWORD" | ecotaxa-access login --email me@example.org --password-stdin',
+      ),
     'login',
   );
   leaf(program.command('logout').description("forget this server's token"), 'logout');
@@ -128,7 +144,10 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       .command('find')
       .description('find a user by id, exact email, or name (% is a wildcard)')
       .argument('<query>', 'an id, an email, or a name pattern')
-      .addHelpText('after', "\nExamples:\n  $ ecotaxa-access users find aqqua@geomar.de\n  $ ecotaxa-access users find '%Colleague%'"),
+      .addHelpText(
+        'after',
+        "\nExamples:\n  $ ecotaxa-access users find aqqua@geomar.de\n  $ ecotaxa-access users find '%Colleague%'",
+      ),
     'users find',
   );
 
@@ -136,14 +155,17 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
   leaf(
     projects
       .command('list')
-      .description('list the projects you manage, with one user\'s right on each')
+      .description("list the projects you manage, with one user's right on each")
       .argument('[ids...]', 'only these ids and ranges (e.g. 101 200-210)')
       .option('--all-rights', 'every project where you have any right, not only those you manage')
       .option('--title <text>', 'titles containing TEXT (or ids ending with it)')
       .option('--instrument <text>', 'instruments containing TEXT')
       .option('--with-user <user>', 'whose right to show (default: config "user", else aqqua@geomar.de)')
       .option('--csv', 'CSV on stdout (feeds `--ids-from`)')
-      .addHelpText('after', '\nExamples:\n  $ ecotaxa-access projects list\n  $ ecotaxa-access projects list --csv > my-projects.csv'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  $ ecotaxa-access projects list\n  $ ecotaxa-access projects list --csv > my-projects.csv',
+      ),
     'projects list',
   );
 
@@ -172,7 +194,10 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     leaf(
       addChangeOptions(
         addSelectionOptions(
-          plan.command(kind).description(`plan a ${kind} (the same as \`${kind} --dry-run\`)`).argument('[ids...]', 'project ids and ranges'),
+          plan
+            .command(kind)
+            .description(`plan a ${kind} (the same as \`${kind} --dry-run\`)`)
+            .argument('[ids...]', 'project ids and ranges'),
         ),
         kind,
         'plan',

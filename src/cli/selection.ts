@@ -44,7 +44,14 @@ export async function readIdsFrom(io: Io, source: string): Promise<IdList> {
     text = source === '-' ? await readAllStdin(io) : await fs.readFile(path.resolve(io.cwd, source), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : String(code);
     throw new InputError(`--ids-from ${source}: cannot read it (${why})`);
   }
   return parseIdsFile(text, `--ids-from ${name}`);

@@ -4,9 +4,7 @@ import { UsageError } from '../errors.js';
 import { describeUser } from '../plan/rights.js';
 
 export type UserQuery =
-  | { kind: 'id'; id: number }
-  | { kind: 'email'; email: string }
-  | { kind: 'name'; name: string; pattern: boolean };
+  { kind: 'id'; id: number } | { kind: 'email'; email: string } | { kind: 'name'; name: string; pattern: boolean };
 
 export function parseUserQuery(text: string): UserQuery {
   const trimmed = text.trim();
@@ -80,7 +78,9 @@ export async function resolveUser(client: EcoTaxaClient, text: string, flag: str
     return user;
   }
   if (found.length > 1) {
-    throw new UsageError(`${flag} "${text}" matches ${found.length} users: ${list(found)}; give an id or an exact email`);
+    throw new UsageError(
+      `${flag} "${text}" matches ${found.length} users: ${list(found)}; give an id or an exact email`,
+    );
   }
   if (query.kind === 'id') throw new UsageError(`${flag} "${text}": EcoTaxa has no user #${query.id}`);
   if (query.kind === 'email') {

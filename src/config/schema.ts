@@ -21,7 +21,10 @@ export const timeoutSchema = z
 
 /** The configuration file (cosmiconfig): every key optional, unknown keys refused. */
 export const configFileSchema = z.strictObject({
-  url: z.string({ error: 'expected the API base URL as a string' }).min(1, { error: 'expected a URL, not an empty string' }).optional(),
+  url: z
+    .string({ error: 'expected the API base URL as a string' })
+    .min(1, { error: 'expected a URL, not an empty string' })
+    .optional(),
   user: z
     .string({ error: 'expected a user id, email or exact name as a string' })
     .min(1, { error: 'expected a user id, email or exact name, not an empty string' })

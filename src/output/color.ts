@@ -7,7 +7,12 @@ import type { TextOut } from './io.js';
  * looks at process.stdout even when we write elsewhere (tests) and reads argv for --no-color:
  * --no-color and NO_COLOR turn it off, FORCE_COLOR forces it, otherwise colour only on a TTY.
  */
-export function colorFor(stream: TextOut, env: EnvSettings, noColorFlag: boolean, which: 'stdout' | 'stderr'): ChalkInstance {
+export function colorFor(
+  stream: TextOut,
+  env: EnvSettings,
+  noColorFlag: boolean,
+  which: 'stdout' | 'stderr',
+): ChalkInstance {
   let level: 0 | 1 | 2 | 3;
   if (noColorFlag || env.noColor) level = 0;
   else if (env.forceColor !== undefined) level = env.forceColor;

@@ -33,7 +33,11 @@ function pad(plain: string, styled: string, width: number, align: 'left' | 'righ
 }
 
 /** A plain-text table: a header row, then one row per item, columns two spaces apart. */
-export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[], options: TableOptions = {}): string {
+export function renderTable(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  options: TableOptions = {},
+): string {
   const widths = columns.map((col, i) => Math.max(length(col.header), ...rows.map((r) => length(r[i] ?? ''))));
   if (options.width !== undefined) {
     const total = widths.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1);
@@ -53,5 +57,11 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
       })
       .join(GAP)
       .trimEnd();
-  return [line(columns.map((c) => c.header), -1), ...rows.map((r, i) => line(r, i))].join('\n');
+  return [
+    line(
+      columns.map((c) => c.header),
+      -1,
+    ),
+    ...rows.map((r, i) => line(r, i)),
+  ].join('\n');
 }

@@ -105,7 +105,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
 
   const backoff = (attempt: number, err?: unknown): Promise<void> => {
     const delay = backoffDelay(attempt - 1, DEFAULT_RETRY_POLICY, options.random);
-    const asked = err instanceof RateLimitError ? Math.min(err.retryAfterMs ?? 0, DEFAULT_RETRY_POLICY.maxRetryAfterMs) : 0;
+    const asked =
+      err instanceof RateLimitError ? Math.min(err.retryAfterMs ?? 0, DEFAULT_RETRY_POLICY.maxRetryAfterMs) : 0;
     return options.sleep(Math.max(delay, asked));
   };
 
@@ -125,7 +126,13 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
     const planned = entry.decision.kind === 'change' ? entry.decision : undefined;
     const from = planned?.from ?? null;
     const to = planned?.to ?? null;
-    const notStarted = (): ApplyResult => ({ ...base, outcome: 'not-started', from, to, reason: fatal ?? 'interrupted' });
+    const notStarted = (): ApplyResult => ({
+      ...base,
+      outcome: 'not-started',
+      from,
+      to,
+      reason: fatal ?? 'interrupted',
+    });
     let drift: string | undefined;
     /** A PUT whose answer was lost: it may have landed, so it is never sent again blindly. */
     let lost: { from: RightOrNone; to: RightOrNone; error: unknown; before: string } | undefined;
@@ -150,11 +157,18 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
           await backoff(attempt, err);
           continue;
         }
-        const unsure = lost === undefined ? undefined : 'an earlier update was not answered and may have landed: check the project';
+        const unsure =
+          lost === undefined ? undefined : 'an earlier update was not answered and may have landed: check the project';
         return { ...base, outcome: 'failed', from, to, reason: join(failureReason(err), unsure) };
       }
       if (fresh === undefined) {
-        return { ...base, outcome: 'failed', from, to, reason: 'EcoTaxa no longer shows you this project (deleted, or your right removed)' };
+        return {
+          ...base,
+          outcome: 'failed',
+          from,
+          to,
+          reason: 'EcoTaxa no longer shows you this project (deleted, or your right removed)',
+        };
       }
       if (lost !== undefined && rightOf(fresh, user.id) === lost.to) {
         return journaled({
@@ -189,10 +203,24 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
       const withDrift = drift === undefined ? {} : { drift };
       const decision = decide(fresh, ctx, op);
       if (decision.kind === 'unchanged') {
-        return { ...base, outcome: 'unchanged', from: decision.current, to: decision.current, reason: decision.reason, ...withDrift };
+        return {
+          ...base,
+          outcome: 'unchanged',
+          from: decision.current,
+          to: decision.current,
+          reason: decision.reason,
+          ...withDrift,
+        };
       }
       if (decision.kind === 'skip') {
-        return { ...base, outcome: 'skipped', from: decision.current, to: decision.current, reason: decision.reason, ...withDrift };
+        return {
+          ...base,
+          outcome: 'skipped',
+          from: decision.current,
+          to: decision.current,
+          reason: decision.reason,
+          ...withDrift,
+        };
       }
 
       const body = withUserRight(fresh, user, decision.to);
@@ -233,8 +261,16 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
         await backoff(attempt, err);
         continue;
       }
-      const again = attempt > 1 ? `written again: an earlier answer was lost and a re-read showed it had not landed` : undefined;
-      return journaled({ ...base, outcome: 'applied', from: decision.from, to: decision.to, ...withDrift, ...(again === undefined ? {} : { reason: again }) });
+      const again =
+        attempt > 1 ? `written again: an earlier answer was lost and a re-read showed it had not landed` : undefined;
+      return journaled({
+        ...base,
+        outcome: 'applied',
+        from: decision.from,
+        to: decision.to,
+        ...withDrift,
+        ...(again === undefined ? {} : { reason: again }),
+      });
     }
   };
 
@@ -265,7 +301,8 @@ async function verify(options: ApplyOptions, results: ApplyResult[], waits: read
     try {
       projects = await options.client.getProjects(unconfirmed.map((r) => r.projid));
     } catch (err) {
-      for (const r of unconfirmed) r.reason = join(r.reason, `not confirmed: the read-back failed (${errorMessage(err)})`);
+      for (const r of unconfirmed)
+        r.reason = join(r.reason, `not confirmed: the read-back failed (${errorMessage(err)})`);
       return;
     }
     const byId = new Map(projects.map((p) => [p.projid, p]));

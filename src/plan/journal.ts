@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, errorMessage } from '../errors.js';
 import { type Person, personSchema } from './plan-document.js';
 import { RIGHTS, type RightOrNone } from './rights.js';
 
@@ -99,7 +99,12 @@ export function newRunId(now: Date = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace('.', '')}-${randomBytes(3).toString('hex')}`;
 }
 
-const person = (p: Person): Person => ({ id: p.id, email: p.email, name: p.name, organisation: p.organisation ?? null });
+const person = (p: Person): Person => ({
+  id: p.id,
+  email: p.email,
+  name: p.name,
+  organisation: p.organisation ?? null,
+});
 
 /**
  * Writes the journal of one run. Lines are written and fsync'd off the event loop, several at
@@ -165,7 +170,11 @@ export class FileJournal implements JournalWriter {
 
   private append(line: object): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ line: `${JSON.stringify(line)}\n`, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.pending.push({
+        line: `${JSON.stringify(line)}\n`,
+        done: (err) =>
+          err === undefined ? resolve() : reject(err instanceof Error ? err : new Error(errorMessage(err))),
+      });
       this.flushing ??= this.flush().finally(() => {
         this.flushing = undefined;
       });
@@ -189,10 +198,10 @@ export class FileJournal implements JournalWriter {
 
 /** For --replay: nothing is written anywhere, so nothing is journaled. */
 export const noJournal: JournalWriter = {
-  open: async () => undefined,
-  intend: async () => undefined,
-  record: async () => undefined,
-  finish: async () => undefined,
+  open: () => Promise.resolve(),
+  intend: () => Promise.resolve(),
+  record: () => Promise.resolve(),
+  finish: () => Promise.resolve(),
   filepath: undefined,
 };
 

@@ -67,30 +67,41 @@ const operationSchema = z.discriminatedUnion('action', [
 ]);
 
 /** The JSON document: `plan --json`, `plan --out FILE`, `apply FILE` (README "Plan files"). */
-export const planDocumentSchema = z.object({
-  format: z.literal(PLAN_FORMAT),
-  version: z.literal(PLAN_VERSION),
-  createdAt: z.iso.datetime({ offset: true }),
-  server: z.string(),
-  caller: personSchema,
-  user: personSchema,
-  operation: operationSchema,
-  summary: z.object({ change: z.number().int(), unchanged: z.number().int(), skip: z.number().int() }),
-  projects: z.array(entrySchema),
-  notes: z.array(z.string()),
-}).superRefine((doc, ctx) => {
-  const seen = new Set<number>();
-  doc.projects.forEach((p, i) => {
-    if (seen.has(p.projid)) ctx.addIssue({ code: 'custom', message: `project ${p.projid} is listed twice`, path: ['projects', i, 'projid'] });
-    seen.add(p.projid);
+export const planDocumentSchema = z
+  .object({
+    format: z.literal(PLAN_FORMAT),
+    version: z.literal(PLAN_VERSION),
+    createdAt: z.iso.datetime({ offset: true }),
+    server: z.string(),
+    caller: personSchema,
+    user: personSchema,
+    operation: operationSchema,
+    summary: z.object({ change: z.number().int(), unchanged: z.number().int(), skip: z.number().int() }),
+    projects: z.array(entrySchema),
+    notes: z.array(z.string()),
+  })
+  .superRefine((doc, ctx) => {
+    const seen = new Set<number>();
+    doc.projects.forEach((p, i) => {
+      if (seen.has(p.projid))
+        ctx.addIssue({
+          code: 'custom',
+          message: `project ${p.projid} is listed twice`,
+          path: ['projects', i, 'projid'],
+        });
+      seen.add(p.projid);
+    });
+    if (doc.operation.action !== 'restore') return;
+    doc.projects.forEach((p, i) => {
+      if (p.restore === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'an undo plan needs a "restore" target on every project',
+          path: ['projects', i, 'restore'],
+        });
+      }
+    });
   });
-  if (doc.operation.action !== 'restore') return;
-  doc.projects.forEach((p, i) => {
-    if (p.restore === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'an undo plan needs a "restore" target on every project', path: ['projects', i, 'restore'] });
-    }
-  });
-});
 
 export type PlanDocument = z.infer<typeof planDocumentSchema>;
 type EntryDocument = z.infer<typeof entrySchema>;
@@ -178,7 +189,9 @@ export function parsePlanFile(text: string, source: string): Plan {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue === undefined ? '' : issue.path.map(String).join('.');
-    throw new InputError(`${source} is not a valid plan: ${where}: ${issue?.message ?? 'invalid'}; make the plan again with \`plan --out\``);
+    throw new InputError(
+      `${source} is not a valid plan: ${where}: ${issue?.message ?? 'invalid'}; make the plan again with \`plan --out\``,
+    );
   }
   return fromPlanDocument(parsed.data);
 }

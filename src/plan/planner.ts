@@ -48,7 +48,10 @@ function skip(code: SkipCode, current: RightOrNone, reason: string): Decision {
 }
 
 /** What the operation wants the user's right to become, given the current one (pure). */
-function desiredRight(op: Operation, current: RightOrNone): { to: RightOrNone } | { unchanged: string } | { drift: string } {
+function desiredRight(
+  op: Operation,
+  current: RightOrNone,
+): { to: RightOrNone } | { unchanged: string } | { drift: string } {
   switch (op.action) {
     case 'grant':
       if (current === op.right) return { unchanged: `already has ${current}` };
@@ -135,7 +138,11 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
     );
   }
   if (project.instrument === null || project.instrument === undefined || project.instrument === '') {
-    return skip('no-instrument', current, 'EcoTaxa refuses to update a project without an instrument: set one in the web UI');
+    return skip(
+      'no-instrument',
+      current,
+      'EcoTaxa refuses to update a project without an instrument: set one in the web UI',
+    );
   }
   const duplicated = duplicatedMembers(project);
   if (duplicated.length > 0) {

@@ -16,7 +16,9 @@ export const emptyIdList = (): IdList => ({ single: [], ranged: [] });
 
 function parseId(text: string, where: string): number {
   if (!/^\d+$/.test(text)) {
-    throw new UsageError(`${where}"${text}" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010`);
+    throw new UsageError(
+      `${where}"${text}" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010`,
+    );
   }
   const id = Number(text);
   if (id === 0) throw new UsageError(`${where}"${text}" is not a project id: ids start at 1`);
@@ -42,7 +44,9 @@ export function parseIdTokens(tokens: readonly string[], where = ''): IdList {
       if (from > to) throw new UsageError(`${where}range ${token} is reversed: write ${to}-${from}`);
       count += to - from + 1;
       if (count > MAX_SELECTED_IDS) {
-        throw new UsageError(`${where}range ${token} names too many ids (at most ${MAX_SELECTED_IDS.toLocaleString('en')} in all)`);
+        throw new UsageError(
+          `${where}range ${token} names too many ids (at most ${MAX_SELECTED_IDS.toLocaleString('en')} in all)`,
+        );
       }
       for (let id = from; id <= to; id++) result.ranged.push(id);
     }
@@ -115,6 +119,8 @@ export function matchesInstrumentFilter(project: Pick<Project, 'instrument'>, fi
  * of characters) and "_" (any one character) as wildcards, so local and server filters agree.
  */
 function ilikeContains(value: string, pattern: string): boolean {
-  const regex = [...pattern].map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  const regex = [...pattern]
+    .map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
   return new RegExp(regex, 'is').test(value);
 }

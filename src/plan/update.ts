@@ -43,7 +43,8 @@ export function unsafeUpdateProblems(before: Project, after: Project, userId: nu
     const others = (p: Project): unknown[] => p[list].filter((m) => m.id !== userId);
     if (!isDeepStrictEqual(others(before), others(after))) problems.push(`other users in ${list} would change`);
   }
-  const rightOfCaller = (p: Project): string | undefined => MEMBER_LISTS.find((l) => p[l].some((m) => m.id === callerId));
+  const rightOfCaller = (p: Project): string | undefined =>
+    MEMBER_LISTS.find((l) => p[l].some((m) => m.id === callerId));
   if (rightOfCaller(before) !== rightOfCaller(after)) problems.push('your own right would change');
   if (after.managers.length === 0) problems.push('no manager would be left');
   const contact = after.contact;

@@ -1,12 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IDS_PER_LIST_CALL, SEARCH_PAGE_SIZE } from '../../src/api/client.js';
-import {
-  NotEcoTaxaError,
-  PermissionDeniedError,
-  SchemaError,
-  ValidationError,
-} from '../../src/api/errors.js';
+import { NotEcoTaxaError, PermissionDeniedError, SchemaError, ValidationError } from '../../src/api/errors.js';
 import type { Project } from '../../src/api/schemas.js';
 import {
   AQQUA,
@@ -48,10 +43,7 @@ describe('request headers', () => {
 
   it('sends no Authorization header when the client has no token', async () => {
     const { client } = makeClient({ token: undefined });
-    api()
-      .post('/api/login')
-      .matchHeader('user-agent', 'ecotaxa-access/test')
-      .reply(200, '"fresh-token"', JSON_TYPE);
+    api().post('/api/login').matchHeader('user-agent', 'ecotaxa-access/test').reply(200, '"fresh-token"', JSON_TYPE);
     // badheaders: the interceptor does not match if the header is present.
     const scope = nock(BASE_URL.replace('/api', ''), { badheaders: ['authorization'] })
       .get('/api/users/search')
@@ -148,10 +140,7 @@ describe('users', () => {
       name: 'AqQua Archive',
       organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
     };
-    api()
-      .get('/api/users/search')
-      .query({ by_name: '%AqQua%' })
-      .reply(200, [AQQUA, archive], JSON_TYPE);
+    api().get('/api/users/search').query({ by_name: '%AqQua%' }).reply(200, [AQQUA, archive], JSON_TYPE);
     await expect(client.searchUsers('%AqQua%')).resolves.toEqual([AQQUA, archive]);
     expect(nock.isDone()).toBe(true);
   });
@@ -208,9 +197,30 @@ describe('searchProjects paging', () => {
 
   it('250 projects: 3 requests with window_start 0/100/200, ordered by projid', async () => {
     const { client } = makeClient();
-    api().get('/api/projects/search').query(searchQuery(0)).reply(200, range(1, 100).map((id) => projectBody(id)), JSON_TYPE);
-    api().get('/api/projects/search').query(searchQuery(100)).reply(200, range(101, 200).map((id) => projectBody(id)), JSON_TYPE);
-    api().get('/api/projects/search').query(searchQuery(200)).reply(200, range(201, 250).map((id) => projectBody(id)), JSON_TYPE);
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(0))
+      .reply(
+        200,
+        range(1, 100).map((id) => projectBody(id)),
+        JSON_TYPE,
+      );
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(100))
+      .reply(
+        200,
+        range(101, 200).map((id) => projectBody(id)),
+        JSON_TYPE,
+      );
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(200))
+      .reply(
+        200,
+        range(201, 250).map((id) => projectBody(id)),
+        JSON_TYPE,
+      );
     const progress: number[] = [];
     const projects = await client.searchProjects({ forManaging: true }, (n) => progress.push(n));
     expect(projects.map((p) => p.projid)).toEqual(range(1, 250));
@@ -220,7 +230,10 @@ describe('searchProjects paging', () => {
 
   it('for_managing=false is sent as asked', async () => {
     const { client } = makeClient();
-    api().get('/api/projects/search').query(searchQuery(0, {}, 'false')).reply(200, [projectBody(36)], JSON_TYPE);
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(0, {}, 'false'))
+      .reply(200, [projectBody(36)], JSON_TYPE);
     const projects = await client.searchProjects({ forManaging: false });
     expect(projects.map((p) => p.projid)).toEqual([36]);
     expect(nock.isDone()).toBe(true);
@@ -258,8 +271,22 @@ describe('searchProjects paging', () => {
 
   it('exactly 200 projects: a third, empty page is requested', async () => {
     const { client } = makeClient();
-    api().get('/api/projects/search').query(searchQuery(0)).reply(200, range(1, 100).map((id) => projectBody(id)), JSON_TYPE);
-    api().get('/api/projects/search').query(searchQuery(100)).reply(200, range(101, 200).map((id) => projectBody(id)), JSON_TYPE);
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(0))
+      .reply(
+        200,
+        range(1, 100).map((id) => projectBody(id)),
+        JSON_TYPE,
+      );
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(100))
+      .reply(
+        200,
+        range(101, 200).map((id) => projectBody(id)),
+        JSON_TYPE,
+      );
     const third = api().get('/api/projects/search').query(searchQuery(200)).reply(200, [], JSON_TYPE);
     const projects = await client.searchProjects({ forManaging: true });
     expect(projects).toHaveLength(200);
@@ -270,9 +297,32 @@ describe('searchProjects paging', () => {
   it('removes duplicates across pages and returns projects sorted by projid', async () => {
     const { client } = makeClient();
     // Page 2 repeats project 100 and page 3 repeats 199 (pages that overlap).
-    api().get('/api/projects/search').query(searchQuery(0)).reply(200, range(1, 100).reverse().map((id) => projectBody(id)), JSON_TYPE);
-    api().get('/api/projects/search').query(searchQuery(100)).reply(200, range(100, 199).map((id) => projectBody(id)), JSON_TYPE);
-    api().get('/api/projects/search').query(searchQuery(200)).reply(200, range(199, 240).map((id) => projectBody(id)), JSON_TYPE);
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(0))
+      .reply(
+        200,
+        range(1, 100)
+          .reverse()
+          .map((id) => projectBody(id)),
+        JSON_TYPE,
+      );
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(100))
+      .reply(
+        200,
+        range(100, 199).map((id) => projectBody(id)),
+        JSON_TYPE,
+      );
+    api()
+      .get('/api/projects/search')
+      .query(searchQuery(200))
+      .reply(
+        200,
+        range(199, 240).map((id) => projectBody(id)),
+        JSON_TYPE,
+      );
     const projects = await client.searchProjects({ forManaging: true });
     expect(projects.map((p) => p.projid)).toEqual(range(1, 240));
     expect(nock.isDone()).toBe(true);
@@ -293,7 +343,10 @@ describe('getProjects', () => {
 
   it('ids that do not exist or are not visible are simply absent (transcript [40])', async () => {
     const { client } = makeClient();
-    api().get('/api/projects').query({ project_ids: '1,35,36,99999' }).reply(200, [projectBody(1)], JSON_TYPE);
+    api()
+      .get('/api/projects')
+      .query({ project_ids: '1,35,36,99999' })
+      .reply(200, [projectBody(1)], JSON_TYPE);
     const projects = await client.getProjects([99999, 36, 35, 1]);
     expect(projects.map((p) => p.projid)).toEqual([1]);
   });
@@ -309,13 +362,20 @@ describe('getProjects', () => {
       .get('/api/projects')
       .query(true)
       .times(3)
-      .reply(200, (uri) => {
-        const raw = new URL(uri, 'https://x').searchParams.get('project_ids') ?? '';
-        const chunk = raw.split(',');
-        seen.push(chunk);
-        // The server leaves out every id divisible by 10.
-        return chunk.map(Number).filter((id) => id % 10 !== 0).map((id) => projectBody(id));
-      }, JSON_TYPE);
+      .reply(
+        200,
+        (uri) => {
+          const raw = new URL(uri, 'https://x').searchParams.get('project_ids') ?? '';
+          const chunk = raw.split(',');
+          seen.push(chunk);
+          // The server leaves out every id divisible by 10.
+          return chunk
+            .map(Number)
+            .filter((id) => id % 10 !== 0)
+            .map((id) => projectBody(id));
+        },
+        JSON_TYPE,
+      );
     const projects = await client.getProjects(input);
     expect(seen.map((c) => c.length)).toEqual([200, 200, 50]);
     expect(seen[0]).toEqual(range(1, 200).map(String));
@@ -386,7 +446,9 @@ describe('schema passthrough', () => {
 
   it('a SchemaError from a single project names the field without an index', async () => {
     const { client } = makeClient();
-    api().get('/api/projects/1').reply(200, projectBody(1, { viewers: null }), JSON_TYPE);
+    api()
+      .get('/api/projects/1')
+      .reply(200, projectBody(1, { viewers: null }), JSON_TYPE);
     const err = await caught(() => client.getProject(1));
     expect(err).toBeInstanceOf(SchemaError);
     expect(err.message).toContain('with data this tool does not understand: viewers: ');

@@ -22,8 +22,9 @@ export function makeClient(overrides: Partial<ClientOptions> = {}): TestClient {
     token: TOKEN,
     timeoutMs: 5_000,
     userAgent: 'ecotaxa-access/test',
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
+      return Promise.resolve();
     },
     random: () => 0,
     ...overrides,

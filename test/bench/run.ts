@@ -45,7 +45,10 @@ function median(values: number[]): number {
 }
 
 async function cli(argv: string[], env: Record<string, string>, server?: FakeServer): Promise<Run> {
-  const rusage = path.join(os.tmpdir(), `ecotaxa-access-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  const rusage = path.join(
+    os.tmpdir(),
+    `ecotaxa-access-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`,
+  );
   server?.routes.clear();
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', HOOK, BIN, ...argv], {
@@ -74,14 +77,19 @@ async function sequentialScript(server: FakeServer, token: string): Promise<{ ms
   const ids: number[] = [];
   for (let start = 0; ; start += PAGE) {
     const page = (await (
-      await fetch(`${server.url}/projects/search?for_managing=true&order_field=projid&window_start=${start}&window_size=${PAGE}`, { headers })
+      await fetch(
+        `${server.url}/projects/search?for_managing=true&order_field=projid&window_start=${start}&window_size=${PAGE}`,
+        { headers },
+      )
     ).json()) as { projid: number }[];
     ids.push(...page.map((p) => p.projid));
     if (page.length < PAGE) break;
   }
   const aqqua = { id: AQQUA.id, email: AQQUA.email, name: AQQUA.name, organisation: 'GEOMAR' };
   for (const id of ids) {
-    const project = (await (await fetch(`${server.url}/projects/${id}`, { headers })).json()) as { viewers: { id: number }[] };
+    const project = (await (await fetch(`${server.url}/projects/${id}`, { headers })).json()) as {
+      viewers: { id: number }[];
+    };
     if (project.viewers.some((v) => v.id === AQQUA.id)) continue;
     project.viewers.push(aqqua);
     await fetch(`${server.url}/projects/${id}`, { method: 'PUT', headers, body: JSON.stringify(project) });
@@ -131,7 +139,11 @@ async function main(): Promise<void> {
     baseline.push(performance.now() - started);
   }
   const helpMs = median(helpTimes);
-  check('--help starts in under 150 ms', helpMs < 150, `median ${helpMs.toFixed(0)} ms (bare \`node -e 0\`: ${median(baseline).toFixed(0)} ms)`);
+  check(
+    '--help starts in under 150 ms',
+    helpMs < 150,
+    `median ${helpMs.toFixed(0)} ms (bare \`node -e 0\`: ${median(baseline).toFixed(0)} ms)`,
+  );
 
   const sizes: SizeResult[] = [];
   for (const n of SIZES) {
@@ -147,7 +159,11 @@ async function main(): Promise<void> {
     process.stderr.write('apply... ');
     const apply = await cli(['grant', '--all', '--yes', '--concurrency', String(CONCURRENCY)], env, server);
     await server.close();
-    for (const [name, run] of [['projects list', list], ['grant --dry-run', dryRun], ['grant --yes', apply]] as const) {
+    for (const [name, run] of [
+      ['projects list', list],
+      ['grant --dry-run', dryRun],
+      ['grant --yes', apply],
+    ] as const) {
       if (run.code !== 0) throw new Error(`${name} at ${n} projects exited ${run.code}: ${run.stderr}`);
     }
     const granted = [...fake.projects.values()].filter((p) => p.privileges.some((r) => r.member === AQQUA.id)).length;
@@ -218,10 +234,22 @@ async function main(): Promise<void> {
   lines.push(row(['changed projects', ...sizes.map((s) => String(s.changed))]));
   lines.push(row(['apply phase', ...sizes.map((s) => `${((s.apply.ms - s.dryRun.ms) / 1000).toFixed(2)} s`)]));
   lines.push(row(['  bound', ...sizes.map((s) => `${(s.applyBoundMs / 1000).toFixed(2)} s`)]));
-  lines.push(row(['sequential script', ...sizes.map((s) => (s.sequential === undefined ? '-' : `${(s.sequential.ms / 1000).toFixed(2)} s`))]));
+  lines.push(
+    row([
+      'sequential script',
+      ...sizes.map((s) => (s.sequential === undefined ? '-' : `${(s.sequential.ms / 1000).toFixed(2)} s`)),
+    ]),
+  );
   lines.push(row(['  requests', ...sizes.map((s) => (s.sequential === undefined ? '-' : String(s.sequential.total)))]));
-  lines.push(row(['  slower by', ...sizes.map((s) => (s.sequential === undefined ? '-' : `${s.sequential.ratio.toFixed(1)}x`))]));
-  lines.push('', `--help: median ${helpMs.toFixed(0)} ms, peak ${helpRss.toFixed(0)} MB`, '', 'Requests by route (grant --yes):');
+  lines.push(
+    row(['  slower by', ...sizes.map((s) => (s.sequential === undefined ? '-' : `${s.sequential.ratio.toFixed(1)}x`))]),
+  );
+  lines.push(
+    '',
+    `--help: median ${helpMs.toFixed(0)} ms, peak ${helpRss.toFixed(0)} MB`,
+    '',
+    'Requests by route (grant --yes):',
+  );
   for (const s of sizes) lines.push(`  N=${s.projects}: ${JSON.stringify(s.apply.requests)}`);
   lines.push('', 'Targets:');
   for (const c of checks) lines.push(`  ${c.ok ? 'PASS' : 'FAIL'}  ${c.target}: ${c.detail}`);

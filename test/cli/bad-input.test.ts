@@ -23,7 +23,11 @@ interface TinyServer {
   close(): Promise<void>;
 }
 
-type TinyHandler = (method: string, path: string, query: URLSearchParams) => { status: number; type: string; body: string };
+type TinyHandler = (
+  method: string,
+  path: string,
+  query: URLSearchParams,
+) => { status: number; type: string; body: string };
 
 async function tinyServer(handler: TinyHandler): Promise<TinyServer> {
   const requests: { method: string; path: string }[] = [];
@@ -55,13 +59,32 @@ const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Welcome</title></head><bo
 /** GET /users/me as the real back end answers it (transcripts/real-backend.md [7]). */
 const ME = { ...ME_BODY, last_used_projects: [] };
 
-const AQQUA_MIN = { id: AQQUA.id, email: AQQUA.email, name: AQQUA.name, organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel' };
-const OWNER_MIN = { id: OWNER.id, email: OWNER.email, name: OWNER.name, organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel' };
+const AQQUA_MIN = {
+  id: AQQUA.id,
+  email: AQQUA.email,
+  name: AQQUA.name,
+  organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
+};
+const OWNER_MIN = {
+  id: OWNER.id,
+  email: OWNER.email,
+  name: OWNER.name,
+  organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
+};
 
 /** A project as /projects/search gives it (transcript [22]), except that `managers` is a string. */
-const BROKEN_PROJECT = { ...projectBody(1), title: 'Kiel Fjord zooplankton 2019', managers: 'Olivia Owner', contact: OWNER_MIN };
+const BROKEN_PROJECT = {
+  ...projectBody(1),
+  title: 'Kiel Fjord zooplankton 2019',
+  managers: 'Olivia Owner',
+  contact: OWNER_MIN,
+};
 
-const jsonAnswer = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
+const jsonAnswer = (status: number, body: unknown) => ({
+  status,
+  type: 'application/json',
+  body: JSON.stringify(body),
+});
 
 const schemaHandler: TinyHandler = (method, p) => {
   if (method === 'GET' && p === '/users/me') return jsonAnswer(200, ME);
@@ -172,22 +195,93 @@ const grant1 = ['grant', '1', '--yes'];
 
 const rows: Row[] = [
   // commander
-  { name: 'unknown command grnat', run: () => ({ argv: ['grnat', '--all'] }), says: ["'grnat'", /unknown command/], commander: true, offline: true },
-  { name: 'unknown flag --foo', run: () => ({ argv: ['grant', '--all', '--foo', '--yes'] }), says: ["'--foo'", /unknown option/], commander: true, offline: true },
-  { name: '--concurrency abc', run: () => ({ argv: ['grant', '1', '--concurrency', 'abc', '--yes'] }), says: ["'abc'", '--concurrency'], commander: true, offline: true },
-  { name: '--timeout abc', run: () => ({ argv: ['--timeout', 'abc', ...grant1] }), says: ["'abc'", '--timeout'], commander: true, offline: true },
-  { name: 'apply without a file', run: () => ({ argv: ['apply', '--yes'] }), says: [/missing required argument 'file'/], commander: true, offline: true },
+  {
+    name: 'unknown command grnat',
+    run: () => ({ argv: ['grnat', '--all'] }),
+    says: ["'grnat'", /unknown command/],
+    commander: true,
+    offline: true,
+  },
+  {
+    name: 'unknown flag --foo',
+    run: () => ({ argv: ['grant', '--all', '--foo', '--yes'] }),
+    says: ["'--foo'", /unknown option/],
+    commander: true,
+    offline: true,
+  },
+  {
+    name: '--concurrency abc',
+    run: () => ({ argv: ['grant', '1', '--concurrency', 'abc', '--yes'] }),
+    says: ["'abc'", '--concurrency'],
+    commander: true,
+    offline: true,
+  },
+  {
+    name: '--timeout abc',
+    run: () => ({ argv: ['--timeout', 'abc', ...grant1] }),
+    says: ["'abc'", '--timeout'],
+    commander: true,
+    offline: true,
+  },
+  {
+    name: 'apply without a file',
+    run: () => ({ argv: ['apply', '--yes'] }),
+    says: [/missing required argument 'file'/],
+    commander: true,
+    offline: true,
+  },
 
   // ids and ranges
-  { name: 'id 12x', run: () => ({ argv: ['grant', '12x', '--yes'] }), says: ['"12x" is not a project id'], offline: true },
-  { name: 'id 0', run: () => ({ argv: ['grant', '0', '--yes'] }), says: ['"0" is not a project id', 'start at 1'], offline: true },
-  { name: 'id 5,x in a comma list', run: () => ({ argv: ['grant', '5,x', '--yes'] }), says: ['"x" is not a project id'], offline: true },
-  { name: '--exclude -3', run: () => ({ argv: ['grant', '1', '--exclude', '-3', '--yes'] }), says: ['--exclude', '"-3"'], offline: true },
+  {
+    name: 'id 12x',
+    run: () => ({ argv: ['grant', '12x', '--yes'] }),
+    says: ['"12x" is not a project id'],
+    offline: true,
+  },
+  {
+    name: 'id 0',
+    run: () => ({ argv: ['grant', '0', '--yes'] }),
+    says: ['"0" is not a project id', 'start at 1'],
+    offline: true,
+  },
+  {
+    name: 'id 5,x in a comma list',
+    run: () => ({ argv: ['grant', '5,x', '--yes'] }),
+    says: ['"x" is not a project id'],
+    offline: true,
+  },
+  {
+    name: '--exclude -3',
+    run: () => ({ argv: ['grant', '1', '--exclude', '-3', '--yes'] }),
+    says: ['--exclude', '"-3"'],
+    offline: true,
+  },
   // Commander 14 passes a negative number to a leaf command as an operand; an unknown-option error would do too.
-  { name: 'positional -3', run: () => ({ argv: ['grant', '-3', '--yes'] }), says: ['-3'], commander: true, offline: true },
-  { name: 'reversed range 10-5', run: () => ({ argv: ['grant', '10-5', '--yes'] }), says: ['10-5', 'reversed'], offline: true },
-  { name: 'range too large', run: () => ({ argv: ['grant', '1-2000000', '--yes'] }), says: ['1-2000000', 'too many'], offline: true },
-  { name: 'no selector at all', run: () => ({ argv: ['grant', '--yes'] }), says: ['say which projects'], offline: true },
+  {
+    name: 'positional -3',
+    run: () => ({ argv: ['grant', '-3', '--yes'] }),
+    says: ['-3'],
+    commander: true,
+    offline: true,
+  },
+  {
+    name: 'reversed range 10-5',
+    run: () => ({ argv: ['grant', '10-5', '--yes'] }),
+    says: ['10-5', 'reversed'],
+    offline: true,
+  },
+  {
+    name: 'range too large',
+    run: () => ({ argv: ['grant', '1-2000000', '--yes'] }),
+    says: ['1-2000000', 'too many'],
+    offline: true,
+  },
+  {
+    name: 'no selector at all',
+    run: () => ({ argv: ['grant', '--yes'] }),
+    says: ['say which projects'],
+    offline: true,
+  },
   {
     name: 'a selection that matches nothing',
     run: () => ({ argv: ['grant', '--title', 'no-such-title-anywhere', '--dry-run'] }),
@@ -195,8 +289,16 @@ const rows: Row[] = [
   },
 
   // --user
-  { name: '--user nobody@example.org', run: () => ({ argv: [...grant1, '--user', 'nobody@example.org'] }), says: ['"nobody@example.org"', 'no active EcoTaxa user'] },
-  { name: '--user Nobody', run: () => ({ argv: [...grant1, '--user', 'Nobody'] }), says: ['"Nobody"', 'no active EcoTaxa user'] },
+  {
+    name: '--user nobody@example.org',
+    run: () => ({ argv: [...grant1, '--user', 'nobody@example.org'] }),
+    says: ['"nobody@example.org"', 'no active EcoTaxa user'],
+  },
+  {
+    name: '--user Nobody',
+    run: () => ({ argv: [...grant1, '--user', 'Nobody'] }),
+    says: ['"Nobody"', 'no active EcoTaxa user'],
+  },
   { name: '--user 999', run: () => ({ argv: [...grant1, '--user', '999'] }), says: ['"999"', '#999'] },
   {
     name: '--user %AqQua% (two users)',
@@ -205,11 +307,31 @@ const rows: Row[] = [
   },
 
   // numbers and rights
-  { name: '--concurrency 0', run: () => ({ argv: [...grant1, '--concurrency', '0'] }), says: ['--concurrency 0', 'from 1 to 32'], offline: true },
-  { name: '--concurrency 1000', run: () => ({ argv: [...grant1, '--concurrency', '1000'] }), says: ['--concurrency 1000', 'from 1 to 32'], offline: true },
+  {
+    name: '--concurrency 0',
+    run: () => ({ argv: [...grant1, '--concurrency', '0'] }),
+    says: ['--concurrency 0', 'from 1 to 32'],
+    offline: true,
+  },
+  {
+    name: '--concurrency 1000',
+    run: () => ({ argv: [...grant1, '--concurrency', '1000'] }),
+    says: ['--concurrency 1000', 'from 1 to 32'],
+    offline: true,
+  },
   { name: '--timeout 0', run: () => ({ argv: ['--timeout', '0', ...grant1] }), says: ['--timeout 0'], offline: true },
-  { name: '--timeout 601', run: () => ({ argv: ['--timeout', '601', ...grant1] }), says: ['--timeout 601', '600'], offline: true },
-  { name: '--right owner', run: () => ({ argv: [...grant1, '--right', 'owner'] }), says: ['"owner"', 'view, annotate or manage'], offline: true },
+  {
+    name: '--timeout 601',
+    run: () => ({ argv: ['--timeout', '601', ...grant1] }),
+    says: ['--timeout 601', '600'],
+    offline: true,
+  },
+  {
+    name: '--right owner',
+    run: () => ({ argv: [...grant1, '--right', 'owner'] }),
+    says: ['"owner"', 'view, annotate or manage'],
+    offline: true,
+  },
 
   // --ids-from
   {
@@ -226,7 +348,9 @@ const rows: Row[] = [
   },
   {
     name: '--ids-from a CSV without projid/id column',
-    run: () => ({ argv: ['grant', '--ids-from', file('no-id-column.csv', 'title,instrument\nKiel,Zooscan\n'), '--yes'] }),
+    run: () => ({
+      argv: ['grant', '--ids-from', file('no-id-column.csv', 'title,instrument\nKiel,Zooscan\n'), '--yes'],
+    }),
     says: [() => path.join(cwd, 'no-id-column.csv'), '"projid"'],
     offline: true,
   },
@@ -264,7 +388,9 @@ const rows: Row[] = [
   },
   {
     name: 'apply a truncated plan',
-    run: () => ({ argv: ['apply', file('truncated.plan.json', planText.slice(0, Math.floor(planText.length / 2))), '--yes'] }),
+    run: () => ({
+      argv: ['apply', file('truncated.plan.json', planText.slice(0, Math.floor(planText.length / 2))), '--yes'],
+    }),
     says: [() => path.join(cwd, 'truncated.plan.json'), 'not valid JSON'],
     offline: true,
   },
@@ -276,14 +402,24 @@ const rows: Row[] = [
   },
   {
     name: 'apply a plan for another server',
-    run: () => ({ argv: ['apply', editedPlan('other-server.plan.json', (d) => (d['server'] = 'https://ecotaxa.example.org/api')), '--yes'] }),
+    run: () => ({
+      argv: [
+        'apply',
+        editedPlan('other-server.plan.json', (d) => (d['server'] = 'https://ecotaxa.example.org/api')),
+        '--yes',
+      ],
+    }),
     says: [() => path.join(cwd, 'other-server.plan.json'), 'https://ecotaxa.example.org/api'],
     offline: true,
   },
   {
     name: 'apply a plan whose caller.id was edited',
     run: () => ({
-      argv: ['apply', editedPlan('other-caller.plan.json', (d) => ((d['caller'] as { id: number }).id = COLLEAGUE.id)), '--yes'],
+      argv: [
+        'apply',
+        editedPlan('other-caller.plan.json', (d) => ((d['caller'] as { id: number }).id = COLLEAGUE.id)),
+        '--yes',
+      ],
     }),
     says: [() => path.join(cwd, 'other-caller.plan.json'), `#${COLLEAGUE.id}`, 'make a new plan as yourself'],
   },
@@ -301,7 +437,11 @@ const rows: Row[] = [
   {
     name: 'apply a plan with an invalid entry',
     run: () => ({
-      argv: ['apply', editedPlan('bad-entry.plan.json', (d) => ((d['projects'] as { projid: number }[])[0]!.projid = -1)), '--yes'],
+      argv: [
+        'apply',
+        editedPlan('bad-entry.plan.json', (d) => ((d['projects'] as { projid: number }[])[0]!.projid = -1)),
+        '--yes',
+      ],
     }),
     says: [() => path.join(cwd, 'bad-entry.plan.json'), 'projects.0.projid'],
     offline: true,
@@ -351,7 +491,12 @@ const rows: Row[] = [
     says: ['plain http://', 'ecotaxa.example.org', '--insecure'],
     offline: true,
   },
-  { name: '--url ftp://', run: () => ({ argv: ['--url', 'ftp://ecotaxa.example.org/api', ...grant1] }), says: ['"ftp://ecotaxa.example.org/api"'], offline: true },
+  {
+    name: '--url ftp://',
+    run: () => ({ argv: ['--url', 'ftp://ecotaxa.example.org/api', ...grant1] }),
+    says: ['"ftp://ecotaxa.example.org/api"'],
+    offline: true,
+  },
   {
     name: 'ECOTAXA_URL that is not a URL',
     run: () => ({ argv: grant1, env: env({ ECOTAXA_URL: 'not a url' }) }),
@@ -360,7 +505,10 @@ const rows: Row[] = [
   },
   {
     name: 'an expired token',
-    run: () => ({ argv: grant1, env: env({ ECOTAXA_TOKEN: fake.tokenFor(OWNER.id, new Date(Date.now() - 32 * 86_400e3)) }) }),
+    run: () => ({
+      argv: grant1,
+      env: env({ ECOTAXA_TOKEN: fake.tokenFor(OWNER.id, new Date(Date.now() - 32 * 86_400e3)) }),
+    }),
     says: ['expired', 'ECOTAXA_TOKEN'],
     offline: true,
   },
@@ -388,8 +536,18 @@ const rows: Row[] = [
     says: ['--record', '--replay'],
     offline: true,
   },
-  { name: '--scenario without --record', run: () => ({ argv: ['--scenario', 'x', ...grant1] }), says: ['--scenario', '--record'], offline: true },
-  { name: 'grant 1 --dry-run --yes', run: () => ({ argv: ['grant', '1', '--dry-run', '--yes'] }), says: ['--dry-run', '--yes'], offline: true },
+  {
+    name: '--scenario without --record',
+    run: () => ({ argv: ['--scenario', 'x', ...grant1] }),
+    says: ['--scenario', '--record'],
+    offline: true,
+  },
+  {
+    name: 'grant 1 --dry-run --yes',
+    run: () => ({ argv: ['grant', '1', '--dry-run', '--yes'] }),
+    says: ['--dry-run', '--yes'],
+    offline: true,
+  },
   {
     name: 'grant 1 without --yes and without a TTY',
     run: () => ({ argv: ['grant', '1'] }),

@@ -16,7 +16,10 @@ import { worldDiff } from '../support/world-diff.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'ecotaxa-access.js');
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; scripts: Record<string, string> };
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  scripts: Record<string, string>;
+};
 const ESC = '\u001b[';
 
 interface Exited {
@@ -90,7 +93,8 @@ function start(args: string[], options: { env?: Record<string, string>; cwd?: st
   };
 }
 
-const run = (args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Exited> => start(args, options).done;
+const run = (args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Exited> =>
+  start(args, options).done;
 
 /** Polls a condition (no fixed sleep), failing after a generous bound. */
 async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -107,7 +111,13 @@ function journalDir(): string {
 
 function journalFiles(): string[] {
   const dir = journalDir();
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => path.join(dir, f)) : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
 }
 
 interface JournalLine {
@@ -128,10 +138,14 @@ function journalLines(file: string): JournalLine[] {
 }
 
 const changedProjids = (lines: JournalLine[]): number[] =>
-  lines.filter((l) => l.type === 'change').map((l) => l.projid as number).sort((a, b) => a - b);
+  lines
+    .filter((l) => l.type === 'change')
+    .map((l) => l.projid as number)
+    .sort((a, b) => a - b);
 
 /** The project ids in worldDiff lines ("1004: user 10 none→View"). */
-const diffProjids = (diff: string[]): number[] => [...new Set(diff.map((l) => Number.parseInt(l, 10)))].sort((a, b) => a - b);
+const diffProjids = (diff: string[]): number[] =>
+  [...new Set(diff.map((l) => Number.parseInt(l, 10)))].sort((a, b) => a - b);
 
 /** `npm run demo`, split: node, the binary, and its arguments. */
 const DEMO = PKG.scripts['demo'] ?? '';
@@ -209,7 +223,9 @@ describe('data on stdout, diagnostics on stderr', () => {
   it('projects list --json: stdout is JSON, stderr is not; a bad token gives one stderr line and no stdout', async () => {
     server = await startFakeServer(seedWorld());
     const [good, bad] = await Promise.all([
-      run(['projects', 'list', '--json'], { env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) }) }),
+      run(['projects', 'list', '--json'], {
+        env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) }),
+      }),
       run(['projects', 'list'], { env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: 'not-a-valid-token' }) }),
     ]);
     expect(good.code).toBe(0);

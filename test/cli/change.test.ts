@@ -83,7 +83,9 @@ describe('grant --all', () => {
   it('plans in a handful of requests and writes with one read and one PUT per change', async () => {
     await cli(['grant', '--all', '--yes']);
     const count = (method: string, pattern: RegExp, query?: RegExp): number =>
-      server.fake.log.filter((r) => r.method === method && pattern.test(r.path) && (query === undefined || query.test(r.query))).length;
+      server.fake.log.filter(
+        (r) => r.method === method && pattern.test(r.path) && (query === undefined || query.test(r.query)),
+      ).length;
     expect(count('GET', /^\/projects\/search$/)).toBe(1);
     // One fresh read per write, by a list call: GET /projects/{id} would add every project to
     // the owner's "recently used" list (API-NOTES).
@@ -144,7 +146,9 @@ describe('undo', () => {
     await cli(['grant', '15', '--user', COLLEAGUE.email, '--yes']);
     await cli(['grant', '1', '3', '--yes']);
     server.setFaults(
-      scriptedFaults({ 'PUT /projects/3': () => ({ kind: 'answer', status: 403, body: { detail: "You can't do this." } }) }),
+      scriptedFaults({
+        'PUT /projects/3': () => ({ kind: 'answer', status: 403, body: { detail: "You can't do this." } }),
+      }),
     );
     const partial = await cli(['undo', '--yes']);
     expect(partial.code).toBe(1);
@@ -193,7 +197,9 @@ describe('a token about to expire', () => {
     const almostExpired = server.fake.tokenFor(OWNER.id, new Date(Date.now() - (31 * 86_400 - 1_200) * 1000));
     const result = await cli(['plan', 'grant', '1'], { env: { ...env, ECOTAXA_TOKEN: almostExpired } });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^warning: your EcoTaxa token expires at .* UTC: a long run may be cut short; log in again first\n$/);
+    expect(result.stderr).toMatch(
+      /^warning: your EcoTaxa token expires at .* UTC: a long run may be cut short; log in again first\n$/,
+    );
   });
 });
 
@@ -235,7 +241,9 @@ describe('selection and planning', () => {
 
   it('skips legacy projects EcoTaxa would refuse, naming what to fix', async () => {
     const result = await cli(['plan', 'grant', '8', '9', '10']);
-    expect(result.stdout).toMatch(/8 .*skipped: EcoTaxa refuses to update this legacy project: its contact Carl Colleague is not a manager/);
+    expect(result.stdout).toMatch(
+      /8 .*skipped: EcoTaxa refuses to update this legacy project: its contact Carl Colleague is not a manager/,
+    );
     expect(result.stdout).toMatch(/9 .*skipped: EcoTaxa refuses to update a project without a valid contact/);
     expect(result.stdout).toMatch(/10 .*skipped: EcoTaxa refuses to update a project without a valid contact/);
     expect(result.stdout).toContain('No changes. 0 unchanged, 3 skipped.');
@@ -273,9 +281,13 @@ describe('selection and planning', () => {
     const ids = (JSON.parse(result.stdout) as { projects: { projid: number }[] }).projects.map((p) => p.projid);
     expect(ids).toEqual([1, 5]);
     const byTitle = await cli(['plan', 'grant', '--title', 'kiel bight', '--json']);
-    expect((JSON.parse(byTitle.stdout) as { projects: { projid: number }[] }).projects.map((p) => p.projid)).toEqual([30, 31]);
+    expect((JSON.parse(byTitle.stdout) as { projects: { projid: number }[] }).projects.map((p) => p.projid)).toEqual([
+      30, 31,
+    ]);
     const byInstrument = await cli(['plan', 'grant', '--instrument', 'ifcb', '--json']);
-    expect((JSON.parse(byInstrument.stdout) as { projects: { projid: number }[] }).projects.map((p) => p.projid)).toEqual([16, 17, 18]);
+    expect(
+      (JSON.parse(byInstrument.stdout) as { projects: { projid: number }[] }).projects.map((p) => p.projid),
+    ).toEqual([16, 17, 18]);
   });
 
   it('--detailed-exitcode: 2 with changes pending, 0 with none', async () => {
@@ -311,7 +323,9 @@ describe('confirmation', () => {
   it('with --json, a refusal at the prompt is a JSON error', async () => {
     const result = await cli(['grant', '1', '--json'], { tty: true, stdin: 'n\n' });
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toEqual({ error: { type: 'UserError', message: 'cancelled: nothing was changed', exitCode: 1 } });
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { type: 'UserError', message: 'cancelled: nothing was changed', exitCode: 1 },
+    });
     expect(server.fake.log.some((r) => r.method === 'PUT')).toBe(false);
   });
 
@@ -333,7 +347,10 @@ describe('saved plans', () => {
     const before = server.fake.snapshot();
     const applied = await cli(['apply', file, '--yes']);
     expect(applied.code).toBe(0);
-    expect(worldDiff(before, server.fake.snapshot())).toEqual([`1: user ${AQQUA.id} none→View`, `3: user ${AQQUA.id} none→View`]);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([
+      `1: user ${AQQUA.id} none→View`,
+      `3: user ${AQQUA.id} none→View`,
+    ]);
   });
 
   it('shows drift since the plan and decides again on what the server says now', async () => {
@@ -348,7 +365,10 @@ describe('saved plans', () => {
     expect(applied.stdout).toContain('Changed since the plan (2):');
     expect(applied.stdout).toMatch(/1 Kiel Fjord zooplankton 2019: AqQua now has View \(none in the plan\)/);
     expect(applied.stdout).toMatch(/3 Boknis Eck time series - UVP6: other rights or the contact changed/);
-    expect(worldDiff(before, server.fake.snapshot())).toEqual([`3: user ${AQQUA.id} none→View`, `15: user ${AQQUA.id} none→View`]);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([
+      `3: user ${AQQUA.id} none→View`,
+      `15: user ${AQQUA.id} none→View`,
+    ]);
   });
 
   it('refuses a plan whose user has become inactive', async () => {
@@ -358,7 +378,9 @@ describe('saved plans', () => {
     if (colleague !== undefined) colleague.status = 0;
     const result = await cli(['apply', file, '--yes']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: the plan's user Carl Colleague <colleague@example.org> \(#11\) has an inactive account now/);
+    expect(result.stderr).toMatch(
+      /^error: the plan's user Carl Colleague <colleague@example.org> \(#11\) has an inactive account now/,
+    );
     expect(server.fake.log.some((r) => r.method === 'PUT')).toBe(false);
   });
 
@@ -385,7 +407,9 @@ describe('fresh state at write time', () => {
     };
     const result = await cli(['grant', '1', '3', '--yes', '--concurrency', '1']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/3 .*unchanged: already has Manage.*\[changed since the plan: AqQua now has Manage \(none in the plan\)\]/);
+    expect(result.stdout).toMatch(
+      /3 .*unchanged: already has Manage.*\[changed since the plan: AqQua now has Manage \(none in the plan\)\]/,
+    );
     expect(server.fake.privilegeOf(3, AQQUA.id)).toBe('Manage');
   });
 

@@ -22,7 +22,9 @@ afterEach(async () => {
   home = undefined;
 });
 
-async function setup(fake = seedWorld()): Promise<{ server: FakeServer; home: ReturnType<typeof tempHome>; env: Record<string, string> }> {
+async function setup(
+  fake = seedWorld(),
+): Promise<{ server: FakeServer; home: ReturnType<typeof tempHome>; env: Record<string, string> }> {
   server = await startFakeServer(fake);
   home = tempHome();
   return { server, home, env: { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) } };
@@ -68,8 +70,12 @@ describe('failures on single projects', () => {
     const result = await runCli(['grant', '1', '3', '5', '7', '13', '14', '--yes', '--timeout', '1'], { env });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✗ +1 .*failed: EcoTaxa refused: you are not allowed to change this project \(403\)/);
-    expect(result.stdout).toMatch(/✗ +3 .*failed: EcoTaxa refused the update: Could not set Contact, the designated user is not in Managers list\./);
-    expect(result.stdout).toMatch(/✗ +5 .*failed: EcoTaxa failed on PUT \/projects\/5 with an internal error \(500: RuntimeError: injected fault\).*\(after 5 attempts\)/);
+    expect(result.stdout).toMatch(
+      /✗ +3 .*failed: EcoTaxa refused the update: Could not set Contact, the designated user is not in Managers list\./,
+    );
+    expect(result.stdout).toMatch(
+      /✗ +5 .*failed: EcoTaxa failed on PUT \/projects\/5 with an internal error \(500: RuntimeError: injected fault\).*\(after 5 attempts\)/,
+    );
     expect(result.stdout).toMatch(/✓ +7 .*none → View/);
     expect(result.stdout).toMatch(/✓ +13 .*none → View \(landed although EcoTaxa's answer was lost/);
     expect(result.stdout).toContain('Done: 3 granted, 3 failed.');
@@ -87,7 +93,9 @@ describe('failures on single projects', () => {
 
   it('honours Retry-After on a 429', async () => {
     const { server, env } = await setup();
-    server.setFaults(scriptedFaults({ 'GET /users/me': (nth) => (nth === 1 ? { kind: 'rate-limit', retryAfter: '2' } : undefined) }));
+    server.setFaults(
+      scriptedFaults({ 'GET /users/me': (nth) => (nth === 1 ? { kind: 'rate-limit', retryAfter: '2' } : undefined) }),
+    );
     const sleeps: number[] = [];
     const result = await runCli(['plan', 'grant', '1'], { env, sleeps });
     expect(result.code).toBe(0);
@@ -100,7 +108,9 @@ describe('a write whose answer was lost', () => {
     const { server, home, env } = await setup();
     // The PUT commits but a proxy answers 504; a colleague then adds a viewer; reads lag twice.
     server.fake.replicaLagReads = 2;
-    server.setFaults(scriptedFaults({ 'PUT /projects/1': (nth) => (nth === 1 ? { kind: 'commit-then', status: 504 } : undefined) }));
+    server.setFaults(
+      scriptedFaults({ 'PUT /projects/1': (nth) => (nth === 1 ? { kind: 'commit-then', status: 504 } : undefined) }),
+    );
     server.fake.onUpdate = () => {
       server.fake.onUpdate = undefined;
       server.fake.projects.get(1)?.privileges.push({ member: 12, privilege: 'View', contact: false });
@@ -133,7 +143,9 @@ describe('a write whose answer was lost', () => {
     );
     const before = server.fake.snapshot();
     const result = await runCli(['grant', '1', '--yes', '--strict'], { env });
-    expect(result.stdout).toMatch(/! +1 .*skipped: changed since the plan \(--strict\).*\[changed since the plan: other rights or the contact changed\]/);
+    expect(result.stdout).toMatch(
+      /! +1 .*skipped: changed since the plan \(--strict\).*\[changed since the plan: other rights or the contact changed\]/,
+    );
     expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
     // Only the colleague's change: AqQua was not added over it.
     expect(worldDiff(before, server.fake.snapshot())).toEqual(['1: user 12 none→View']);
@@ -154,7 +166,9 @@ describe('conditions that stop every write', () => {
     expect(result.stdout).toMatch(/✓ +1 /);
     expect(result.stdout).toMatch(/✗ +3 .*rejected your token/);
     expect(result.stdout).toMatch(/· +5 .*not started/);
-    expect(result.stdout).toContain('Stopped: 1 granted, 1 failed, 2 not started. Run the same command again to finish.');
+    expect(result.stdout).toContain(
+      'Stopped: 1 granted, 1 failed, 2 not started. Run the same command again to finish.',
+    );
     expect(result.stderr).toContain('error: stopped before the end: EcoTaxa at');
     expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(1)]);
     const changes = journalLines(home.env.XDG_STATE_HOME as string).filter((l) => l.type === 'change');
@@ -168,7 +182,9 @@ describe('conditions that stop every write', () => {
     const before = server.fake.snapshot();
     const result = await runCli(['grant', '--all', '--yes'], { env: { ...env, XDG_STATE_HOME: notADirectory } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: cannot write the journal in .*state-is-a-file\/ecotaxa-access\/journal \(ENOTDIR\): nothing was changed/);
+    expect(result.stderr).toMatch(
+      /^error: cannot write the journal in .*state-is-a-file\/ecotaxa-access\/journal \(ENOTDIR\): nothing was changed/,
+    );
     expect(server.requests.some((r) => r.method === 'PUT')).toBe(false);
     expect(worldDiff(before, server.fake.snapshot())).toEqual([]);
   });
@@ -220,7 +236,9 @@ describe('a 200-project grant --all under a heavy mix of transient faults', () =
     const { server, env } = await setup(seedScale(60));
     const before = server.fake.snapshot();
     // Every write fails for the first run (a server that answers 503 to every PUT).
-    server.setFaults((req) => (req.method === 'PUT' && Number(req.path.split('/').pop()) % 2 === 0 ? { kind: 'status', status: 503 } : undefined));
+    server.setFaults((req) =>
+      req.method === 'PUT' && Number(req.path.split('/').pop()) % 2 === 0 ? { kind: 'status', status: 503 } : undefined,
+    );
     const first = await runCli(['grant', '--all', '--yes'], { env });
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/Done: \d+ granted, \d+ failed\./);
@@ -244,10 +262,15 @@ describe('Ctrl-C during writes', () => {
     };
     const result = await runCli(['grant', '--all', '--yes'], { env, interrupt: controller.signal });
     expect(result.code).toBe(130);
-    expect(result.stdout).toMatch(/Interrupted: \d+ granted, 0 failed, \d+ not started\. Run the same command again to finish\./);
+    expect(result.stdout).toMatch(
+      /Interrupted: \d+ granted, 0 failed, \d+ not started\. Run the same command again to finish\./,
+    );
 
     const lines = journalLines(home.env.XDG_STATE_HOME as string);
-    const journaled = lines.filter((l) => l.type === 'change').map((l) => l.projid).sort((a, b) => a - b);
+    const journaled = lines
+      .filter((l) => l.type === 'change')
+      .map((l) => l.projid)
+      .sort((a, b) => a - b);
     const changed = worldDiff(before, server.fake.snapshot()).map((l) => Number.parseInt(l, 10));
     expect(journaled).toEqual(changed);
     expect(journaled.length).toBeGreaterThanOrEqual(10);

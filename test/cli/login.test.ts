@@ -72,7 +72,9 @@ function expiryOf(token: string): Date {
 function tokenShapedGarbage(): string {
   const stamp = Buffer.alloc(4);
   stamp.writeUInt32BE(Math.floor(Date.now() / 1000) - 3600);
-  return [Buffer.from('{"user_id":9}'), stamp, Buffer.from('not-a-real-signature!')].map((b) => b.toString('base64url')).join('.');
+  return [Buffer.from('{"user_id":9}'), stamp, Buffer.from('not-a-real-signature!')]
+    .map((b) => b.toString('base64url'))
+    .join('.');
 }
 
 function utcMinute(date: Date): string {
@@ -130,7 +132,9 @@ describe('login with a password, whoami, logout', () => {
     expect(fs.existsSync(file)).toBe(true);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
-    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as { servers: Record<string, { token: string; userId: number; email: string }> };
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      servers: Record<string, { token: string; userId: number; email: string }>;
+    };
     expect(Object.keys(saved.servers)).toEqual([server.url]);
     const login = saved.servers[server.url];
     expect(login).toMatchObject({ userId: OWNER.id, email: OWNER.email });
@@ -141,7 +145,10 @@ describe('login with a password, whoami, logout', () => {
       `Logged in to ${server.url} as Olivia Owner <owner@example.org> (#9).\nThe token is valid until ${utcMinute(expiryOf(token))}.\n`,
     );
     // The saved token is the one EcoTaxa gave: the server accepts it for Olivia.
-    expect(server.fake.log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /login 200', 'GET /users/me 200']);
+    expect(server.fake.log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /login 200',
+      'GET /users/me 200',
+    ]);
   });
 
   it('whoami then names the account, its organisation, the server and the expiry (text and --json)', async () => {
@@ -187,7 +194,9 @@ describe('login with a password, whoami, logout', () => {
     const before = server.fake.log.length;
     const who = await run(['whoami']);
     expectOneErrorLine(who);
-    expect(who.stderr).toBe(`error: you are not logged in to ${server.url}: run \`ecotaxa-access login\` (or set ECOTAXA_TOKEN)\n`);
+    expect(who.stderr).toBe(
+      `error: you are not logged in to ${server.url}: run \`ecotaxa-access login\` (or set ECOTAXA_TOKEN)\n`,
+    );
     expect(server.fake.log.length).toBe(before);
 
     const again = await run(['logout']);
@@ -204,7 +213,9 @@ describe('login with a password, whoami, logout', () => {
         exitCode: 1,
       },
     });
-    expect(who.stderr).toBe(`error: you are not logged in to ${server.url}: run \`ecotaxa-access login\` (or set ECOTAXA_TOKEN)\n`);
+    expect(who.stderr).toBe(
+      `error: you are not logged in to ${server.url}: run \`ecotaxa-access login\` (or set ECOTAXA_TOKEN)\n`,
+    );
   });
 
   it('login --json prints the account as JSON and nothing else on stdout', async () => {
@@ -230,7 +241,9 @@ describe('login with a password, whoami, logout', () => {
         env: { ...home.env, ECOTAXA_URL: second.url },
       });
       expect(other.code).toBe(0);
-      const saved = JSON.parse(fs.readFileSync(credentialsFile(), 'utf8')) as { servers: Record<string, { userId: number }> };
+      const saved = JSON.parse(fs.readFileSync(credentialsFile(), 'utf8')) as {
+        servers: Record<string, { userId: number }>;
+      };
       expect(Object.fromEntries(Object.entries(saved.servers).map(([url, s]) => [url, s.userId]))).toEqual({
         [server.url]: OWNER.id,
         [second.url]: COLLEAGUE.id,
@@ -260,12 +273,16 @@ describe('login refusals', () => {
   it('an inactive account is refused the same way', async () => {
     const result = await run(['login', '--email', INACTIVE.email, '--password-stdin'], { stdin: INACTIVE.password });
     expectOneErrorLine(result);
-    expect(result.stderr).toContain(`refused the login of ${INACTIVE.email}: wrong email or password, or the account is not active`);
+    expect(result.stderr).toContain(
+      `refused the login of ${INACTIVE.email}: wrong email or password, or the account is not active`,
+    );
     expect(fs.existsSync(credentialsFile())).toBe(false);
   });
 
   it('a wrong password with --verbose: a stack trace, still no password', async () => {
-    const result = await run(['login', '--email', OWNER.email, '--password-stdin', '--verbose'], { stdin: WRONG_PASSWORD });
+    const result = await run(['login', '--email', OWNER.email, '--password-stdin', '--verbose'], {
+      stdin: WRONG_PASSWORD,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('POST /login -> 403');
     expect(result.stderr).toContain('refused the login of owner@example.org');
@@ -276,7 +293,9 @@ describe('login refusals', () => {
   it('login without --email and without a terminal is a usage error, before any request', async () => {
     const result = await run(['login']);
     expectOneErrorLine(result);
-    expect(result.stderr).toBe('error: give --email when stdin is not a terminal (and the password with --password-stdin)\n');
+    expect(result.stderr).toBe(
+      'error: give --email when stdin is not a terminal (and the password with --password-stdin)\n',
+    );
     expect(server.fake.log).toEqual([]);
   });
 
@@ -295,7 +314,9 @@ describe('login refusals', () => {
   });
 
   it('--password-stdin and --token-stdin together is a usage error', async () => {
-    const result = await run(['login', '--email', OWNER.email, '--password-stdin', '--token-stdin'], { stdin: OWNER.password });
+    const result = await run(['login', '--email', OWNER.email, '--password-stdin', '--token-stdin'], {
+      stdin: OWNER.password,
+    });
     expectOneErrorLine(result);
     expect(result.stderr).toBe('error: --password-stdin and --token-stdin cannot be used together\n');
     expect(server.fake.log).toEqual([]);
@@ -408,7 +429,15 @@ describe('ECOTAXA_TOKEN and bad tokens', () => {
       credentialsFile(),
       JSON.stringify({
         version: 1,
-        servers: { [server.url]: { token: expired, userId: 9, email: OWNER.email, name: OWNER.name, savedAt: new Date(Date.now() - 40 * DAY_MS).toISOString() } },
+        servers: {
+          [server.url]: {
+            token: expired,
+            userId: 9,
+            email: OWNER.email,
+            name: OWNER.name,
+            savedAt: new Date(Date.now() - 40 * DAY_MS).toISOString(),
+          },
+        },
       }),
       { mode: 0o600 },
     );
@@ -425,14 +454,19 @@ describe('a URL that is not a working EcoTaxa', () => {
   it('nothing listening: one line naming the URL, for login and for whoami', async () => {
     const gone = await otherServer((_req, res) => res.end());
     await gone.close();
-    const login = await run(['login', '--email', OWNER.email, '--password-stdin'], { stdin: OWNER.password, env: { ...home.env, ECOTAXA_URL: gone.url } });
+    const login = await run(['login', '--email', OWNER.email, '--password-stdin'], {
+      stdin: OWNER.password,
+      env: { ...home.env, ECOTAXA_URL: gone.url },
+    });
     expectOneErrorLine(login);
     expect(login.stderr).toBe(
       `error: cannot reach EcoTaxa at ${gone.url}: connection refused (is the server running, and is the URL right?) (POST /login)\n`,
     );
     expect(fs.existsSync(credentialsFile())).toBe(false);
 
-    const who = await run(['whoami'], { env: { ...home.env, ECOTAXA_URL: gone.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) } });
+    const who = await run(['whoami'], {
+      env: { ...home.env, ECOTAXA_URL: gone.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) },
+    });
     expectOneErrorLine(who);
     expect(who.stderr).toBe(
       `error: cannot reach EcoTaxa at ${gone.url}: connection refused (is the server running, and is the URL right?) (GET /users/me)\n`,
@@ -442,7 +476,9 @@ describe('a URL that is not a working EcoTaxa', () => {
   it('--url wins over ECOTAXA_URL', async () => {
     const gone = await otherServer((_req, res) => res.end());
     await gone.close();
-    const who = await run(['whoami', '--url', `${gone.url}/`], { env: { ...env, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) } });
+    const who = await run(['whoami', '--url', `${gone.url}/`], {
+      env: { ...env, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) },
+    });
     expectOneErrorLine(who);
     expect(who.stderr).toContain(`cannot reach EcoTaxa at ${gone.url}: connection refused`);
     expect(server.fake.log).toEqual([]);
@@ -455,7 +491,10 @@ describe('a URL that is not a working EcoTaxa', () => {
     });
     try {
       const siteEnv = { ...home.env, ECOTAXA_URL: site.url };
-      const login = await run(['login', '--email', OWNER.email, '--password-stdin'], { stdin: OWNER.password, env: siteEnv });
+      const login = await run(['login', '--email', OWNER.email, '--password-stdin'], {
+        stdin: OWNER.password,
+        env: siteEnv,
+      });
       expectOneErrorLine(login);
       expect(login.stderr).toBe(
         `error: ${site.url} does not look like an EcoTaxa API (POST /login answered 200 with an HTML page): check --url, e.g. https://ecotaxa.obs-vlfr.fr/api\n`,

@@ -14,7 +14,14 @@ import { ADMIN, AQQUA, COLLEAGUE, M, OWNER, seedWorld } from '../support/seed.js
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** AqQua's rights on Olivia's projects in the seed. */
-const AQQUA_RIGHTS: Record<number, string> = { 4: 'View', 20: 'View', 25: 'View', 6: 'Annotate', 11: 'Manage', 12: 'Manage' };
+const AQQUA_RIGHTS: Record<number, string> = {
+  4: 'View',
+  20: 'View',
+  25: 'View',
+  6: 'Annotate',
+  11: 'Manage',
+  12: 'Manage',
+};
 /** Carl Colleague's rights on Olivia's projects in the seed. */
 const COLLEAGUE_RIGHTS: Record<number, string> = {
   1: 'Annotate',
@@ -73,7 +80,9 @@ beforeEach(async () => {
   // Olivia logs in as a user would; her saved login is used by every command below.
   const login = await run(['login', '--email', OWNER.email, '--password-stdin'], { stdin: OWNER.password });
   expect(login.code).toBe(0);
-  const saved = JSON.parse(fs.readFileSync(path.join(home.env['XDG_CONFIG_HOME'] as string, 'ecotaxa-access', 'credentials.json'), 'utf8')) as {
+  const saved = JSON.parse(
+    fs.readFileSync(path.join(home.env['XDG_CONFIG_HOME'] as string, 'ecotaxa-access', 'credentials.json'), 'utf8'),
+  ) as {
     servers: Record<string, { token: string }>;
   };
   addToken(saved.servers[server.url]?.token as string);
@@ -91,7 +100,17 @@ describe('projects list (table)', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('32 projects. AqQua <aqqua@geomar.de> has a right on 6.\n');
     const lines = result.stdout.trimEnd().split('\n');
-    expect(cells(lines[0] as string)).toEqual(['ID', 'TITLE', 'INSTRUMENT', 'STATUS', 'ACCESS', 'MY RIGHT', 'CONTACT', 'OBJECTS', 'AQQUA']);
+    expect(cells(lines[0] as string)).toEqual([
+      'ID',
+      'TITLE',
+      'INSTRUMENT',
+      'STATUS',
+      'ACCESS',
+      'MY RIGHT',
+      'CONTACT',
+      'OBJECTS',
+      'AQQUA',
+    ]);
     const body = lines.slice(1).map(cells);
     expect(body.map((c) => Number(c[0]))).toEqual(range(1, 32));
     for (const row of body) {
@@ -130,7 +149,12 @@ describe('projects list (table)', () => {
     expect(result.stderr).toBe('32 projects. Carl Colleague <colleague@example.org> has a right on 14.\n');
     const lines = result.stdout.trimEnd().split('\n');
     expect(cells(lines[0] as string).at(-1)).toBe('CARL COLLEAGUE');
-    const shown = Object.fromEntries(lines.slice(1).map(cells).map((c) => [Number(c[0]), c[8]]));
+    const shown = Object.fromEntries(
+      lines
+        .slice(1)
+        .map(cells)
+        .map((c) => [Number(c[0]), c[8]]),
+    );
     expect(shown).toEqual(Object.fromEntries(range(1, 32).map((id) => [id, COLLEAGUE_RIGHTS[id] ?? '-'])));
   });
 
@@ -157,7 +181,8 @@ describe('projects list --json', () => {
     const rows = await list([]);
     expect(ids(rows)).toEqual(range(1, 32));
     for (const row of rows) {
-      for (const key of ['projid', 'title', 'instrument', 'status', 'myRight', 'contact', 'userRight']) expect(row).toHaveProperty(key);
+      for (const key of ['projid', 'title', 'instrument', 'status', 'myRight', 'contact', 'userRight'])
+        expect(row).toHaveProperty(key);
       expect(row.myRight).toBe('Manage');
       expect(row.userRight).toBe(AQQUA_RIGHTS[row.projid] ?? null);
       expect(row.user).toEqual({ id: 10, name: 'AqQua', email: 'aqqua@geomar.de' });
@@ -177,7 +202,11 @@ describe('projects list --json', () => {
     // No contact, and an inactive contact (read as null by EcoTaxa).
     expect(rows.find((r) => r.projid === 9)?.contact).toBeNull();
     expect(rows.find((r) => r.projid === 10)?.contact).toBeNull();
-    expect(rows.find((r) => r.projid === 8)?.contact).toEqual({ id: 11, name: 'Carl Colleague', email: 'colleague@example.org' });
+    expect(rows.find((r) => r.projid === 8)?.contact).toEqual({
+      id: 11,
+      name: 'Carl Colleague',
+      email: 'colleague@example.org',
+    });
   });
 
   it('--all-rights adds the projects where Olivia is viewer or annotator, never the others', async () => {
@@ -231,7 +260,9 @@ describe('projects list --json', () => {
     const result = await run(['projects', 'list', '--with-user', 'nobody@example.org']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^error: --with-user "nobody@example.org": no active EcoTaxa user has this email.*\n$/);
+    expect(result.stderr).toMatch(
+      /^error: --with-user "nobody@example.org": no active EcoTaxa user has this email.*\n$/,
+    );
   });
 
   it('reads the member lists from the search: no project is opened one by one', async () => {
@@ -243,19 +274,34 @@ describe('projects list --json', () => {
 
 describe('projects list --csv', () => {
   it('starts with a header row and quotes titles that need it', async () => {
-    server.fake.addProject({ projid: 37, title: 'Kiel Fjord, "north" station', objcount: 40, privileges: [M(OWNER.id, 'C'), M(AQQUA.id)] });
+    server.fake.addProject({
+      projid: 37,
+      title: 'Kiel Fjord, "north" station',
+      objcount: 40,
+      privileges: [M(OWNER.id, 'C'), M(AQQUA.id)],
+    });
     const result = await run(['projects', 'list', '--csv']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toBe('projid,title,instrument,status,access,objcount,my_right,contact_name,contact_email,user_email,user_right');
+    expect(lines[0]).toBe(
+      'projid,title,instrument,status,access,objcount,my_right,contact_name,contact_email,user_email,user_right',
+    );
     expect(lines).toHaveLength(1 + 33 + 1);
     expect(lines.at(-1)).toBe('');
     expect(lines.slice(1, -1).map((l) => Number(l.split(',')[0]))).toEqual([...range(1, 32), 37]);
-    expect(lines[1]).toBe('1,Kiel Fjord zooplankton 2019,Zooscan,Annotate,public,18422,Manage,Olivia Owner,owner@example.org,aqqua@geomar.de,');
-    expect(lines[4]).toBe('4,Baltic Sea transect AL557,UVP5HD,Annotate,private,44102,Manage,Olivia Owner,owner@example.org,aqqua@geomar.de,View');
-    expect(lines[9]).toBe('9,North Sea herring larvae 2008 (no contact),Zooscan,Annotate,private,2087,Manage,,,aqqua@geomar.de,');
-    expect(lines.at(-2)).toBe('37,"Kiel Fjord, ""north"" station",Zooscan,Annotate,private,40,Manage,Olivia Owner,owner@example.org,aqqua@geomar.de,Manage');
+    expect(lines[1]).toBe(
+      '1,Kiel Fjord zooplankton 2019,Zooscan,Annotate,public,18422,Manage,Olivia Owner,owner@example.org,aqqua@geomar.de,',
+    );
+    expect(lines[4]).toBe(
+      '4,Baltic Sea transect AL557,UVP5HD,Annotate,private,44102,Manage,Olivia Owner,owner@example.org,aqqua@geomar.de,View',
+    );
+    expect(lines[9]).toBe(
+      '9,North Sea herring larvae 2008 (no contact),Zooscan,Annotate,private,2087,Manage,,,aqqua@geomar.de,',
+    );
+    expect(lines.at(-2)).toBe(
+      '37,"Kiel Fjord, ""north"" station",Zooscan,Annotate,private,40,Manage,Olivia Owner,owner@example.org,aqqua@geomar.de,Manage',
+    );
   });
 
   it('--csv and --json together is a usage error, before any request', async () => {
@@ -280,7 +326,9 @@ describe('an application administrator', () => {
     // The server did hand the administrator every project: the filter is the tool's.
     const search = server.fake.log.filter((r) => r.path === '/projects/search');
     expect(search.length).toBeGreaterThan(0);
-    const answer = await fetch(`${server.url}/projects/search?for_managing=true`, { headers: { Authorization: `Bearer ${token}` } });
+    const answer = await fetch(`${server.url}/projects/search?for_managing=true`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(((await answer.json()) as unknown[]).length).toBe(36);
 
     const table = await run(['projects', 'list'], { env: adminEnv });

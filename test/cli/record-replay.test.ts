@@ -7,7 +7,13 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli, tempHome } from '../support/cli.js';
 import { startFakeServer } from '../support/fake-server.js';
-import { CANONICAL_ORIGIN, normaliseOrigin, recordScenario, type RecordedRun, SCENARIOS } from '../support/scenarios.js';
+import {
+  CANONICAL_ORIGIN,
+  normaliseOrigin,
+  recordScenario,
+  type RecordedRun,
+  SCENARIOS,
+} from '../support/scenarios.js';
 import { OWNER, seedWorld } from '../support/seed.js';
 
 /*
@@ -41,14 +47,17 @@ function offline(): Record<string, string> {
 }
 
 describe('record, then replay with no server and no credentials', () => {
-  it.each(SCENARIOS.map((s) => [`${s.dir}/${s.name}`, s] as const))('%s: same stdout, same exit code', async (_name, scenario) => {
-    const run = runs.find((r) => r.scenario === scenario);
-    if (run === undefined) throw new Error('not recorded');
-    expect(fs.existsSync(run.file)).toBe(true);
-    const replay = await runCli([...scenario.argv, '--replay', path.dirname(run.file)], { env: offline() });
-    expect(replay.code).toBe(run.code);
-    expect(replay.stdout).toBe(run.stdout);
-  });
+  it.each(SCENARIOS.map((s) => [`${s.dir}/${s.name}`, s] as const))(
+    '%s: same stdout, same exit code',
+    async (_name, scenario) => {
+      const run = runs.find((r) => r.scenario === scenario);
+      if (run === undefined) throw new Error('not recorded');
+      expect(fs.existsSync(run.file)).toBe(true);
+      const replay = await runCli([...scenario.argv, '--replay', path.dirname(run.file)], { env: offline() });
+      expect(replay.code).toBe(run.code);
+      expect(replay.stdout).toBe(run.stdout);
+    },
+  );
 });
 
 describe('the committed fixtures', () => {
@@ -65,7 +74,7 @@ describe('the committed fixtures', () => {
     }
   });
 
-  it('replay offline to the recorded run\'s output (the demo)', async () => {
+  it("replay offline to the recorded run's output (the demo)", async () => {
     const run = runs.find((r) => r.scenario.dir === 'demo' && r.scenario.name === 'plan-grant');
     if (run === undefined) throw new Error('not recorded');
     const demo = await runCli(['plan', 'grant', '--all', '--replay', path.join(FIXTURES, 'demo')], { env: offline() });
@@ -77,7 +86,9 @@ describe('the committed fixtures', () => {
 
 describe('CI dry-runs against recordings', () => {
   const plan = (dir: string, extra: string[] = []) =>
-    runCli(['plan', 'grant', '--all', '--replay', path.join(FIXTURES, dir), '--detailed-exitcode', ...extra], { env: offline() });
+    runCli(['plan', 'grant', '--all', '--replay', path.join(FIXTURES, dir), '--detailed-exitcode', ...extra], {
+      env: offline(),
+    });
 
   it('exits 2 when changes are pending', async () => {
     expect((await plan('demo')).code).toBe(2);
@@ -90,9 +101,12 @@ describe('CI dry-runs against recordings', () => {
   });
 
   it('exits 1 on an error, and --json gives the plan for machine checks', async () => {
-    const error = await runCli(['plan', 'grant', '99', '--replay', path.join(FIXTURES, 'demo'), '--detailed-exitcode'], {
-      env: offline(),
-    });
+    const error = await runCli(
+      ['plan', 'grant', '99', '--replay', path.join(FIXTURES, 'demo'), '--detailed-exitcode'],
+      {
+        env: offline(),
+      },
+    );
     expect(error.code).toBe(1);
     const json = await plan('demo', ['--json']);
     const doc = JSON.parse(json.stdout) as { summary: { change: number }; user: { email: string } };
@@ -123,9 +137,12 @@ describe('replay', () => {
       });
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`Server:  ${url}`);
-      const other = await runCli(['--url', 'https://ecotaxa.obs-vlfr.fr/api', 'whoami', '--replay', path.join(FIXTURES, 'demo')], {
-        env: offline(),
-      });
+      const other = await runCli(
+        ['--url', 'https://ecotaxa.obs-vlfr.fr/api', 'whoami', '--replay', path.join(FIXTURES, 'demo')],
+        {
+          env: offline(),
+        },
+      );
       expect(other.code).toBe(0);
     } finally {
       await new Promise<void>((resolve) => live.close(() => resolve()));
@@ -153,15 +170,20 @@ describe('recording a login', () => {
     const dir = path.join(scratch, 'login');
     let recorded: Awaited<ReturnType<typeof runCli>>;
     try {
-      recorded = await runCli(['login', '--email', OWNER.email, '--password-stdin', '--record', dir, '--scenario', 'login'], {
-        env,
-        stdin: `${OWNER.password}\n`,
-      });
+      recorded = await runCli(
+        ['login', '--email', OWNER.email, '--password-stdin', '--record', dir, '--scenario', 'login'],
+        {
+          env,
+          stdin: `${OWNER.password}\n`,
+        },
+      );
       expect(recorded.code).toBe(0);
     } finally {
       await server.close();
     }
-    const saved = JSON.parse(fs.readFileSync(path.join(env.XDG_CONFIG_HOME as string, 'ecotaxa-access', 'credentials.json'), 'utf8')) as {
+    const saved = JSON.parse(
+      fs.readFileSync(path.join(env.XDG_CONFIG_HOME as string, 'ecotaxa-access', 'credentials.json'), 'utf8'),
+    ) as {
       servers: Record<string, { token: string }>;
     };
     const token = Object.values(saved.servers)[0]?.token ?? '';

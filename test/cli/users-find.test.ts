@@ -10,7 +10,13 @@ import { OWNER, seedWorld } from '../support/seed.js';
 
 const GEOMAR = 'GEOMAR Helmholtz Centre for Ocean Research Kiel';
 const AQQUA_ROW = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua', organisation: GEOMAR, active: true };
-const ARCHIVE_ROW = { id: 13, email: 'aqqua.archive@example.org', name: 'AqQua Archive', organisation: GEOMAR, active: true };
+const ARCHIVE_ROW = {
+  id: 13,
+  email: 'aqqua.archive@example.org',
+  name: 'AqQua Archive',
+  organisation: GEOMAR,
+  active: true,
+};
 
 const outputs: { argv: string[]; result: CliResult }[] = [];
 const secrets = new Set<string>([OWNER.password]);
@@ -62,7 +68,13 @@ describe('users find', () => {
     expect(await findJson('AQQUA@GEOMAR.DE')).toEqual([AQQUA_ROW]);
     expect(await findJson('aqqua.archive@example.org')).toEqual([ARCHIVE_ROW]);
     expect(await findJson('colleague@example.org')).toEqual([
-      { id: 11, email: 'colleague@example.org', name: 'Carl Colleague', organisation: 'Alfred Wegener Institute - AWI', active: true },
+      {
+        id: 11,
+        email: 'colleague@example.org',
+        name: 'Carl Colleague',
+        organisation: 'Alfred Wegener Institute - AWI',
+        active: true,
+      },
     ]);
   });
 

@@ -13,7 +13,10 @@ export interface CliResult {
 
 class Capture {
   text = '';
-  constructor(readonly isTTY = false, readonly columns = 120) {}
+  constructor(
+    readonly isTTY = false,
+    readonly columns = 120,
+  ) {}
   write(chunk: string): boolean {
     this.text += chunk;
     return true;
@@ -56,7 +59,10 @@ export function tempHome(): { home: string; env: Record<string, string>; cleanup
 }
 
 function stdinOf(text: string | undefined, tty: boolean): TextIn {
-  const stream = Readable.from(text === undefined ? [] : [text]) as unknown as TextIn & { isTTY?: boolean; setRawMode?: (m: boolean) => void };
+  const stream = Readable.from(text === undefined ? [] : [text]) as unknown as TextIn & {
+    isTTY?: boolean;
+    setRawMode?: (m: boolean) => void;
+  };
   stream.isTTY = tty;
   if (tty) stream.setRawMode = () => undefined;
   return stream;
@@ -73,8 +79,9 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     env: { NO_COLOR: '1', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     interrupt: options.interrupt,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       options.sleeps?.push(ms);
+      return Promise.resolve();
     },
     random: () => 0.5,
   };
@@ -83,11 +90,15 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
 }
 
 /** Secrets that appeared in any captured output, one line each ("argv: first characters…"). */
-export function leaks(outputs: readonly { argv: readonly string[]; result: CliResult }[], secrets: Iterable<string>): string[] {
+export function leaks(
+  outputs: readonly { argv: readonly string[]; result: CliResult }[],
+  secrets: Iterable<string>,
+): string[] {
   const found: string[] = [];
   for (const { argv, result } of outputs) {
     for (const secret of secrets) {
-      if (result.stdout.includes(secret) || result.stderr.includes(secret)) found.push(`${argv.join(' ')}: ${secret.slice(0, 6)}…`);
+      if (result.stdout.includes(secret) || result.stderr.includes(secret))
+        found.push(`${argv.join(' ')}: ${secret.slice(0, 6)}…`);
     }
   }
   return found;

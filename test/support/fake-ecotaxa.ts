@@ -217,7 +217,8 @@ export class FakeEcoTaxa {
       cnnFeatures: false,
       ...project,
     };
-    if (full.instrument_url === null && full.instrument !== null) full.instrument_url = INSTRUMENT_URLS[full.instrument] ?? null;
+    if (full.instrument_url === null && full.instrument !== null)
+      full.instrument_url = INSTRUMENT_URLS[full.instrument] ?? null;
     this.projects.set(full.projid, full);
     return full;
   }
@@ -247,7 +248,12 @@ export class FakeEcoTaxa {
 
   handle(req: FakeRequest): FakeResponse {
     const response = this.route(req);
-    this.log.push({ method: req.method, path: req.path.replace(/^\/api(?=\/)/, ''), query: req.query.toString(), status: response.status });
+    this.log.push({
+      method: req.method,
+      path: req.path.replace(/^\/api(?=\/)/, ''),
+      query: req.query.toString(),
+      status: response.status,
+    });
     return response;
   }
 
@@ -261,7 +267,8 @@ export class FakeEcoTaxa {
     const path = req.path.replace(/^\/api(?=\/)/, '');
     const m = req.method;
     if (m === 'POST' && path === '/login') return this.login(req);
-    if (m === 'GET' && path === '/status') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'UP!' };
+    if (m === 'GET' && path === '/status')
+      return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'UP!' };
     if (m === 'GET' && path === '/users/me') return this.withUser(req, (me) => json(200, this.userWithRights(me)));
     if (m === 'GET' && path === '/users/search') return this.withUser(req, () => this.searchUsers(req));
     const user = /^\/users\/([^/]+)$/.exec(path);
@@ -270,7 +277,8 @@ export class FakeEcoTaxa {
     if (m === 'GET' && path === '/projects') return this.listProjects(req);
     const project = /^\/projects\/([^/]+)$/.exec(path);
     if (project !== null && m === 'GET') return this.getProject(req, project[1] as string);
-    if (project !== null && m === 'PUT') return this.withUser(req, (me) => this.updateProject(req, project[1] as string, me));
+    if (project !== null && m === 'PUT')
+      return this.withUser(req, (me) => this.updateProject(req, project[1] as string, me));
     return json(404, { detail: 'Not Found' });
   }
 
@@ -303,12 +311,18 @@ export class FakeEcoTaxa {
     try {
       body = JSON.parse(req.body);
     } catch {
-      return invalid([{ loc: ['body', 0], msg: 'Expecting value: line 1 column 1 (char 0)', type: 'value_error.jsondecode' }]);
+      return invalid([
+        { loc: ['body', 0], msg: 'Expecting value: line 1 column 1 (char 0)', type: 'value_error.jsondecode' },
+      ]);
     }
     const { username, password } = (body ?? {}) as { username?: unknown; password?: unknown };
     const missing = [
-      ...(password === undefined ? [{ loc: ['body', 'password'], msg: 'field required', type: 'value_error.missing' }] : []),
-      ...(username === undefined ? [{ loc: ['body', 'username'], msg: 'field required', type: 'value_error.missing' }] : []),
+      ...(password === undefined
+        ? [{ loc: ['body', 'password'], msg: 'field required', type: 'value_error.missing' }]
+        : []),
+      ...(username === undefined
+        ? [{ loc: ['body', 'username'], msg: 'field required', type: 'value_error.missing' }]
+        : []),
     ];
     if (missing.length > 0) return invalid(missing);
     const user = [...this.users.values()].find((u) => u.email.toLowerCase() === String(username).toLowerCase());
@@ -337,10 +351,13 @@ export class FakeEcoTaxa {
       mail_status_date: '2024-03-01T09:00:00.000000',
       organisation: user.organisation,
       can_do: user.canDo,
-      last_used_projects: [...new Set(this.recentlyUsed)].slice(-5).reverse().flatMap((id) => {
-        const p = this.projects.get(id);
-        return p === undefined ? [] : [{ projid: p.projid, title: p.title }];
-      }),
+      last_used_projects: [...new Set(this.recentlyUsed)]
+        .slice(-5)
+        .reverse()
+        .flatMap((id) => {
+          const p = this.projects.get(id);
+          return p === undefined ? [] : [{ projid: p.projid, title: p.title }];
+        }),
     };
   }
 
@@ -462,7 +479,10 @@ export class FakeEcoTaxa {
       .filter((p) => instrument === '' || ilike(p.instrument ?? '', `%${instrument}%`));
     const page = this.window(req, found);
     if (!Array.isArray(page)) return page;
-    return json(200, page.map((p) => this.model(this.readable(p), reader, '')));
+    return json(
+      200,
+      page.map((p) => this.model(this.readable(p), reader, '')),
+    );
   }
 
   private listProjects(req: FakeRequest): FakeResponse {
@@ -485,12 +505,17 @@ export class FakeEcoTaxa {
             return project === undefined ? [] : [project];
           });
     const found = candidates.filter((p) => this.visibleTo(reader, p, forManaging)).sort((a, b) => a.projid - b.projid);
-    return json(200, found.map((p) => this.model(this.readable(p), reader, '')));
+    return json(
+      200,
+      found.map((p) => this.model(this.readable(p), reader, '')),
+    );
   }
 
   private getProject(req: FakeRequest, idText: string): FakeResponse {
     if (!/^\d+$/.test(idText)) {
-      return invalid([{ loc: ['path', 'project_id'], msg: 'value is not a valid integer', type: 'type_error.integer' }]);
+      return invalid([
+        { loc: ['path', 'project_id'], msg: 'value is not a valid integer', type: 'type_error.integer' },
+      ]);
     }
     const stored = this.projects.get(Number(idText));
     if (stored === undefined) return json(404, { detail: 'Not found.' });
@@ -508,13 +533,17 @@ export class FakeEcoTaxa {
 
   private updateProject(req: FakeRequest, idText: string, me: FakeUser): FakeResponse {
     if (!/^\d+$/.test(idText)) {
-      return invalid([{ loc: ['path', 'project_id'], msg: 'value is not a valid integer', type: 'type_error.integer' }]);
+      return invalid([
+        { loc: ['path', 'project_id'], msg: 'value is not a valid integer', type: 'type_error.integer' },
+      ]);
     }
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(req.body) as Record<string, unknown>;
     } catch {
-      return invalid([{ loc: ['body', 0], msg: 'Expecting value: line 1 column 1 (char 0)', type: 'value_error.jsondecode' }]);
+      return invalid([
+        { loc: ['body', 0], msg: 'Expecting value: line 1 column 1 (char 0)', type: 'value_error.jsondecode' },
+      ]);
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return invalid([{ loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' }]);
@@ -559,7 +588,8 @@ export class FakeEcoTaxa {
     if (!ids('managers').includes(contact.id)) {
       return json(422, { detail: 'Could not set Contact, the designated user is not in Managers list.' });
     }
-    const instrument = String(body['instrument']);
+    // The real server takes the instrument as text (an unknown one fails the foreign key below).
+    const instrument = typeof body['instrument'] === 'string' ? body['instrument'] : JSON.stringify(body['instrument']);
     if (!this.instruments.has(instrument)) {
       return traceback(
         `sqlalchemy.exc.IntegrityError: (psycopg2.errors.ForeignKeyViolation) insert or update on table "projects" violates foreign key constraint "projects_instrument_id_fkey"\nDETAIL:  Key (instrument_id)=(${instrument}) is not present in table "instrument".`,
@@ -585,7 +615,7 @@ export class FakeEcoTaxa {
 
     const before = this.replicaLagReads > 0 ? structuredClone(project) : undefined;
     // ProjectBO.update: these fields are overwritten with the body's, missing ones emptied.
-    const text = (key: string): string | null => (typeof body[key] === 'string' ? (body[key] as string) : null);
+    const text = (key: string): string | null => (typeof body[key] === 'string' ? body[key] : null);
     project.title = String(body['title']).trim();
     project.instrument = instrument;
     project.status = text('status');

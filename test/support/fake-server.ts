@@ -49,7 +49,11 @@ function faultResponse(fault: Fault): FakeResponse | undefined {
     case 'status':
       return fault.status === 500 ? traceback('RuntimeError: injected fault') : proxyPage(fault.status);
     case 'answer':
-      return { status: fault.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault.body) };
+      return {
+        status: fault.status,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(fault.body),
+      };
     case 'rate-limit':
       return {
         status: 429,
@@ -62,7 +66,10 @@ function faultResponse(fault: Fault): FakeResponse | undefined {
 }
 
 /** Serves a FakeEcoTaxa over HTTP on 127.0.0.1 (a free port), with optional latency and faults. */
-export async function startFakeServer(fake: FakeEcoTaxa = new FakeEcoTaxa(), options: FakeServerOptions = {}): Promise<FakeServer> {
+export async function startFakeServer(
+  fake: FakeEcoTaxa = new FakeEcoTaxa(),
+  options: FakeServerOptions = {},
+): Promise<FakeServer> {
   let faults = options.faults;
   let index = 0;
   const routes = new Map<string, number>();
@@ -80,7 +87,9 @@ export async function startFakeServer(fake: FakeEcoTaxa = new FakeEcoTaxa(), opt
         method: req.method ?? 'GET',
         path: url.pathname,
         query: url.searchParams,
-        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+        headers: Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]),
+        ),
         body: Buffer.concat(chunks).toString('utf8'),
       };
       const route = FakeEcoTaxa.routeOf(request.method, request.path);

@@ -38,7 +38,12 @@ function hash(seed: number, text: string): number {
  * draw depends on the request (method, path and query) and how many times it was seen, not
  * on arrival order, so concurrent runs meet the same faults.
  */
-export function randomFaults(options: { seed: number; rate: number; mix?: readonly Fault[]; hangRate?: number }): FaultSchedule {
+export function randomFaults(options: {
+  seed: number;
+  rate: number;
+  mix?: readonly Fault[];
+  hangRate?: number;
+}): FaultSchedule {
   const mix = options.mix ?? TRANSIENT_MIX;
   const seen = new Map<string, number>();
   return (req: FakeRequest) => {

@@ -19,7 +19,8 @@ function firstDifference(a: string, b: string): string {
   const left = a.split('\n');
   const right = b.split('\n');
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    if (left[i] !== right[i]) return `line ${i + 1}:\n  committed: ${left[i] ?? '(end of file)'}\n  recorded:  ${right[i] ?? '(end of file)'}`;
+    if (left[i] !== right[i])
+      return `line ${i + 1}:\n  committed: ${left[i] ?? '(end of file)'}\n  recorded:  ${right[i] ?? '(end of file)'}`;
   }
   return '';
 }
@@ -52,6 +53,8 @@ try {
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 if (changed > 0 && !update) {
-  process.stderr.write(`\n${changed} recording(s) differ from fixtures/: review the change, then run \`npm run fixtures:record -- --update\`\n`);
+  process.stderr.write(
+    `\n${changed} recording(s) differ from fixtures/: review the change, then run \`npm run fixtures:record -- --update\`\n`,
+  );
   process.exitCode = 1;
 }

@@ -66,7 +66,10 @@ export async function recordScenario(scenario: Scenario, root: string): Promise<
       if (result.code !== 0) throw new Error(`setup ${step.join(' ')} failed: ${result.stderr}`);
     }
     const dir = path.join(root, scenario.dir);
-    const result = await runCli([...scenario.argv, '--record', dir, '--scenario', scenario.name], { env, cwd: home.home });
+    const result = await runCli([...scenario.argv, '--record', dir, '--scenario', scenario.name], {
+      env,
+      cwd: home.home,
+    });
     return {
       scenario,
       file: path.join(dir, `${scenario.name}.json`),

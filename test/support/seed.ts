@@ -8,16 +8,33 @@ import { FakeEcoTaxa, type FakeOptions, type FakeProject, type Privilege, type P
 
 export const OWNER = { id: 9, email: 'owner@example.org', name: 'Olivia Owner', password: 'Owner-pass-2024' };
 export const AQQUA = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua', password: 'AqQua-pass-2024' };
-export const COLLEAGUE = { id: 11, email: 'colleague@example.org', name: 'Carl Colleague', password: 'Colleague-pass-2024' };
+export const COLLEAGUE = {
+  id: 11,
+  email: 'colleague@example.org',
+  name: 'Carl Colleague',
+  password: 'Colleague-pass-2024',
+};
 export const OTHER = { id: 12, email: 'victor@example.org', name: 'Victor Villefranche', password: 'Victor-pass-2024' };
-export const AQQUA_ARCHIVE = { id: 13, email: 'aqqua.archive@example.org', name: 'AqQua Archive', password: 'Archive-pass-2024' };
-export const INACTIVE = { id: 14, email: 'ina.inactive@example.org', name: 'Ina Inactive', password: 'Inactive-pass-2024' };
+export const AQQUA_ARCHIVE = {
+  id: 13,
+  email: 'aqqua.archive@example.org',
+  name: 'AqQua Archive',
+  password: 'Archive-pass-2024',
+};
+export const INACTIVE = {
+  id: 14,
+  email: 'ina.inactive@example.org',
+  name: 'Ina Inactive',
+  password: 'Inactive-pass-2024',
+};
 export const ADMIN = { id: 15, email: 'admin@example.org', name: 'Ada Admin', password: 'Admin-pass-2024' };
 
 const GEOMAR = 'GEOMAR Helmholtz Centre for Ocean Research Kiel';
 
 /** Privilege rows: M(9, 'C') is a contact manager. */
-const row = (privilege: Privilege) => (member: number, flag?: 'C'): PrivilegeRow => ({ member, privilege, contact: flag === 'C' });
+const row =
+  (privilege: Privilege) =>
+  (member: number, flag?: 'C'): PrivilegeRow => ({ member, privilege, contact: flag === 'C' });
 export const M = row('Manage');
 export const A = row('Annotate');
 export const V = row('View');
@@ -44,18 +61,96 @@ export const KIND = {
 type Seed = Partial<FakeProject> & Pick<FakeProject, 'projid' | 'title' | 'privileges'>;
 
 const OWNED: Seed[] = [
-  { projid: 1, title: 'Kiel Fjord zooplankton 2019', access: '1', instrument: 'Zooscan', objcount: 18_422, privileges: [M(9, 'C'), A(11)] },
-  { projid: 2, title: 'Kiel Fjord zooplankton 2020', access: '1', instrument: 'Zooscan', objcount: 21_067, privileges: [M(9, 'C'), V(14)] },
-  { projid: 3, title: 'Boknis Eck time series - UVP6', instrument: 'UVP6', objcount: 96_310, privileges: [M(9, 'C'), A(11)] },
-  { projid: 4, title: 'Baltic Sea transect AL557', instrument: 'UVP5HD', objcount: 44_102, privileges: [M(9, 'C'), V(11), V(10)] },
-  { projid: 5, title: 'Gotland Basin deep chlorophyll maximum', access: '1', instrument: 'UVP5SD', objcount: 7_850, privileges: [M(9, 'C'), A(11)] },
-  { projid: 6, title: 'Eckernförde Bay mesozooplankton', instrument: 'Zooscan', objcount: 12_930, privileges: [M(9, 'C'), A(10)] },
-  { projid: 7, title: 'Helgoland Roads copepods (co-managed)', access: '1', instrument: 'Zooscan', objcount: 63_004, privileges: [M(11, 'C'), M(9), V(12)] },
-  { projid: 8, title: 'Bornholm Basin larval fish (legacy contact)', instrument: 'Zooscan', objcount: 3_411, privileges: [M(9), A(11, 'C')] },
-  { projid: 9, title: 'North Sea herring larvae 2008 (no contact)', instrument: 'Zooscan', objcount: 2_087, privileges: [M(9)] },
-  { projid: 10, title: 'PlanktoScope Kiel harbour', access: '1', instrument: 'PlanktoScope', objcount: 5_230, privileges: [M(14, 'C'), M(9)] },
-  { projid: 11, title: 'Canary Current upwelling', instrument: 'UVP6', objcount: 31_776, privileges: [M(9, 'C'), M(10)] },
-  { projid: 12, title: 'Atlantic Meridional Transect AMT28', access: '1', instrument: 'UVP5HD', objcount: 58_219, privileges: [M(10, 'C'), M(9)] },
+  {
+    projid: 1,
+    title: 'Kiel Fjord zooplankton 2019',
+    access: '1',
+    instrument: 'Zooscan',
+    objcount: 18_422,
+    privileges: [M(9, 'C'), A(11)],
+  },
+  {
+    projid: 2,
+    title: 'Kiel Fjord zooplankton 2020',
+    access: '1',
+    instrument: 'Zooscan',
+    objcount: 21_067,
+    privileges: [M(9, 'C'), V(14)],
+  },
+  {
+    projid: 3,
+    title: 'Boknis Eck time series - UVP6',
+    instrument: 'UVP6',
+    objcount: 96_310,
+    privileges: [M(9, 'C'), A(11)],
+  },
+  {
+    projid: 4,
+    title: 'Baltic Sea transect AL557',
+    instrument: 'UVP5HD',
+    objcount: 44_102,
+    privileges: [M(9, 'C'), V(11), V(10)],
+  },
+  {
+    projid: 5,
+    title: 'Gotland Basin deep chlorophyll maximum',
+    access: '1',
+    instrument: 'UVP5SD',
+    objcount: 7_850,
+    privileges: [M(9, 'C'), A(11)],
+  },
+  {
+    projid: 6,
+    title: 'Eckernförde Bay mesozooplankton',
+    instrument: 'Zooscan',
+    objcount: 12_930,
+    privileges: [M(9, 'C'), A(10)],
+  },
+  {
+    projid: 7,
+    title: 'Helgoland Roads copepods (co-managed)',
+    access: '1',
+    instrument: 'Zooscan',
+    objcount: 63_004,
+    privileges: [M(11, 'C'), M(9), V(12)],
+  },
+  {
+    projid: 8,
+    title: 'Bornholm Basin larval fish (legacy contact)',
+    instrument: 'Zooscan',
+    objcount: 3_411,
+    privileges: [M(9), A(11, 'C')],
+  },
+  {
+    projid: 9,
+    title: 'North Sea herring larvae 2008 (no contact)',
+    instrument: 'Zooscan',
+    objcount: 2_087,
+    privileges: [M(9)],
+  },
+  {
+    projid: 10,
+    title: 'PlanktoScope Kiel harbour',
+    access: '1',
+    instrument: 'PlanktoScope',
+    objcount: 5_230,
+    privileges: [M(14, 'C'), M(9)],
+  },
+  {
+    projid: 11,
+    title: 'Canary Current upwelling',
+    instrument: 'UVP6',
+    objcount: 31_776,
+    privileges: [M(9, 'C'), M(10)],
+  },
+  {
+    projid: 12,
+    title: 'Atlantic Meridional Transect AMT28',
+    access: '1',
+    instrument: 'UVP5HD',
+    objcount: 58_219,
+    privileges: [M(10, 'C'), M(9)],
+  },
   {
     projid: 13,
     title: 'Mauritanian shelf FlowCam',
@@ -85,39 +180,140 @@ const OWNED: Seed[] = [
     privileges: [M(9, 'C'), A(11), V(12)],
     extra: { data_licence: 'CC BY 4.0', review: { state: 'pending', since: '2026-10-01' } },
   },
-  { projid: 14, title: 'Arctic PS114 Fram Strait', instrument: 'UVP5HD', objcount: 22_604, privileges: [M(9, 'C'), V(11), V(13)] },
+  {
+    projid: 14,
+    title: 'Arctic PS114 Fram Strait',
+    instrument: 'UVP5HD',
+    objcount: 22_604,
+    privileges: [M(9, 'C'), V(11), V(13)],
+  },
   { projid: 15, title: 'Weddell Sea krill', instrument: 'Zooscan', objcount: 9_113, privileges: [M(9, 'C')] },
   { projid: 16, title: 'Kiel Canal diatoms', instrument: 'IFCB', objcount: 204_881, privileges: [M(9, 'C'), A(11)] },
   { projid: 17, title: 'Baltic Sea IFCB 2021', instrument: 'IFCB', objcount: 512_330, privileges: [M(9, 'C')] },
   { projid: 18, title: 'Boknis Eck IFCB', instrument: 'IFCB', objcount: 88_012, privileges: [M(9, 'C'), A(11)] },
   { projid: 19, title: 'Cape Verde UVP6 profiles', instrument: 'UVP6', objcount: 15_440, privileges: [M(9, 'C')] },
   { projid: 20, title: 'Peru upwelling M93', instrument: 'UVP5HD', objcount: 40_210, privileges: [M(9, 'C'), V(10)] },
-  { projid: 21, title: 'Benguela krill acoustics', access: '1', instrument: '?', objcount: 1_204, privileges: [M(9, 'C')] },
-  { projid: 22, title: 'Flensburg Fjord zooplankton', instrument: 'Zooscan', objcount: 6_784, privileges: [M(9, 'C'), A(11)] },
-  { projid: 23, title: 'Schlei estuary rotifers', access: '1', instrument: 'FlowCam', objcount: 3_390, privileges: [M(9, 'C')] },
-  { projid: 24, title: 'Sargasso Sea eel larvae', instrument: 'ISIIS', objcount: 70_118, privileges: [M(9, 'C'), V(11)] },
+  {
+    projid: 21,
+    title: 'Benguela krill acoustics',
+    access: '1',
+    instrument: '?',
+    objcount: 1_204,
+    privileges: [M(9, 'C')],
+  },
+  {
+    projid: 22,
+    title: 'Flensburg Fjord zooplankton',
+    instrument: 'Zooscan',
+    objcount: 6_784,
+    privileges: [M(9, 'C'), A(11)],
+  },
+  {
+    projid: 23,
+    title: 'Schlei estuary rotifers',
+    access: '1',
+    instrument: 'FlowCam',
+    objcount: 3_390,
+    privileges: [M(9, 'C')],
+  },
+  {
+    projid: 24,
+    title: 'Sargasso Sea eel larvae',
+    instrument: 'ISIIS',
+    objcount: 70_118,
+    privileges: [M(9, 'C'), V(11)],
+  },
   { projid: 25, title: 'Southern Ocean salps', instrument: 'Zooscan', objcount: 4_512, privileges: [M(9, 'C'), V(10)] },
-  { projid: 26, title: 'Test import - do not use', instrument: '?', objcount: 12, status: 'ExploreOnly', privileges: [M(9, 'C')] },
-  { projid: 27, title: 'Mediterranean gelatinous plankton', access: '2', instrument: 'CPICS', objcount: 19_903, privileges: [M(9, 'C'), A(12)] },
-  { projid: 28, title: 'Lake Plön freshwater plankton', instrument: 'FlowCam', objcount: 8_450, privileges: [M(9, 'C')] },
+  {
+    projid: 26,
+    title: 'Test import - do not use',
+    instrument: '?',
+    objcount: 12,
+    status: 'ExploreOnly',
+    privileges: [M(9, 'C')],
+  },
+  {
+    projid: 27,
+    title: 'Mediterranean gelatinous plankton',
+    access: '2',
+    instrument: 'CPICS',
+    objcount: 19_903,
+    privileges: [M(9, 'C'), A(12)],
+  },
+  {
+    projid: 28,
+    title: 'Lake Plön freshwater plankton',
+    instrument: 'FlowCam',
+    objcount: 8_450,
+    privileges: [M(9, 'C')],
+  },
   { projid: 29, title: 'Flensburg Fjord VPR', instrument: 'VPR', objcount: 27_331, privileges: [M(9, 'C')] },
-  { projid: 30, title: 'Kiel Bight winter survey 2023', instrument: 'Zooscan', objcount: 11_207, privileges: [M(9, 'C'), A(11)] },
-  { projid: 31, title: 'Kiel Bight summer survey 2023', instrument: 'Zooscan', objcount: 13_940, privileges: [M(9, 'C'), A(11)] },
-  { projid: 32, title: 'Archive: old Zooscan scans 2009-2012', instrument: 'Zooscan', status: 'ExploreOnly', objcount: 301_775, privileges: [M(9, 'C')] },
+  {
+    projid: 30,
+    title: 'Kiel Bight winter survey 2023',
+    instrument: 'Zooscan',
+    objcount: 11_207,
+    privileges: [M(9, 'C'), A(11)],
+  },
+  {
+    projid: 31,
+    title: 'Kiel Bight summer survey 2023',
+    instrument: 'Zooscan',
+    objcount: 13_940,
+    privileges: [M(9, 'C'), A(11)],
+  },
+  {
+    projid: 32,
+    title: 'Archive: old Zooscan scans 2009-2012',
+    instrument: 'Zooscan',
+    status: 'ExploreOnly',
+    objcount: 301_775,
+    privileges: [M(9, 'C')],
+  },
 ];
 
 const OTHERS: Seed[] = [
-  { projid: 33, title: 'Colleague AWI HAUSGARTEN (owner is viewer)', instrument: 'UVP5HD', objcount: 17_002, privileges: [M(11, 'C'), V(9)] },
-  { projid: 34, title: 'Colleague AWI Fram Strait (owner is annotator)', instrument: 'Zooscan', objcount: 6_021, privileges: [M(11, 'C'), A(9)] },
-  { projid: 35, title: "Villefranche point B (other's, private)", instrument: 'Zooscan', objcount: 250_114, privileges: [M(12, 'C')] },
-  { projid: 36, title: "Villefranche public archive (other's, public)", access: '1', instrument: 'Zooscan', objcount: 99_870, privileges: [M(12, 'C')] },
+  {
+    projid: 33,
+    title: 'Colleague AWI HAUSGARTEN (owner is viewer)',
+    instrument: 'UVP5HD',
+    objcount: 17_002,
+    privileges: [M(11, 'C'), V(9)],
+  },
+  {
+    projid: 34,
+    title: 'Colleague AWI Fram Strait (owner is annotator)',
+    instrument: 'Zooscan',
+    objcount: 6_021,
+    privileges: [M(11, 'C'), A(9)],
+  },
+  {
+    projid: 35,
+    title: "Villefranche point B (other's, private)",
+    instrument: 'Zooscan',
+    objcount: 250_114,
+    privileges: [M(12, 'C')],
+  },
+  {
+    projid: 36,
+    title: "Villefranche public archive (other's, public)",
+    access: '1',
+    instrument: 'Zooscan',
+    objcount: 99_870,
+    privileges: [M(12, 'C')],
+  },
 ];
 
 function addUsers(fake: FakeEcoTaxa): void {
   fake.addUser({ ...OWNER, organisation: GEOMAR, canDo: [1, 4] });
   fake.addUser({ ...AQQUA, organisation: GEOMAR, canDo: [] });
   fake.addUser({ ...COLLEAGUE, organisation: 'Alfred Wegener Institute - AWI', canDo: [1] });
-  fake.addUser({ ...OTHER, organisation: "Laboratoire d'Océanographie de Villefranche - LOV", canDo: [1, 4], country: 'France' });
+  fake.addUser({
+    ...OTHER,
+    organisation: "Laboratoire d'Océanographie de Villefranche - LOV",
+    canDo: [1, 4],
+    country: 'France',
+  });
   fake.addUser({ ...AQQUA_ARCHIVE, organisation: GEOMAR, canDo: [] });
   fake.addUser({ ...INACTIVE, organisation: GEOMAR, canDo: [], status: 0 });
   fake.addUser({ ...ADMIN, organisation: 'Sorbonne Université - LOV', canDo: [1, 2, 3, 4], country: 'France' });
@@ -132,7 +328,16 @@ export function seedWorld(options: FakeOptions = {}): FakeEcoTaxa {
 }
 
 const INSTRUMENTS = ['Zooscan', 'UVP5HD', 'UVP6', 'FlowCam', 'IFCB', 'PlanktoScope'];
-const PLACES = ['Kiel Fjord', 'Baltic Sea', 'North Sea', 'Fram Strait', 'Canary Current', 'Benguela', 'Weddell Sea', 'Point B'];
+const PLACES = [
+  'Kiel Fjord',
+  'Baltic Sea',
+  'North Sea',
+  'Fram Strait',
+  'Canary Current',
+  'Benguela',
+  'Weddell Sea',
+  'Point B',
+];
 
 /**
  * N projects managed by Olivia Owner, for the benchmark and the fault suite: a colleague
@@ -149,7 +354,7 @@ export function seedScale(n: number, options: FakeOptions = {}): FakeEcoTaxa {
     fake.addProject({
       projid: 1000 + i,
       title: `${PLACES[i % PLACES.length] as string} survey ${2000 + (i % 25)} #${i}`,
-      instrument: INSTRUMENTS[i % INSTRUMENTS.length] as string,
+      instrument: INSTRUMENTS[i % INSTRUMENTS.length],
       access: i % 4 === 0 ? '1' : '0',
       objcount: (i * 7919) % 250_000,
       comments: i % 5 === 0 ? `Station list in the cruise report, part ${i}.` : null,

@@ -33,7 +33,12 @@ export function signToken(userId: number, issuedAtSeconds: number, secret: strin
 }
 
 /** The user id of a valid, unexpired token; undefined otherwise. */
-export function verifyToken(token: string, secret: string, nowSeconds: number, maxAgeSeconds: number): number | undefined {
+export function verifyToken(
+  token: string,
+  secret: string,
+  nowSeconds: number,
+  maxAgeSeconds: number,
+): number | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   const [payload, stamp, signature] = parts as [string, string, string];

@@ -37,7 +37,11 @@ describe('validateConfig', () => {
   });
 
   it.each([
-    ['an unknown key', { url: 'https://x.org/api', conccurency: 4 }, 'unknown key "conccurency": the keys are url, user, concurrency, timeout'],
+    [
+      'an unknown key',
+      { url: 'https://x.org/api', conccurency: 4 },
+      'unknown key "conccurency": the keys are url, user, concurrency, timeout',
+    ],
     ['concurrency 0', { concurrency: 0 }, '"concurrency": expected a whole number from 1 to 32, got 0'],
     ['concurrency 1000', { concurrency: 1000 }, '"concurrency": expected a whole number from 1 to 32, got 1000'],
     ['concurrency "4"', { concurrency: '4' }, '"concurrency": expected a whole number, got "4"'],
@@ -45,9 +49,21 @@ describe('validateConfig', () => {
     ['timeout -1', { timeout: -1 }, '"timeout": expected a number of seconds above 0, got -1'],
     ['timeout 601', { timeout: 601 }, '"timeout": expected at most 600 seconds, got 601'],
     ['url as a number', { url: 5 }, '"url": expected the API base URL as a string, got 5'],
-    ['user as an object', { user: { id: 10 } }, '"user": expected a user id, email or exact name as a string, got an object'],
-    ['a top-level array', [{ url: 'x' }], 'expected an object with the keys url, user, concurrency, timeout, got a list'],
-    ['a top-level string', 'https://x.org/api', 'expected an object with the keys url, user, concurrency, timeout, got "https://x.org/api"'],
+    [
+      'user as an object',
+      { user: { id: 10 } },
+      '"user": expected a user id, email or exact name as a string, got an object',
+    ],
+    [
+      'a top-level array',
+      [{ url: 'x' }],
+      'expected an object with the keys url, user, concurrency, timeout, got a list',
+    ],
+    [
+      'a top-level string',
+      'https://x.org/api',
+      'expected an object with the keys url, user, concurrency, timeout, got "https://x.org/api"',
+    ],
   ])('names the file, the key and what was expected: %s', (_name, raw, message) => {
     const err = thrown(() => validateConfig(raw, FILE));
     expect(err).toBeInstanceOf(InputError);
@@ -65,7 +81,10 @@ describe('loadConfig', () => {
 
   it('reads .ecotaxa-accessrc.json', async () => {
     const file = write('.ecotaxa-accessrc.json', JSON.stringify({ url: 'https://a.org/api', concurrency: 2 }));
-    expect(await loadConfig({ cwd: tmp, home: tmp })).toEqual({ config: { url: 'https://a.org/api', concurrency: 2 }, filepath: file });
+    expect(await loadConfig({ cwd: tmp, home: tmp })).toEqual({
+      config: { url: 'https://a.org/api', concurrency: 2 },
+      filepath: file,
+    });
   });
 
   it('reads .ecotaxa-accessrc.yaml', async () => {
@@ -85,7 +104,10 @@ describe('loadConfig', () => {
     write('.ecotaxa-accessrc.json', JSON.stringify({ concurrency: 1 }));
     const near = write('a/.ecotaxa-accessrc.yaml', 'concurrency: 2\n');
     write('a/b/c/package.json', JSON.stringify({ name: 'unrelated' }));
-    expect(await loadConfig({ cwd: path.join(tmp, 'a/b/c'), home: tmp })).toEqual({ config: { concurrency: 2 }, filepath: near });
+    expect(await loadConfig({ cwd: path.join(tmp, 'a/b/c'), home: tmp })).toEqual({
+      config: { concurrency: 2 },
+      filepath: near,
+    });
   });
 
   it('validates what it found, naming that file', async () => {
@@ -134,9 +156,15 @@ describe('loadConfig', () => {
     const xdg = path.join(tmp, 'xdg');
     fs.mkdirSync(path.join(tmp, 'work'));
     vi.stubEnv('XDG_CONFIG_HOME', xdg);
-    expect(await loadConfig({ cwd: path.join(tmp, 'work'), home: path.join(tmp, 'work') })).toEqual({ config: {}, filepath: undefined });
+    expect(await loadConfig({ cwd: path.join(tmp, 'work'), home: path.join(tmp, 'work') })).toEqual({
+      config: {},
+      filepath: undefined,
+    });
     const global = write('xdg/ecotaxa-access/config.json', JSON.stringify({ timeout: 5 }));
-    expect(await loadConfig({ cwd: path.join(tmp, 'work'), home: path.join(tmp, 'work') })).toEqual({ config: { timeout: 5 }, filepath: global });
+    expect(await loadConfig({ cwd: path.join(tmp, 'work'), home: path.join(tmp, 'work') })).toEqual({
+      config: { timeout: 5 },
+      filepath: global,
+    });
   });
 });
 
@@ -225,10 +253,19 @@ describe('normalizeServerUrl', () => {
   });
 
   it.each([
-    ['ftp://ecotaxa.obs-vlfr.fr/api', '--url "ftp://ecotaxa.obs-vlfr.fr/api" must start with https:// (or http:// on loopback)'],
+    [
+      'ftp://ecotaxa.obs-vlfr.fr/api',
+      '--url "ftp://ecotaxa.obs-vlfr.fr/api" must start with https:// (or http:// on loopback)',
+    ],
     ['file:///etc/passwd', '--url "file:///etc/passwd" must start with https:// (or http:// on loopback)'],
-    ['ecotaxa.obs-vlfr.fr/api', '--url "ecotaxa.obs-vlfr.fr/api" is not a URL: give the API base, e.g. https://ecotaxa.obs-vlfr.fr/api'],
-    ['https://olivia:secret@ecotaxa.org/api', '--url must not contain a user name or password: use `ecotaxa-access login`'],
+    [
+      'ecotaxa.obs-vlfr.fr/api',
+      '--url "ecotaxa.obs-vlfr.fr/api" is not a URL: give the API base, e.g. https://ecotaxa.obs-vlfr.fr/api',
+    ],
+    [
+      'https://olivia:secret@ecotaxa.org/api',
+      '--url must not contain a user name or password: use `ecotaxa-access login`',
+    ],
   ])('refuses %j', (raw, message) => {
     const err = thrown(() => normalizeServerUrl(raw));
     expect(err).toBeInstanceOf(UsageError);
@@ -252,17 +289,19 @@ describe('assertSafeTransport', () => {
     expect(() => assertSafeTransport(url, false)).not.toThrow();
   });
 
-  it.each(['http://ecotaxa.obs-vlfr.fr/api', 'http://10.0.0.5/api', 'http://127.0.0.1.example.org/api', 'http://localhost.example.org/api'])(
-    'refuses clear text to %s unless --insecure',
-    (url) => {
-      const err = thrown(() => assertSafeTransport(url, false));
-      expect(err).toBeInstanceOf(UsageError);
-      expect(err.message).toBe(
-        `refusing to send credentials over plain http:// to ${new URL(url).host}: use https://, or --insecure if you really mean it`,
-      );
-      expect(() => assertSafeTransport(url, true)).not.toThrow();
-    },
-  );
+  it.each([
+    'http://ecotaxa.obs-vlfr.fr/api',
+    'http://10.0.0.5/api',
+    'http://127.0.0.1.example.org/api',
+    'http://localhost.example.org/api',
+  ])('refuses clear text to %s unless --insecure', (url) => {
+    const err = thrown(() => assertSafeTransport(url, false));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe(
+      `refusing to send credentials over plain http:// to ${new URL(url).host}: use https://, or --insecure if you really mean it`,
+    );
+    expect(() => assertSafeTransport(url, true)).not.toThrow();
+  });
 
   it.each([
     ['localhost', true],
@@ -316,14 +355,19 @@ describe('CredentialsStore', () => {
   it.each([
     ['not JSON', '{"version": 1, "servers": {'],
     ['another version', JSON.stringify({ version: 2, servers: {} })],
-    ['a login without token', JSON.stringify({ version: 1, servers: { [SERVER]: { userId: 1, email: '', savedAt: '' } } })],
+    [
+      'a login without token',
+      JSON.stringify({ version: 1, servers: { [SERVER]: { userId: 1, email: '', savedAt: '' } } }),
+    ],
     ['empty', ''],
   ])('refuses a damaged file (%s) with a clear InputError', async (_name, text) => {
     const file = path.join(tmp, 'credentials.json');
     fs.writeFileSync(file, text, { mode: 0o600 });
     const err = await rejected(new CredentialsStore(file).get(SERVER));
     expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toBe(`the credentials file ${file} is damaged: delete it and run \`ecotaxa-access login\` again`);
+    expect(err.message).toBe(
+      `the credentials file ${file} is damaged: delete it and run \`ecotaxa-access login\` again`,
+    );
   });
 
   it('remove() says whether there was a login, and keeps the others', async () => {

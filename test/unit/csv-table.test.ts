@@ -21,7 +21,15 @@ describe('toCsv', () => {
   });
 
   it('writes a header row and one row per item, newline-terminated', () => {
-    expect(toCsv(['projid', 'title'], [[1, 'a'], [2, 'b, c']])).toBe('projid,title\n1,a\n2,"b, c"\n');
+    expect(
+      toCsv(
+        ['projid', 'title'],
+        [
+          [1, 'a'],
+          [2, 'b, c'],
+        ],
+      ),
+    ).toBe('projid,title\n1,a\n2,"b, c"\n');
   });
 });
 
@@ -75,7 +83,9 @@ describe('renderTable', () => {
 
   it('truncates the flexible column with "…" to fit the width', () => {
     const text = renderTable(columns, rows, { width: 30 });
-    expect(text).toBe(['  ID  TITLE             RIGHT', '   7  Helgoland Roads…  Manage', '1234  Kiel              View'].join('\n'));
+    expect(text).toBe(
+      ['  ID  TITLE             RIGHT', '   7  Helgoland Roads…  Manage', '1234  Kiel              View'].join('\n'),
+    );
     for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(30);
   });
 
@@ -93,7 +103,10 @@ describe('renderTable', () => {
   });
 
   it('styles cells after measuring, so colour codes do not skew the columns', () => {
-    const text = renderTable(columns, rows, { style: (t, row, col) => (row === 0 && col === 1 ? `<${t}>` : t), headerStyle: (t) => t.toLowerCase() });
+    const text = renderTable(columns, rows, {
+      style: (t, row, col) => (row === 0 && col === 1 ? `<${t}>` : t),
+      headerStyle: (t) => t.toLowerCase(),
+    });
     expect(text.split('\n')).toEqual([
       '  id  title                                  right',
       '   7  <Helgoland Roads copepods (co-managed)>  Manage',
@@ -102,7 +115,10 @@ describe('renderTable', () => {
   });
 
   it('measures characters, not UTF-16 units', () => {
-    const text = renderTable([{ header: 'T' }, { header: 'X' }], [['Eckernförde 🦐'], ['ab']].map((r) => [r[0] ?? '', 'x']));
+    const text = renderTable(
+      [{ header: 'T' }, { header: 'X' }],
+      [['Eckernförde 🦐'], ['ab']].map((r) => [r[0] ?? '', 'x']),
+    );
     expect(text.split('\n')).toEqual(['T              X', 'Eckernförde 🦐  x', 'ab             x']);
   });
 });

@@ -3,7 +3,8 @@ import type { Project } from '../../src/api/schemas.js';
 import { privilegeFingerprint } from '../../src/plan/fingerprint.js';
 import { CALLER, OTHER, THIRD, USER, project } from './factory.js';
 
-const base = (): Project => project({ managers: [CALLER, OTHER], annotators: [THIRD], viewers: [USER], contact: CALLER });
+const base = (): Project =>
+  project({ managers: [CALLER, OTHER], annotators: [THIRD], viewers: [USER], contact: CALLER });
 
 describe('privilegeFingerprint', () => {
   it('is a short stable hex string', () => {
@@ -39,8 +40,20 @@ describe('privilegeFingerprint', () => {
   });
 
   it('tells apart ids that would concatenate alike', () => {
-    const a = project({ managers: [CALLER], viewers: [{ id: 1, email: '', name: '' }, { id: 23, email: '', name: '' }] });
-    const b = project({ managers: [CALLER], viewers: [{ id: 12, email: '', name: '' }, { id: 3, email: '', name: '' }] });
+    const a = project({
+      managers: [CALLER],
+      viewers: [
+        { id: 1, email: '', name: '' },
+        { id: 23, email: '', name: '' },
+      ],
+    });
+    const b = project({
+      managers: [CALLER],
+      viewers: [
+        { id: 12, email: '', name: '' },
+        { id: 3, email: '', name: '' },
+      ],
+    });
     expect(privilegeFingerprint(a)).not.toBe(privilegeFingerprint(b));
   });
 });

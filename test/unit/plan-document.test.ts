@@ -15,10 +15,30 @@ function grantPlan(): Plan {
     user,
     operation: { action: 'grant', right: 'View' },
     entries: [
-      { projid: 1, title: 'Kiel Fjord, "inner"', fingerprint: 'a1b2c3d4e5f60718', decision: { kind: 'change', from: null, to: 'View' } },
-      { projid: 2, title: 'Boknis Eck', fingerprint: '0011223344556677', decision: { kind: 'change', from: 'View', to: 'Annotate' } },
-      { projid: 3, title: 'Gotland', fingerprint: '8899aabbccddeeff', decision: { kind: 'unchanged', current: 'Manage', reason: 'already has Manage' } },
-      { projid: 4, title: 'Legacy', fingerprint: 'ffeeddccbbaa9988', decision: { kind: 'skip', code: 'contact-not-manager', current: null, reason: 'legacy' } },
+      {
+        projid: 1,
+        title: 'Kiel Fjord, "inner"',
+        fingerprint: 'a1b2c3d4e5f60718',
+        decision: { kind: 'change', from: null, to: 'View' },
+      },
+      {
+        projid: 2,
+        title: 'Boknis Eck',
+        fingerprint: '0011223344556677',
+        decision: { kind: 'change', from: 'View', to: 'Annotate' },
+      },
+      {
+        projid: 3,
+        title: 'Gotland',
+        fingerprint: '8899aabbccddeeff',
+        decision: { kind: 'unchanged', current: 'Manage', reason: 'already has Manage' },
+      },
+      {
+        projid: 4,
+        title: 'Legacy',
+        fingerprint: 'ffeeddccbbaa9988',
+        decision: { kind: 'skip', code: 'contact-not-manager', current: null, reason: 'legacy' },
+      },
       notFoundEntry(5),
     ],
     notes: ['1 inactive account will lose its right'],
@@ -57,7 +77,10 @@ const roundTrip = (plan: Plan): Plan => parsePlanFile(JSON.stringify(toPlanDocum
 describe('plan document round trip', () => {
   it.each([
     ['grant', grantPlan()],
-    ['revoke --any-right', { ...grantPlan(), operation: { action: 'revoke', right: 'Manage', anyRight: true } } as Plan],
+    [
+      'revoke --any-right',
+      { ...grantPlan(), operation: { action: 'revoke', right: 'Manage', anyRight: true } } satisfies Plan,
+    ],
     ['undo', restorePlan()],
   ])('%s: toPlanDocument → JSON → parsePlanFile gives the same plan', (_name, plan) => {
     expect(roundTrip(plan)).toEqual(plan);
@@ -93,7 +116,8 @@ describe('plan document round trip', () => {
 });
 
 describe('parsePlanFile refuses with one precise line', () => {
-  const valid = (): Record<string, unknown> => JSON.parse(JSON.stringify(toPlanDocument(grantPlan()))) as Record<string, unknown>;
+  const valid = (): Record<string, unknown> =>
+    JSON.parse(JSON.stringify(toPlanDocument(grantPlan()))) as Record<string, unknown>;
   const good = JSON.stringify(valid(), null, 2);
 
   const cases: { name: string; text: string; message: string | RegExp }[] = [
@@ -130,7 +154,8 @@ describe('parsePlanFile refuses with one precise line', () => {
     {
       name: 'a newer version',
       text: JSON.stringify({ ...valid(), version: 2 }),
-      message: 'plan.json is a plan of format version 2; this ecotaxa-access reads version 1: make the plan again with `plan --out`',
+      message:
+        'plan.json is a plan of format version 2; this ecotaxa-access reads version 1: make the plan again with `plan --out`',
     },
     {
       name: 'no version',
@@ -141,7 +166,9 @@ describe('parsePlanFile refuses with one precise line', () => {
       name: 'a bad projid',
       text: JSON.stringify({
         ...valid(),
-        projects: (valid()['projects'] as Record<string, unknown>[]).map((p, i) => (i === 1 ? { ...p, projid: 'two' } : p)),
+        projects: (valid()['projects'] as Record<string, unknown>[]).map((p, i) =>
+          i === 1 ? { ...p, projid: 'two' } : p,
+        ),
       }),
       message: /^plan\.json is not a valid plan: projects\.1\.projid: .+; make the plan again with `plan --out`$/,
     },
@@ -154,7 +181,9 @@ describe('parsePlanFile refuses with one precise line', () => {
       name: 'an unknown skip code',
       text: JSON.stringify({
         ...valid(),
-        projects: (valid()['projects'] as Record<string, unknown>[]).map((p, i) => (i === 3 ? { ...p, code: 'bored' } : p)),
+        projects: (valid()['projects'] as Record<string, unknown>[]).map((p, i) =>
+          i === 3 ? { ...p, code: 'bored' } : p,
+        ),
       }),
       message: /^plan\.json is not a valid plan: projects\.3\.code: /,
     },

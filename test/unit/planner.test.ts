@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Project } from '../../src/api/schemas.js';
-import { type Decision, type Operation, type PlanContext, decide, planEntry, summarize } from '../../src/plan/planner.js';
+import {
+  type Decision,
+  type Operation,
+  type PlanContext,
+  decide,
+  planEntry,
+  summarize,
+} from '../../src/plan/planner.js';
 import { privilegeFingerprint } from '../../src/plan/fingerprint.js';
 import { CALLER, OTHER, THIRD, USER, project } from './factory.js';
 
@@ -38,19 +45,31 @@ describe('decide: grant', () => {
       name: 'Annotate is never downgraded to View',
       project: project({ annotators: [USER] }),
       op: grantView,
-      expected: { kind: 'unchanged', current: 'Annotate', reason: 'already has Annotate, higher than View (never downgraded)' },
+      expected: {
+        kind: 'unchanged',
+        current: 'Annotate',
+        reason: 'already has Annotate, higher than View (never downgraded)',
+      },
     },
     {
       name: 'Manage is never downgraded to View',
       project: project({ managers: [CALLER, USER] }),
       op: grantView,
-      expected: { kind: 'unchanged', current: 'Manage', reason: 'already has Manage, higher than View (never downgraded)' },
+      expected: {
+        kind: 'unchanged',
+        current: 'Manage',
+        reason: 'already has Manage, higher than View (never downgraded)',
+      },
     },
     {
       name: 'Manage is never downgraded to Annotate',
       project: project({ managers: [CALLER, USER] }),
       op: grantAnnotate,
-      expected: { kind: 'unchanged', current: 'Manage', reason: 'already has Manage, higher than Annotate (never downgraded)' },
+      expected: {
+        kind: 'unchanged',
+        current: 'Manage',
+        reason: 'already has Manage, higher than Annotate (never downgraded)',
+      },
     },
     {
       name: 'Annotate upgrades View',
@@ -94,7 +113,11 @@ describe('decide: revoke', () => {
       name: 'has another right, without --any-right → unchanged with the hint',
       project: project({ annotators: [USER] }),
       op: revokeView,
-      expected: { kind: 'unchanged', current: 'Annotate', reason: 'has Annotate, not View (--any-right would remove it)' },
+      expected: {
+        kind: 'unchanged',
+        current: 'Annotate',
+        reason: 'has Annotate, not View (--any-right would remove it)',
+      },
     },
     {
       name: 'has another right, with --any-right → removed',
@@ -260,7 +283,7 @@ describe('decide: skip codes', () => {
       reason: "AqQua is the project's contact, who must stay a manager: choose another contact in the web UI first",
     },
     {
-      name: "contact: revoke Manage of the contact",
+      name: 'contact: revoke Manage of the contact',
       project: project({ managers: [USER, CALLER], contact: USER }),
       op: revokeManage,
       code: 'contact',
@@ -302,7 +325,8 @@ describe('decide: skip codes', () => {
       op: grantView,
       code: 'contact-not-manager',
       current: null,
-      reason: 'EcoTaxa refuses to update this legacy project: its contact Carl Colleague is not a manager; fix the contact in the web UI',
+      reason:
+        'EcoTaxa refuses to update this legacy project: its contact Carl Colleague is not a manager; fix the contact in the web UI',
     },
     {
       name: 'no-instrument: null',
@@ -356,7 +380,11 @@ describe('decide: unchanged wins over refusals that only matter for a PUT', () =
       name: 'no instrument, already higher',
       project: project({ instrument: null, annotators: [USER] }),
       op: grantView,
-      expected: { kind: 'unchanged', current: 'Annotate', reason: 'already has Annotate, higher than View (never downgraded)' },
+      expected: {
+        kind: 'unchanged',
+        current: 'Annotate',
+        reason: 'already has Annotate, higher than View (never downgraded)',
+      },
     },
     {
       name: 'another member duplicated, already View',

@@ -9,13 +9,27 @@ const plain = new Chalk({ level: 0 });
 const caller = { id: 9, email: 'owner@example.org', name: 'Olivia Owner' };
 const user = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua' };
 
-const add: PlanEntry = { projid: 1, title: 'Kiel Fjord zooplankton 2019', fingerprint: 'f1', decision: { kind: 'change', from: null, to: 'Annotate' } };
-const upgrade: PlanEntry = { projid: 12, title: 'Boknis Eck', fingerprint: 'f2', decision: { kind: 'change', from: 'View', to: 'Annotate' } };
+const add: PlanEntry = {
+  projid: 1,
+  title: 'Kiel Fjord zooplankton 2019',
+  fingerprint: 'f1',
+  decision: { kind: 'change', from: null, to: 'Annotate' },
+};
+const upgrade: PlanEntry = {
+  projid: 12,
+  title: 'Boknis Eck',
+  fingerprint: 'f2',
+  decision: { kind: 'change', from: 'View', to: 'Annotate' },
+};
 const same: PlanEntry = {
   projid: 300,
   title: 'Gotland',
   fingerprint: 'f3',
-  decision: { kind: 'unchanged', current: 'Manage', reason: 'already has Manage, higher than Annotate (never downgraded)' },
+  decision: {
+    kind: 'unchanged',
+    current: 'Manage',
+    reason: 'already has Manage, higher than Annotate (never downgraded)',
+  },
 };
 const skipped: PlanEntry = {
   projid: 4,
@@ -23,17 +37,37 @@ const skipped: PlanEntry = {
   fingerprint: 'f4',
   decision: { kind: 'skip', code: 'contact-not-manager', current: null, reason: 'its contact is not a manager' },
 };
-const removal: PlanEntry = { projid: 7, title: 'Helgoland', fingerprint: 'f5', decision: { kind: 'change', from: 'View', to: null } };
+const removal: PlanEntry = {
+  projid: 7,
+  title: 'Helgoland',
+  fingerprint: 'f5',
+  decision: { kind: 'change', from: 'View', to: null },
+};
 
 function plan(operation: Plan['operation'], entries: PlanEntry[], notes: string[] = []): Plan {
-  return { createdAt: new Date('2026-01-15T10:00:00Z'), server: 'https://ecotaxa.obs-vlfr.fr/api', caller, user, operation, entries, notes };
+  return {
+    createdAt: new Date('2026-01-15T10:00:00Z'),
+    server: 'https://ecotaxa.obs-vlfr.fr/api',
+    caller,
+    user,
+    operation,
+    entries,
+    notes,
+  };
 }
 
 describe('renderPlan (no colour)', () => {
   it('shows the header, one line per project with its glyph, the summary and the notes', () => {
-    const text = renderPlan(plan({ action: 'grant', right: 'Annotate' }, [add, upgrade, same, skipped], ['an update drops the rights of inactive accounts']), {
-      color: plain,
-    });
+    const text = renderPlan(
+      plan(
+        { action: 'grant', right: 'Annotate' },
+        [add, upgrade, same, skipped],
+        ['an update drops the rights of inactive accounts'],
+      ),
+      {
+        color: plain,
+      },
+    );
     expect(text).toBe(
       [
         'Server:  https://ecotaxa.obs-vlfr.fr/api',
@@ -54,7 +88,9 @@ describe('renderPlan (no colour)', () => {
   });
 
   it('shows a removal with "-" and describes revoke --any-right', () => {
-    const text = renderPlan(plan({ action: 'revoke', right: 'View', anyRight: true }, [removal, same]), { color: plain });
+    const text = renderPlan(plan({ action: 'revoke', right: 'View', anyRight: true }, [removal, same]), {
+      color: plain,
+    });
     expect(text).toBe(
       [
         'Server:  https://ecotaxa.obs-vlfr.fr/api',
@@ -106,11 +142,23 @@ describe('glyphOf', () => {
 
 describe('planSummaryLine', () => {
   it.each([
-    ['grant', plan({ action: 'grant', right: 'View' }, [add, upgrade, same, skipped]), 'Plan: 2 to grant, 1 unchanged, 1 skipped.'],
+    [
+      'grant',
+      plan({ action: 'grant', right: 'View' }, [add, upgrade, same, skipped]),
+      'Plan: 2 to grant, 1 unchanged, 1 skipped.',
+    ],
     ['no changes', plan({ action: 'grant', right: 'View' }, [same, same, same]), 'No changes. 3 unchanged, 0 skipped.'],
     ['nothing at all', plan({ action: 'grant', right: 'View' }, []), 'No changes. 0 unchanged, 0 skipped.'],
-    ['revoke', plan({ action: 'revoke', right: 'View', anyRight: false }, [removal, skipped, skipped]), 'Plan: 1 to revoke, 0 unchanged, 2 skipped.'],
-    ['restore', plan({ action: 'restore', journal: 'j1' }, [removal, add, same]), 'Plan: 2 to restore, 1 unchanged, 0 skipped.'],
+    [
+      'revoke',
+      plan({ action: 'revoke', right: 'View', anyRight: false }, [removal, skipped, skipped]),
+      'Plan: 1 to revoke, 0 unchanged, 2 skipped.',
+    ],
+    [
+      'restore',
+      plan({ action: 'restore', journal: 'j1' }, [removal, add, same]),
+      'Plan: 2 to restore, 1 unchanged, 0 skipped.',
+    ],
   ])('%s', (_name, p, line) => {
     expect(planSummaryLine(p)).toBe(line);
   });

@@ -47,7 +47,9 @@ describe('parseIdTokens', () => {
   });
 
   it('prefixes messages with where the token came from', () => {
-    expect(thrown(() => parseIdTokens(['abc'], 'ids.txt line 3: ')).message).toMatch(/^ids\.txt line 3: "abc" is not a project id/);
+    expect(thrown(() => parseIdTokens(['abc'], 'ids.txt line 3: ')).message).toMatch(
+      /^ids\.txt line 3: "abc" is not a project id/,
+    );
   });
 
   it('mergeIdLists keeps single and ranged ids apart', () => {
@@ -68,7 +70,9 @@ describe('parseIdsFile', () => {
   it('names the file and the line of a bad id', () => {
     const err = thrown(() => parseIdsFile('101\n\n10x\n', 'ids.txt'));
     expect(err).toBeInstanceOf(UsageError);
-    expect(err.message).toBe('ids.txt line 3: "10x" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010');
+    expect(err.message).toBe(
+      'ids.txt line 3: "10x" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010',
+    );
   });
 
   it('refuses a file with no id', () => {
@@ -101,11 +105,15 @@ describe('parseIdsFile', () => {
 
   it('names the row of a bad cell', () => {
     const err = thrown(() => parseIdsFile('projid,title\n101,a\nabc,b\n', 'list.csv'));
-    expect(err.message).toBe('list.csv row 3: "abc" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010');
+    expect(err.message).toBe(
+      'list.csv row 3: "abc" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010',
+    );
   });
 
   it('names an empty cell', () => {
-    expect(thrown(() => parseIdsFile('projid,title\n,a\n', 'list.csv')).message).toMatch(/^list\.csv row 2: "" is not a project id/);
+    expect(thrown(() => parseIdsFile('projid,title\n,a\n', 'list.csv')).message).toMatch(
+      /^list\.csv row 2: "" is not a project id/,
+    );
   });
 
   it('refuses an unclosed quote as an invalid CSV', () => {
@@ -148,7 +156,7 @@ describe('matchesInstrumentFilter', () => {
   });
 });
 
-describe('filters use the server\'s ILIKE semantics', () => {
+describe("filters use the server's ILIKE semantics", () => {
   it('treats % and _ as wildcards, as EcoTaxa does, so local and server filters agree', () => {
     expect(matchesTitleFilter({ projid: 1, title: 'Kiel Bight winter survey' }, 'kiel%survey')).toBe(true);
     expect(matchesTitleFilter({ projid: 1, title: 'Kiel Bight winter survey' }, 'b_ght')).toBe(true);

@@ -33,7 +33,9 @@ describe('decodeToken', () => {
   });
 
   it('reads a zlib-compressed payload (leading ".")', () => {
-    const payload = deflateSync(Buffer.from(JSON.stringify({ user_id: 77, padding: 'x'.repeat(200) }))).toString('base64url');
+    const payload = deflateSync(Buffer.from(JSON.stringify({ user_id: 77, padding: 'x'.repeat(200) }))).toString(
+      'base64url',
+    );
     const token = `.${payload}.${timestamp(ISSUED)}.c2lnbmF0dXJl`;
     expect(decodeToken(token)).toEqual({
       userId: 77,

@@ -6,8 +6,8 @@ import { CALLER, OTHER, THIRD, USER, project } from './factory.js';
 /** A project as read, with fields this tool does not know and members with extra fields. */
 function rich(overrides: Partial<Project> = {}): Project {
   return project({
-    managers: [CALLER, { ...OTHER, extra: { since: 2019 } } as MinUser],
-    annotators: [{ ...THIRD, active: true } as MinUser],
+    managers: [CALLER, { ...OTHER, extra: { since: 2019 } }],
+    annotators: [{ ...THIRD, active: true }],
     viewers: [{ id: 20, email: 'v20@example.org', name: 'V Twenty', organisation: '' }],
     contact: CALLER,
     cnn_network_id: 'SCN_zooscan_v3',
@@ -45,13 +45,29 @@ describe('withUserRight', () => {
   });
 
   it('gives a member without organisation an empty one (the body schema wants it)', () => {
-    const after = withUserRight(rich(), { id: 30, email: 'n@example.org', name: 'No Org', organisation: null }, 'Annotate');
+    const after = withUserRight(
+      rich(),
+      { id: 30, email: 'n@example.org', name: 'No Org', organisation: null },
+      'Annotate',
+    );
     expect(after.annotators.at(-1)).toEqual({ id: 30, email: 'n@example.org', name: 'No Org', organisation: '' });
   });
 
   it('moves the user between lists, reusing the member object as read', () => {
-    const asRead = { id: USER.id, email: 'AQQUA@geomar.de', name: 'AqQua (as read)', organisation: 'x', extra: 1 } as MinUser;
-    const before = rich({ viewers: [{ id: 20, email: 'v20@example.org', name: 'V', organisation: '' }, asRead, { id: 21, email: 'v21@example.org', name: 'W', organisation: '' }] });
+    const asRead = {
+      id: USER.id,
+      email: 'AQQUA@geomar.de',
+      name: 'AqQua (as read)',
+      organisation: 'x',
+      extra: 1,
+    } as MinUser;
+    const before = rich({
+      viewers: [
+        { id: 20, email: 'v20@example.org', name: 'V', organisation: '' },
+        asRead,
+        { id: 21, email: 'v21@example.org', name: 'W', organisation: '' },
+      ],
+    });
     const after = withUserRight(before, USER, 'Annotate');
 
     expect(after.viewers.map((m) => m.id)).toEqual([20, 21]);
@@ -102,7 +118,10 @@ describe('unsafeUpdateProblems', () => {
     },
     {
       name: 'an unknown field changed deep inside',
-      after: { ...withUserRight(before, USER, null), bodc_variables: { individual_volume: 'SDBIOL02', subsample_coef: 'x' } },
+      after: {
+        ...withUserRight(before, USER, null),
+        bodc_variables: { individual_volume: 'SDBIOL02', subsample_coef: 'x' },
+      },
       problems: ['field "bodc_variables" would change'],
     },
     {
@@ -126,7 +145,12 @@ describe('unsafeUpdateProblems', () => {
     },
     {
       name: "the caller's right changed",
-      after: { ...before, managers: before.managers.filter((m) => m.id !== CALLER.id), viewers: [USER, CALLER], contact: OTHER },
+      after: {
+        ...before,
+        managers: before.managers.filter((m) => m.id !== CALLER.id),
+        viewers: [USER, CALLER],
+        contact: OTHER,
+      },
       problems: [
         'field "contact" would change',
         'other users in managers would change',
@@ -137,7 +161,12 @@ describe('unsafeUpdateProblems', () => {
     {
       name: 'no manager left',
       after: { ...before, managers: [] },
-      problems: ['other users in managers would change', 'your own right would change', 'no manager would be left', 'the contact would not be a manager'],
+      problems: [
+        'other users in managers would change',
+        'your own right would change',
+        'no manager would be left',
+        'the contact would not be a manager',
+      ],
     },
     {
       name: 'contact not a manager',

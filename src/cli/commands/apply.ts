@@ -31,12 +31,15 @@ export async function replan(
   now: Date,
 ): Promise<{ plan: Plan; driftLines: string[]; user: MinUser }> {
   const user = await session.client.getUser(saved.user.id);
-  if (user === undefined) throw new InputError(`the plan's user ${describeUser(saved.user)} no longer exists on ${saved.server}`);
+  if (user === undefined)
+    throw new InputError(`the plan's user ${describeUser(saved.user)} no longer exists on ${saved.server}`);
   const fresh = new Map<number, Project>(
     (await session.client.getProjects(saved.entries.map((e) => e.projid))).map((p) => [p.projid, p]),
   );
   if (!(await isActive(session.client, user))) {
-    throw new InputError(`the plan's user ${describeUser(user)} has an inactive account now: EcoTaxa would not show the right and drops it at the next update`);
+    throw new InputError(
+      `the plan's user ${describeUser(user)} has an inactive account now: EcoTaxa would not show the right and drops it at the next update`,
+    );
   }
   const driftLines: string[] = [];
   const ctx = { caller: session.me, user };
@@ -52,9 +55,16 @@ export async function replan(
     if (old.restore !== undefined) entry.restore = old.restore;
     if (old.fingerprint !== fingerprint) {
       const before = old.decision.kind === 'change' ? old.decision.from : old.decision.current;
-      driftLines.push(`${old.projid} ${project.title}: ${describeDrift(before, project, user)}${strict ? '; skipped (--strict)' : ''}`);
+      driftLines.push(
+        `${old.projid} ${project.title}: ${describeDrift(before, project, user)}${strict ? '; skipped (--strict)' : ''}`,
+      );
       if (strict) {
-        entry.decision = { kind: 'skip', code: 'drift', current: rightOf(project, user.id), reason: 'changed since the plan (--strict)' };
+        entry.decision = {
+          kind: 'skip',
+          code: 'drift',
+          current: rightOf(project, user.id),
+          reason: 'changed since the plan (--strict)',
+        };
       }
     }
     return entry;
@@ -78,7 +88,9 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
   }
   const saved = parsePlanFile(text, file);
   if (saved.server !== ctx.serverUrl) {
-    throw new InputError(`${file} is a plan for ${saved.server}, not ${ctx.serverUrl}: use --url ${saved.server}, or make a new plan`);
+    throw new InputError(
+      `${file} is a plan for ${saved.server}, not ${ctx.serverUrl}: use --url ${saved.server}, or make a new plan`,
+    );
   }
   const session = await ctx.session();
   if (saved.caller.id !== session.me.id) {

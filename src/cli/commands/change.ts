@@ -47,7 +47,8 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
   const opts = changeOptionsSchema.parse(rawOptions);
   const kind = opts.command.endsWith('grant') ? 'grant' : 'revoke';
   const planOnly = opts.command.startsWith('plan') || opts.dryRun === true;
-  if (opts.dryRun === true && opts.yes === true) throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  if (opts.dryRun === true && opts.yes === true)
+    throw new UsageError('--dry-run and --yes contradict each other: choose one');
 
   // Everything the user typed is checked before the first request.
   const right = parseRight(opts.right);
@@ -105,7 +106,15 @@ async function buildPlan(
     ...selected.projects.map((p) => planEntry(p, planCtx, operation)),
     ...selected.missing.map((id) => notFoundEntry(id)),
   ].sort((a, b) => a.projid - b.projid);
-  const plan: Plan = { createdAt: ctx.now(), server: ctx.serverUrl, caller: session.me, user, operation, entries, notes: [] };
+  const plan: Plan = {
+    createdAt: ctx.now(),
+    server: ctx.serverUrl,
+    caller: session.me,
+    user,
+    operation,
+    entries,
+    notes: [],
+  };
   plan.notes = planNotes(plan, selected);
   return plan;
 }

@@ -16,7 +16,9 @@ export const loginOptionsSchema = z.object({
 /** Reads a secret from stdin: the whole input, without its final newline. */
 async function secretFromStdin(ctx: Context, what: string): Promise<string> {
   if (ctx.io.stdin.isTTY === true) {
-    throw new UsageError(`--${what}-stdin reads from a pipe: e.g. printf %s "$SECRET" | ecotaxa-access login --${what}-stdin`);
+    throw new UsageError(
+      `--${what}-stdin reads from a pipe: e.g. printf %s "$SECRET" | ecotaxa-access login --${what}-stdin`,
+    );
   }
   const text = (await readAllStdin(ctx.io)).replace(/\r?\n$/, '');
   if (text === '') throw new UsageError(`--${what}-stdin: stdin was empty`);
@@ -75,7 +77,9 @@ export async function run(ctx: Context, _args: string[], rawOptions: Record<stri
     me = await ctx.client(token).me();
   } catch (err) {
     if (err instanceof AuthenticationError && opts.tokenStdin === true) {
-      throw new LoginRequiredError(`EcoTaxa at ${ctx.serverUrl} rejected the token given on stdin (invalid or expired): copy a fresh one`);
+      throw new LoginRequiredError(
+        `EcoTaxa at ${ctx.serverUrl} rejected the token given on stdin (invalid or expired): copy a fresh one`,
+      );
     }
     throw err;
   }
@@ -94,7 +98,17 @@ export async function run(ctx: Context, _args: string[], rawOptions: Record<stri
   const expires = info === undefined ? 'unknown' : formatDate(info.expiresAt);
   if (ctx.json) {
     ctx.output.data(
-      JSON.stringify({ id: me.id, email: me.email, name: me.name, server: ctx.serverUrl, tokenExpiresAt: info?.expiresAt.toISOString() ?? null }, null, 2),
+      JSON.stringify(
+        {
+          id: me.id,
+          email: me.email,
+          name: me.name,
+          server: ctx.serverUrl,
+          tokenExpiresAt: info?.expiresAt.toISOString() ?? null,
+        },
+        null,
+        2,
+      ),
     );
   } else {
     ctx.output.data(`Logged in to ${ctx.serverUrl} as ${describeUser(me)}.\nThe token is valid until ${expires}.`);

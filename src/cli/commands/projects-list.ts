@@ -91,7 +91,19 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
     } else if (opts.csv === true) {
       ctx.output.data(
         toCsv(
-          ['projid', 'title', 'instrument', 'status', 'access', 'objcount', 'my_right', 'contact_name', 'contact_email', 'user_email', 'user_right'],
+          [
+            'projid',
+            'title',
+            'instrument',
+            'status',
+            'access',
+            'objcount',
+            'my_right',
+            'contact_name',
+            'contact_email',
+            'user_email',
+            'user_right',
+          ],
           rows.map((r) => [
             r.projid,
             r.title,
@@ -141,7 +153,10 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
           },
         ),
       );
-      const who = user === undefined ? '' : ` ${user.name} <${user.email}> has a right on ${rows.filter((r) => r.userRight !== null).length}.`;
+      const who =
+        user === undefined
+          ? ''
+          : ` ${user.name} <${user.email}> has a right on ${rows.filter((r) => r.userRight !== null).length}.`;
       ctx.output.info(`${rows.length} project${rows.length === 1 ? '' : 's'}.${who}`);
     }
     return 0;

@@ -23,11 +23,17 @@ export const undoOptionsSchema = z.object({
  * whose outcome the run never learned count too: if the project shows their result, it is
  * put back; if it shows what they replaced, it is left as it is.
  */
-function targets(journal: JournalFile): Map<number, { title: string; from: ChangeLine['after']; to: ChangeLine['before'] }> {
+function targets(
+  journal: JournalFile,
+): Map<number, { title: string; from: ChangeLine['after']; to: ChangeLine['before'] }> {
   const out = new Map<number, { title: string; from: ChangeLine['after']; to: ChangeLine['before'] }>();
   for (const change of [...journal.changes, ...journal.unknown]) {
     const known = out.get(change.projid);
-    out.set(change.projid, { title: change.title, from: change.after, to: known === undefined ? change.before : known.to });
+    out.set(change.projid, {
+      title: change.title,
+      from: change.after,
+      to: known === undefined ? change.before : known.to,
+    });
   }
   return out;
 }
@@ -42,7 +48,9 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
   const session = await ctx.session();
   const journal = findJournalToUndo(ctx.journalDir(), ctx.serverUrl, session.me.id, args[0], ctx.io.cwd);
   if (journal.run.server !== ctx.serverUrl) {
-    throw new InputError(`${journal.filepath} records changes on ${journal.run.server}, not ${ctx.serverUrl}: use --url ${journal.run.server}`);
+    throw new InputError(
+      `${journal.filepath} records changes on ${journal.run.server}, not ${ctx.serverUrl}: use --url ${journal.run.server}`,
+    );
   }
   if (journal.run.caller.id !== session.me.id) {
     throw new InputError(`${journal.filepath} records changes by ${describeUser(journal.run.caller)}, not by you`);
@@ -52,9 +60,12 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
   }
 
   const user = await session.client.getUser(journal.run.user.id);
-  if (user === undefined) throw new InputError(`the user of that run, ${describeUser(journal.run.user)}, no longer exists`);
+  if (user === undefined)
+    throw new InputError(`the user of that run, ${describeUser(journal.run.user)}, no longer exists`);
   if (!(await isActive(session.client, user))) {
-    throw new InputError(`the user of that run, ${describeUser(user)}, has an inactive account now: EcoTaxa no longer shows its rights`);
+    throw new InputError(
+      `the user of that run, ${describeUser(user)}, has an inactive account now: EcoTaxa no longer shows its rights`,
+    );
   }
   const wanted = targets(journal);
   const current = new Map((await session.client.getProjects([...wanted.keys()])).map((p) => [p.projid, p]));

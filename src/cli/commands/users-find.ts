@@ -27,7 +27,12 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   } else {
     ctx.output.data(
       renderTable(
-        [{ header: 'ID', align: 'right' }, { header: 'NAME' }, { header: 'EMAIL' }, { header: 'ORGANISATION', flexible: true }],
+        [
+          { header: 'ID', align: 'right' },
+          { header: 'NAME' },
+          { header: 'EMAIL' },
+          { header: 'ORGANISATION', flexible: true },
+        ],
         rows.map((u) => [String(u.id), u.active ? u.name : `${u.name} (inactive)`, u.email, u.organisation ?? '']),
         { width: ctx.output.stdoutWidth, headerStyle: (t) => ctx.output.out.bold(t) },
       ),

@@ -76,7 +76,7 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
     ctx,
     session,
     plan,
-    user,
+    users: new Map([[user.id, user]]),
     planOnly,
     yes: opts.yes === true,
     detailedExitcode: opts.detailedExitcode === true,

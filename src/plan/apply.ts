@@ -185,6 +185,8 @@ async function landed(
 /** A pause before the next attempt; Ctrl-C cuts it short. */
 async function pause(run: Run, budget: RetryBudget, error: unknown): Promise<void> {
   const delay = budget.nextPause(error);
+  // After Ctrl-C no timer may keep the process alive: the next step is a settle or a stop.
+  if (run.options.signal?.aborted === true) return;
   run.retrying++;
   run.report();
   try {

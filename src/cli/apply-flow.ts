@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MinUser } from '../api/schemas.js';
-import { InputError, UsageError, UserError } from '../errors.js';
+import type { ConcurrencySetting } from '../config/settings.js';
+import { ExitCode, InputError, UsageError, UserError } from '../errors.js';
 import { confirm } from '../output/prompt.js';
 import { renderTable } from '../output/table.js';
 import { type ApplyReport, type ApplyResult, type Outcome, applyPlan } from '../plan/apply.js';
@@ -9,9 +10,8 @@ import { type Plan, toPlanDocument } from '../plan/plan-document.js';
 import { summarize } from '../plan/planner.js';
 import { renderPlan } from '../plan/render.js';
 import { formatRight } from '../plan/rights.js';
-import type { Context, Session } from './context.js';
-import { ExitCode } from './exit-codes.js';
-import { writePhase } from './interrupt.js';
+import type { Context } from './context.js';
+import type { Session } from './session.js';
 
 export interface ExecuteOptions {
   ctx: Context;
@@ -23,7 +23,7 @@ export interface ExecuteOptions {
   yes: boolean;
   detailedExitcode: boolean;
   out: string | undefined;
-  concurrency: number;
+  concurrency: ConcurrencySetting;
   strict: boolean;
   /** For the journal: the command line that asked for it. */
   command: string;
@@ -140,6 +140,13 @@ function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: s
   };
 }
 
+// TODO(lead): adaptive limiter. Until it lands, `auto` runs at a fixed 4 (the former
+// default), never above its --max-concurrency.
+const AUTO_UNTIL_ADAPTIVE = 4;
+function fixedConcurrency(setting: ConcurrencySetting): number {
+  return setting.mode === 'fixed' ? setting.n : Math.min(AUTO_UNTIL_ADAPTIVE, setting.max);
+}
+
 /**
  * The second half of grant, revoke, apply and undo: show the plan, save it if asked, ask
  * (or require --yes), apply, and report every project.
@@ -181,7 +188,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     }
     if (ctx.json) ctx.io.stderr.write(`${renderPlan(plan, { color: output.err })}\n`);
     const ok = await confirm(ctx.io, `\nApply these ${changes} change${changes === 1 ? '' : 's'} on ${plan.server}?`);
-    if (!ok) throw new UserError('cancelled: nothing was changed');
+    if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
   }
 
   const journal = ctx.journal({
@@ -194,14 +201,14 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   // On disk before the first write: a run that cannot be journaled does not start.
   await journal.open();
   const spinner = await output.spinner(`Applying 0/${changes}`);
-  writePhase.active = true;
+  ctx.writePhase.active = true;
   let report: ApplyReport;
   try {
     report = await applyPlan({
       client: opts.session.client,
       plan,
       user: opts.user,
-      concurrency: opts.concurrency,
+      concurrency: fixedConcurrency(opts.concurrency),
       strict: opts.strict,
       journal,
       sleep: ctx.sleep,
@@ -210,7 +217,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
       onProgress: (done, total) => spinner.set(`Applying ${done}/${total}`),
     });
   } finally {
-    writePhase.active = false;
+    ctx.writePhase.active = false;
     spinner.stop();
   }
   const counts = countOutcomes(report.results);
@@ -229,6 +236,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   if (report.stopped !== undefined) {
     throw new UserError(
       `stopped before the end: ${report.stopped}; the summary above says what was done; fix it and run the same command again`,
+      { errorCode: 'stopped' },
     );
   }
   return counts.failed > 0 ? ExitCode.Error : ExitCode.Success;

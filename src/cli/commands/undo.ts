@@ -7,14 +7,17 @@ import { privilegeFingerprint } from '../../plan/fingerprint.js';
 import { describeUser } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
+import { parseOptions } from '../options.js';
+import { openSession } from '../session.js';
 import { planNotes } from '../plan-notes.js';
 import { isActive } from '../users.js';
 
-export const undoOptionsSchema = z.object({
+export const undoOptionsSchema = z.strictObject({
   dryRun: z.boolean().optional(),
   yes: z.boolean().optional(),
   strict: z.boolean().optional(),
-  concurrency: z.number().optional(),
+  concurrency: z.union([z.number(), z.literal('auto')]).optional(),
+  maxConcurrency: z.number().optional(),
   detailedExitcode: z.boolean().optional(),
 });
 
@@ -42,10 +45,10 @@ function targets(
  * undo [JOURNAL]: the exact inverse of an earlier run, planned on the current state: each
  * project the run changed goes back to the right it had, unless it changed again since.
  */
-export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
-  const opts = undoOptionsSchema.parse(rawOptions);
-  const concurrency = ctx.concurrency(opts.concurrency);
-  const session = await ctx.session();
+export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(undoOptionsSchema, options, 'undo');
+  const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
+  const session = await openSession(ctx);
   const journal = findJournalToUndo(ctx.journalDir(), ctx.serverUrl, session.me.id, args[0], ctx.io.cwd);
   if (journal.run.server !== ctx.serverUrl) {
     throw new InputError(
@@ -103,7 +106,7 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
     yes: opts.yes === true,
     detailedExitcode: opts.detailedExitcode === true,
     out: undefined,
-    concurrency,
+    concurrency: concurrency.value,
     strict: opts.strict === true,
     command: `undo ${journal.run.runId}`,
     undoes: journal.run.runId,

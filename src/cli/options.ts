@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CommandName } from './program.js';
 
 /**
@@ -22,3 +22,9 @@ export function parseOptions<S extends z.ZodType>(
         : `"${issue.path.join('.')}": ${issue.message}`;
   throw new Error(`the options of \`${name}\` do not match its schema (${what})`);
 }
+
+/** --concurrency and --max-concurrency, as program.ts parses them (ranges are checked by resolveSettings). */
+export const concurrencyOptions = {
+  concurrency: z.union([z.number(), z.literal('auto')]).optional(),
+  maxConcurrency: z.number().optional(),
+};

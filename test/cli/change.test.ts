@@ -396,6 +396,23 @@ describe('saved plans', () => {
   });
 });
 
+describe('the write phase, which the binary’s first Ctrl-C reads', () => {
+  it('is on while writes are under way, and off before and after', async () => {
+    const writePhase = { active: false };
+    const seen: boolean[] = [];
+    server.fake.onUpdate = () => {
+      seen.push(writePhase.active);
+    };
+    const planned = await cli(['grant', '1', '3', '--dry-run'], { writePhase });
+    expect(planned.code).toBe(0);
+    expect(writePhase.active).toBe(false);
+    const result = await cli(['grant', '1', '3', '--yes'], { writePhase });
+    expect(result.code).toBe(0);
+    expect(seen).toEqual([true, true]);
+    expect(writePhase.active).toBe(false);
+  });
+});
+
 describe('fresh state at write time', () => {
   // One write at a time: a fixed 1, or auto bounded by --max-concurrency 1.
   it.each([

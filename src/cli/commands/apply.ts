@@ -10,7 +10,7 @@ import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
 import { describeDrift, describeUser, rightOf } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
-import { parseOptions } from '../options.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
 import { type Session, openSession } from '../session.js';
 import { planNotes } from '../plan-notes.js';
 import { isActive } from '../users.js';
@@ -18,8 +18,7 @@ import { isActive } from '../users.js';
 export const applyOptionsSchema = z.strictObject({
   yes: z.boolean().optional(),
   strict: z.boolean().optional(),
-  concurrency: z.union([z.number(), z.literal('auto')]).optional(),
-  maxConcurrency: z.number().optional(),
+  ...concurrencyOptions,
 });
 
 /**

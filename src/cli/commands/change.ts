@@ -7,7 +7,7 @@ import { type Operation, type PlanContext, notFoundEntry, planEntry } from '../.
 import { parseRight } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
-import { parseOptions } from '../options.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
 import type { CommandName } from '../program.js';
 import { planNotes } from '../plan-notes.js';
 import { parseSelection, type SelectionInput, selectProjects } from '../selection.js';
@@ -33,8 +33,7 @@ const planShape = {
 const applyShape = {
   dryRun: z.boolean().optional(),
   yes: z.boolean().optional(),
-  concurrency: z.union([z.number(), z.literal('auto')]).optional(),
-  maxConcurrency: z.number().optional(),
+  ...concurrencyOptions,
   strict: z.boolean().optional(),
 };
 const anyRight = z.boolean().optional();
@@ -115,7 +114,7 @@ export async function run(
   options: Record<string, unknown>,
   name: CommandName,
 ): Promise<number> {
-  if (!isChangeCommand(name)) throw new Error(`internal error: change.ts cannot run ${name}`);
+  if (!isChangeCommand(name)) throw new Error(`change.ts cannot run ${name}`);
   const inputs = await parseInputs(ctx, args, options, name);
   const { opts } = inputs;
 

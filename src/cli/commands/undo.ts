@@ -7,7 +7,7 @@ import { privilegeFingerprint } from '../../plan/fingerprint.js';
 import { describeUser } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
-import { parseOptions } from '../options.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { planNotes } from '../plan-notes.js';
 import { isActive } from '../users.js';
@@ -16,8 +16,7 @@ export const undoOptionsSchema = z.strictObject({
   dryRun: z.boolean().optional(),
   yes: z.boolean().optional(),
   strict: z.boolean().optional(),
-  concurrency: z.union([z.number(), z.literal('auto')]).optional(),
-  maxConcurrency: z.number().optional(),
+  ...concurrencyOptions,
   detailedExitcode: z.boolean().optional(),
 });
 

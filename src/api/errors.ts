@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { type ErrorCode, UserError } from '../errors.js';
 import { parseRetryAfter } from './retry.js';
 
 /** What a failed request was, for messages: method and path relative to the API base. */
@@ -23,6 +23,8 @@ function describe(req: RequestInfo): string {
 export type Delivery = 'none' | 'maybe';
 
 export interface ApiErrorOptions {
+  /** The stable machine code (src/errors.ts ERROR_CODES); by default, from the status. */
+  errorCode?: ErrorCode;
   status?: number;
   /** The same request may succeed if sent again. */
   transient?: boolean;
@@ -44,13 +46,29 @@ export class ApiError extends UserError {
   readonly delivery: Delivery;
 
   constructor(message: string, request: RequestInfo, options: ApiErrorOptions = {}) {
-    super(message, { details: options.details, cause: options.cause });
+    super(message, {
+      errorCode: options.errorCode ?? codeOfStatus(options.status),
+      details: options.details,
+      cause: options.cause,
+    });
     this.request = request;
     this.status = options.status;
     this.transient = options.transient ?? false;
     // Unless a failure says otherwise, a request that reached the server may have acted.
     this.delivery = options.delivery ?? 'maybe';
   }
+}
+
+/** The code of a failure known only by its status. */
+function codeOfStatus(status: number | undefined): ErrorCode {
+  if (status === undefined) return 'unclassified';
+  if (status === 401) return 'api-unauthorized';
+  if (status === 403) return 'api-forbidden';
+  if (status === 404) return 'api-not-found';
+  if (status === 429) return 'api-rate-limited';
+  if (status === 502 || status === 503 || status === 504) return 'api-unavailable';
+  if (status >= 500) return 'api-server-error';
+  return 'api-rejected';
 }
 
 /** 401: the token is invalid or expired (EcoTaxa answers so on /users/* and on writes). */
@@ -116,7 +134,7 @@ export class ServerError extends ApiError {
     status: number,
     summary: string,
     details: string | undefined,
-    options: { transient: boolean; delivery: Delivery },
+    options: { transient: boolean; delivery: Delivery; errorCode?: ErrorCode },
   ) {
     super(summary, request, { status, details, ...options });
   }
@@ -135,7 +153,7 @@ export class ConflictError extends ServerError {
       500,
       `EcoTaxa refused ${describe(request)}: the project was changed by someone else at the same time (a write conflict); run the same command again`,
       details,
-      { transient: true, delivery: 'none' },
+      { transient: true, delivery: 'none', errorCode: 'api-conflict' },
     );
   }
 }
@@ -146,7 +164,7 @@ export class NotEcoTaxaError extends ApiError {
     super(
       `${request.server} does not look like an EcoTaxa API (${describe(request)} answered ${what}): check --url, e.g. https://ecotaxa.obs-vlfr.fr/api`,
       request,
-      { details },
+      { details, errorCode: 'api-not-ecotaxa' },
     );
   }
 }
@@ -173,6 +191,7 @@ export class ConnectionError extends ApiError {
     // A connection never made cannot have delivered a write; a reset one may have.
     const neverSent = code !== undefined && NEVER_SENT.has(code);
     super(`cannot reach EcoTaxa at ${request.server}: ${reason} (${describe(request)})`, request, {
+      errorCode: 'connection',
       transient: code === undefined || !PERMANENT.has(code),
       delivery: neverSent ? 'none' : 'maybe',
       cause,
@@ -187,7 +206,7 @@ export class TimeoutError extends ApiError {
     super(
       `EcoTaxa at ${request.server} did not answer ${describe(request)} within ${formatSeconds(timeoutMs)}: try again, or raise --timeout`,
       request,
-      { transient: true, delivery: 'maybe' },
+      { errorCode: 'timeout', transient: true, delivery: 'maybe' },
     );
   }
 }
@@ -198,6 +217,7 @@ export class SchemaError extends ApiError {
     super(
       `EcoTaxa answered ${describe(request)} with data this tool does not understand: ${field}: ${problem}`,
       request,
+      { errorCode: 'api-schema' },
     );
   }
 }

@@ -1,20 +1,20 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MinUser } from '../api/schemas.js';
-import { InputError, UsageError, UserError } from '../errors.js';
+import type { ConcurrencySetting } from '../config/settings.js';
+import { ExitCode, InputError, UsageError, UserError } from '../errors.js';
 import { confirm } from '../output/prompt.js';
 import { renderTable } from '../output/table.js';
 import { type ApplyReport, type ApplyResult, type Outcome, applyPlan } from '../plan/apply.js';
-import { fixedLimit } from '../plan/concurrency-limit.js';
+import { type ConcurrencyLimit, adaptiveLimit, fixedLimit } from '../plan/concurrency-limit.js';
 import { listJournals } from '../plan/journal.js';
 import { type Plan, toPlanDocument, userOf } from '../plan/plan-document.js';
 import { groupRuns, groupToContinue } from '../plan/runs.js';
 import { summarize } from '../plan/planner.js';
 import { renderPlan } from '../plan/render.js';
 import { formatRight } from '../plan/rights.js';
-import type { Context, Session } from './context.js';
-import { ExitCode } from './exit-codes.js';
-import { writePhase } from './interrupt.js';
+import type { Context } from './context.js';
+import type { Session } from './session.js';
 
 export interface ExecuteOptions {
   ctx: Context;
@@ -27,7 +27,7 @@ export interface ExecuteOptions {
   yes: boolean;
   detailedExitcode: boolean;
   out: string | undefined;
-  concurrency: number;
+  concurrency: ConcurrencySetting;
   strict: boolean;
   /** For the journal: the command line that asked for it. */
   command: string;
@@ -155,6 +155,11 @@ function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: s
   };
 }
 
+/** How many projects are written at once: a fixed number, or adapting to the server (issue 9). */
+function concurrencyLimit(setting: ConcurrencySetting): ConcurrencyLimit {
+  return setting.mode === 'fixed' ? fixedLimit(setting.n) : adaptiveLimit({ max: setting.max });
+}
+
 /**
  * The second half of grant, revoke, apply and undo: show the plan, save it if asked, ask
  * (or require --yes), apply, and report every project.
@@ -196,7 +201,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     }
     if (ctx.json) ctx.io.stderr.write(`${renderPlan(plan, { color: output.err })}\n`);
     const ok = await confirm(ctx.io, `\nApply these ${changes} change${changes === 1 ? '' : 's'} on ${plan.server}?`);
-    if (!ok) throw new UserError('cancelled: nothing was changed');
+    if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
   }
 
   const planUsers = [...new Map(plan.entries.map((e) => [userOf(plan, e).id, userOf(plan, e)])).values()];
@@ -220,14 +225,14 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   // On disk before the first write: a run that cannot be journaled does not start.
   await journal.open();
   const spinner = await output.spinner(`Applying 0/${changes}`);
-  writePhase.active = true;
+  ctx.writePhase.active = true;
   let report: ApplyReport;
   try {
     report = await applyPlan({
       client: opts.session.client,
       plan,
       users: opts.users,
-      concurrency: fixedLimit(opts.concurrency),
+      concurrency: concurrencyLimit(opts.concurrency),
       strict: opts.strict,
       journal,
       sleep: ctx.sleep,
@@ -236,7 +241,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
       onProgress: (p) => spinner.set(`Applying ${p.done}/${p.total}`),
     });
   } finally {
-    writePhase.active = false;
+    ctx.writePhase.active = false;
     spinner.stop();
   }
   const counts = countOutcomes(report.results);
@@ -266,6 +271,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   if (report.stopped !== undefined) {
     throw new UserError(
       `stopped before the end: ${report.stopped}; the summary above says what was done; fix it and run the same command again`,
+      { errorCode: 'stopped' },
     );
   }
   return counts.failed > 0 ? ExitCode.Error : ExitCode.Success;

@@ -18,6 +18,11 @@ export interface TextIn extends AsyncIterable<string | Buffer> {
   resume?(): unknown;
 }
 
+/** Whether writes are under way, for the binary's SIGINT handler (src/cli/run.ts). */
+export interface WritePhase {
+  active: boolean;
+}
+
 /**
  * Everything a command touches outside itself. The binary passes the process's own; tests
  * pass captures, an environment of their own and a signal to simulate Ctrl-C.
@@ -30,13 +35,18 @@ export interface Io {
   cwd: string;
   /** Aborted on Ctrl-C: no new request starts, in-flight ones finish. */
   interrupt?: AbortSignal | undefined;
+  /**
+   * Set by the apply step while writes are under way. The binary's SIGINT handler reads it: a
+   * first Ctrl-C during writes only stops new requests; otherwise the process stops at once.
+   */
+  writePhase?: WritePhase | undefined;
   /** Backoff waits (tests replace it to run retries without waiting). */
   sleep?: Sleep | undefined;
   /** Seeded randomness for jitter (tests). */
   random?: (() => number) | undefined;
 }
 
-export function processIo(interrupt?: AbortSignal): Io {
+export function processIo(interrupt?: AbortSignal, writePhase?: WritePhase): Io {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -44,5 +54,6 @@ export function processIo(interrupt?: AbortSignal): Io {
     env: process.env,
     cwd: process.cwd(),
     interrupt,
+    writePhase,
   };
 }

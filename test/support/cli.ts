@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { Io, TextIn } from '../../src/output/io.js';
+import type { Io, TextIn, WritePhase } from '../../src/output/io.js';
 
 export interface CliResult {
   code: number;
@@ -42,6 +42,8 @@ export interface RunOptions {
   interrupt?: AbortSignal;
   /** Record backoff waits instead of waiting. */
   sleeps?: number[];
+  /** What the binary's SIGINT handler reads: set while writes are under way. */
+  writePhase?: WritePhase;
 }
 
 /** A home of its own for each test: config, credentials and journals under a temp dir. */
@@ -79,6 +81,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     env: { NO_COLOR: '1', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     interrupt: options.interrupt,
+    writePhase: options.writePhase,
     sleep: (ms) => {
       options.sleeps?.push(ms);
       return Promise.resolve();

@@ -2,20 +2,23 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
+import type { ConcurrencySetting } from '../../config/settings.js';
 import { InputError } from '../../errors.js';
 import { privilegeFingerprint } from '../../plan/fingerprint.js';
 import { type Plan, operationFor, parsePlanFile, userOf } from '../../plan/plan-document.js';
 import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
 import { describeDrift, describeUser, rightOf } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
-import type { Context, Session } from '../context.js';
+import type { Context } from '../context.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
+import { type Session, openSession } from '../session.js';
 import { planNotes } from '../plan-notes.js';
 import { isActive } from '../users.js';
 
-export const applyOptionsSchema = z.object({
+export const applyOptionsSchema = z.strictObject({
   yes: z.boolean().optional(),
   strict: z.boolean().optional(),
-  concurrency: z.number().optional(),
+  ...concurrencyOptions,
 });
 
 /**
@@ -86,11 +89,15 @@ export async function replan(
   return { plan, driftLines, users };
 }
 
-/** apply FILE: a saved plan, for this server and this caller only, on fresh state. */
-export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
-  const opts = applyOptionsSchema.parse(rawOptions);
+/** Checks the flags and reads the plan file, before the first request. */
+export async function parseInputs(
+  ctx: Context,
+  args: string[],
+  options: Record<string, unknown>,
+): Promise<{ file: string; saved: Plan; opts: z.infer<typeof applyOptionsSchema>; concurrency: ConcurrencySetting }> {
+  const opts = parseOptions(applyOptionsSchema, options, 'apply');
   const file = args[0] as string;
-  const concurrency = ctx.concurrency(opts.concurrency);
+  const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
   let text: string;
   try {
     text = await fs.readFile(path.resolve(ctx.io.cwd, file), 'utf8');
@@ -104,7 +111,13 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
       `${file} is a plan for ${saved.server}, not ${ctx.serverUrl}: use --url ${saved.server}, or make a new plan`,
     );
   }
-  const session = await ctx.session();
+  return { file, saved, opts, concurrency: concurrency.value };
+}
+
+/** apply FILE: a saved plan, for this server and this caller only, on fresh state. */
+export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
+  const { file, saved, opts, concurrency } = await parseInputs(ctx, args, options);
+  const session = await openSession(ctx);
   if (saved.caller.id !== session.me.id) {
     throw new InputError(
       `${file} was made by ${describeUser(saved.caller)}, but you are ${describeUser(session.me)}: make a new plan as yourself`,

@@ -8,15 +8,17 @@ import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
 import { describeUser } from '../../plan/rights.js';
 import { type RunGroup, contactChanges, groupRuns, groupsToUndo, undoTargets } from '../../plan/runs.js';
 import { showPlanAndApply } from '../apply-flow.js';
-import type { Context, Session } from '../context.js';
+import type { Context } from '../context.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
+import { type Session, openSession } from '../session.js';
 import { planNotes } from '../plan-notes.js';
 import { isActive } from '../users.js';
 
-export const undoOptionsSchema = z.object({
+export const undoOptionsSchema = z.strictObject({
   dryRun: z.boolean().optional(),
   yes: z.boolean().optional(),
   strict: z.boolean().optional(),
-  concurrency: z.number().optional(),
+  ...concurrencyOptions,
   detailedExitcode: z.boolean().optional(),
 });
 
@@ -43,10 +45,10 @@ async function resolveRunUsers(session: Session, groups: readonly RunGroup[]): P
  * project and user a run changed goes back to the right it had, unless it changed again
  * since. A run that finished an interrupted one is undone with it.
  */
-export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
-  const opts = undoOptionsSchema.parse(rawOptions);
-  const concurrency = ctx.concurrency(opts.concurrency);
-  const session = await ctx.session();
+export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(undoOptionsSchema, options, 'undo');
+  const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
+  const session = await openSession(ctx);
   const dir = ctx.journalDir();
   const groups = groupsToUndo(groupRuns(listJournals(dir)), {
     server: ctx.serverUrl,
@@ -121,7 +123,7 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
     yes: opts.yes === true,
     detailedExitcode: opts.detailedExitcode === true,
     out: undefined,
-    concurrency,
+    concurrency: concurrency.value,
     strict: opts.strict === true,
     command: `undo ${ids.join(' ')}`,
     undoes: ids,

@@ -1,17 +1,24 @@
 import type { ChalkInstance } from 'chalk';
-import { renderTable } from '../output/table.js';
-import type { PlanEntry } from './planner.js';
+import { type Column, type Row, fitLine, renderTable } from '../output/table.js';
+import type { ContactChange, PlanEntry } from './planner.js';
 import { summarize } from './planner.js';
-import type { Person, Plan, PlanOperation } from './plan-document.js';
+import { type Person, type Plan, type PlanOperation, operationFor, userOf } from './plan-document.js';
 import { describeUser, formatRight } from './rights.js';
 
 export interface RenderOptions {
   color: ChalkInstance;
-  /** Terminal width, for truncating titles; undefined off a terminal. */
+  /** Terminal width, to fit the table; undefined off a terminal (nothing is cut). */
   width?: number | undefined;
+  /** --show-unchanged: list the projects left as they are, instead of counting them. */
+  showUnchanged?: boolean | undefined;
 }
 
 type Glyph = '+' | '-' | '~' | '=' | '!';
+
+/** The table is indented by two spaces under the plan's header. */
+const INDENT = '  ';
+/** The change or reason column wraps, but not narrower than this: titles shrink after it. */
+const DETAIL_MIN = 24;
 
 export function glyphOf(entry: PlanEntry): Glyph {
   const d = entry.decision;
@@ -37,6 +44,8 @@ function styleGlyph(glyph: Glyph, text: string, c: ChalkInstance): string {
   }
 }
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 export function describeOperation(op: PlanOperation): string {
   switch (op.action) {
     case 'grant':
@@ -55,13 +64,45 @@ export function entryDetail(entry: PlanEntry): string {
   return `skipped: ${d.reason}`;
 }
 
-export function planHeader(server: string, caller: Person, user: Person, op: PlanOperation): string[] {
-  return [
-    `Server:  ${server}`,
-    `You:     ${describeUser(caller)}`,
-    `User:    ${describeUser(user)}`,
-    `Action:  ${describeOperation(op)}`,
-  ];
+/** "none → you (Olivia Owner)", "Carl Colleague → you (Olivia Owner)": the caller is "you". */
+export function describeContactChange(change: ContactChange, caller: Pick<Person, 'id'>): string {
+  const name = (p: ContactChange['to'] | null): string =>
+    p === null ? 'none' : p.id === caller.id ? `you (${p.name})` : p.name;
+  return `${name(change.from)} → ${name(change.to)}`;
+}
+
+/** The users a plan changes rights of, the plan's own first. */
+export function usersOf(plan: Pick<Plan, 'user' | 'entries'>): Person[] {
+  const users = new Map<number, Person>([[plan.user.id, plan.user]]);
+  for (const entry of plan.entries) {
+    const user = userOf(plan, entry);
+    if (!users.has(user.id)) users.set(user.id, user);
+  }
+  const aboutOthers = plan.entries.length > 0 && plan.entries.every((e) => userOf(plan, e).id !== plan.user.id);
+  if (aboutOthers) users.delete(plan.user.id);
+  return [...users.values()];
+}
+
+/** Whether a plan's entries are about several users (sync, the undo of a sync). */
+export function aboutSeveralUsers(plan: Pick<Plan, 'user' | 'entries'>): boolean {
+  return usersOf(plan).length > 1;
+}
+
+export function planHeader(server: string, caller: Person, users: readonly Person[], op: PlanOperation): string[] {
+  const who =
+    users.length === 1
+      ? `User:    ${describeUser(users[0] as Person)}`
+      : `Users:   ${users
+          .slice(0, 4)
+          .map((u) => u.name)
+          .join(', ')}${users.length > 4 ? ` and ${users.length - 4} more` : ''} (${users.length})`;
+  return [`Server:  ${server}`, `You:     ${describeUser(caller)}`, who, `Action:  ${describeOperation(op)}`];
+}
+
+/** Changes that also make the caller the contact (--fix-contact). */
+export function contactChangesOf(plan: Pick<Plan, 'entries'>): number {
+  return new Set(plan.entries.filter((e) => e.decision.kind === 'change' && e.decision.contact).map((e) => e.projid))
+    .size;
 }
 
 /** "Plan: 12 to grant, 3 unchanged, 2 skipped." or "No changes. 3 unchanged, 2 skipped." */
@@ -69,35 +110,127 @@ export function planSummaryLine(plan: Pick<Plan, 'operation' | 'entries'>): stri
   const s = summarize(plan.entries);
   const rest = [`${s.unchanged} unchanged`, `${s.skip} skipped`];
   if (s.change === 0) return `No changes. ${rest.join(', ')}.`;
-  return `Plan: ${s.change} to ${plan.operation.action}, ${rest.join(', ')}.`;
+  const contacts = contactChangesOf(plan);
+  const change = [`${s.change} to ${plan.operation.action}`];
+  if (contacts > 0) change.push(`${plural(contacts, 'contact')} to set`);
+  return `Plan: ${[...change, ...rest].join(', ')}.`;
 }
 
-/** The plan as terraform shows one: header, one line per project, summary, notes. */
+/** Why a project is left as it is, in a few words, for the count line. */
+function unchangedWhy(plan: Pick<Plan, 'operation' | 'user' | 'entries'>, entry: PlanEntry): string {
+  const who = aboutSeveralUsers(plan) ? 'the user' : userOf(plan, entry).name;
+  const op = operationFor(plan, entry);
+  const current = entry.decision.kind === 'change' ? entry.decision.from : entry.decision.current;
+  switch (op.action) {
+    case 'grant':
+      return `${who} already has ${op.right} or higher`;
+    case 'revoke':
+      return current === null
+        ? `${who} has no right there`
+        : `${who} has another right than ${op.right}, which --any-right removes`;
+    case 'restore':
+      return 'already back to the right before that run';
+  }
+}
+
+/**
+ * "= 40 projects unchanged (AqQua already has View or higher); --show-unchanged lists them":
+ * the projects a plan leaves alone, counted rather than listed.
+ */
+export function unchangedLine(
+  plan: Pick<Plan, 'operation' | 'user' | 'entries'>,
+  hidden: readonly PlanEntry[],
+): string {
+  const why = new Map<string, number>();
+  for (const entry of hidden) {
+    const text = unchangedWhy(plan, entry);
+    why.set(text, (why.get(text) ?? 0) + 1);
+  }
+  const reasons = why.size === 1 ? [...why.keys()] : [...why].map(([text, n]) => `${n}: ${text}`);
+  return `= ${plural(hidden.length, 'project')} unchanged (${reasons.join('; ')}); --show-unchanged lists them`;
+}
+
+/** The plan's table: changes and skips always, unchanged projects with --show-unchanged. */
+function planTable(plan: Plan, shown: readonly PlanEntry[], options: RenderOptions): string {
+  const c = options.color;
+  const several = aboutSeveralUsers(plan);
+  const withRule = several && shown.some((e) => e.rule !== undefined);
+  const columns: Column[] = [{ header: ' ' }, { header: 'ID', align: 'right' }];
+  columns.push({ header: 'TITLE', shrink: 'truncate' });
+  if (several) columns.push({ header: 'USER' });
+  if (withRule) columns.push({ header: 'RULE', shrink: 'truncate', minWidth: 8 });
+  columns.push({ header: 'CHANGE', shrink: 'wrap', minWidth: DETAIL_MIN });
+  const rows: Row[] = [];
+  const styles: ((text: string, column: number) => string)[] = [];
+  for (const entry of shown) {
+    const glyph = glyphOf(entry);
+    const cells = [glyph, String(entry.projid), entry.title];
+    if (several) cells.push(userOf(plan, entry).name);
+    if (withRule) cells.push(entry.rule ?? '');
+    cells.push(entryDetail(entry));
+    rows.push(cells);
+    styles.push((text, column) =>
+      column === 0 || column === columns.length - 1 ? styleGlyph(glyph, text, c) : glyph === '=' ? c.dim(text) : text,
+    );
+    const d = entry.decision;
+    if (d.kind === 'change' && d.contact !== undefined) {
+      // Its own line under the project: a second change, of the contact.
+      rows.push({ cells: ['~', '', `contact: ${describeContactChange(d.contact, plan.caller)}`], span: 2 });
+      styles.push((text, column) => (column === 0 ? c.yellow(text) : text));
+    }
+  }
+  return renderTable(columns, rows, {
+    width: options.width === undefined ? undefined : options.width - INDENT.length,
+    headerStyle: (t) => c.bold(t),
+    style: (text, row, column) => styles[row]?.(text, column) ?? text,
+  });
+}
+
+/**
+ * The plan as terraform shows one: the header, one line per change or skip (unchanged
+ * projects are a count unless asked for), the notes, and the summary line last, so that a
+ * question asked next comes right under it.
+ */
 export function renderPlan(plan: Plan, options: RenderOptions): string {
   const c = options.color;
-  const rows = plan.entries.map((e) => [glyphOf(e), String(e.projid), e.title, entryDetail(e)]);
-  const table = renderTable(
-    [{ header: ' ' }, { header: 'ID', align: 'right' }, { header: 'TITLE', flexible: true }, { header: 'CHANGE' }],
-    rows,
-    {
-      width: options.width === undefined ? undefined : Math.max(60, options.width - 2),
-      headerStyle: (t) => c.bold(t),
-      style: (text, row, column) => {
-        const entry = plan.entries[row];
-        if (entry === undefined) return text;
-        const glyph = glyphOf(entry);
-        if (column === 0 || column === 3) return styleGlyph(glyph, text, c);
-        return glyph === '=' ? c.dim(text) : text;
-      },
-    },
-  );
-  const lines = [
-    ...planHeader(plan.server, plan.caller, plan.user, plan.operation),
-    '',
-    ...table.split('\n').map((l) => `  ${l}`),
-    '',
-    c.bold(planSummaryLine(plan)),
-  ];
-  for (const note of plan.notes) lines.push(c.dim(`Note: ${note}`));
+  const hidden = options.showUnchanged === true ? [] : plan.entries.filter((e) => e.decision.kind === 'unchanged');
+  const shown = hidden.length === 0 ? plan.entries : plan.entries.filter((e) => e.decision.kind !== 'unchanged');
+  const lines = [...planHeader(plan.server, plan.caller, usersOf(plan), plan.operation), ''];
+  if (shown.length > 0)
+    lines.push(
+      ...planTable(plan, shown, options)
+        .split('\n')
+        .map((l) => `${INDENT}${l}`),
+    );
+  const fit = (text: string, hang: number): string => fitLine(text, options.width, hang);
+  if (hidden.length > 0) lines.push(c.dim(fit(`${INDENT}${unchangedLine(plan, hidden)}`, 4)));
+  lines.push('');
+  for (const note of plan.notes) lines.push(c.dim(fit(`Note: ${note}`, 6)));
+  lines.push(c.bold(fit(planSummaryLine(plan), 0)));
   return lines.join('\n');
+}
+
+/**
+ * The question before writing, saying what, to whom, how many, and where: "Grant View to
+ * AqQua <aqqua@geomar.de> on 276 projects at https://ecotaxa.obs-vlfr.fr/api?"
+ */
+export function confirmQuestion(plan: Plan): string {
+  const changes = plan.entries.filter((e) => e.decision.kind === 'change');
+  const projects = plural(new Set(changes.map((e) => e.projid)).size, 'project');
+  const contacts = contactChangesOf(plan);
+  const andContact = contacts === 0 ? '' : `, and make you the contact of ${contacts},`;
+  const at = `at ${plan.server}?`;
+  const op = plan.operation;
+  if (op.action === 'restore') {
+    const runs = op.journal.split(',');
+    return `Undo run${runs.length > 1 ? 's' : ''} ${runs.join(', ')}: put back ${plural(changes.length, 'right')} ${at}`;
+  }
+  const users = usersOf(plan);
+  if (users.length > 1 || changes.some((e) => e.operation !== undefined)) {
+    return `Apply ${plural(changes.length, 'change')} for ${plural(users.length, 'user')} on ${projects}${andContact} ${at}`;
+  }
+  const user = `${(users[0] ?? plan.user).name} <${(users[0] ?? plan.user).email}>`;
+  if (op.action === 'grant') return `Grant ${op.right} to ${user} on ${projects}${andContact} ${at}`;
+  const right = op.anyRight ? `${op.right} (or any other right)` : op.right;
+  return `Revoke ${right} from ${user} on ${projects}${andContact} ${at}`;
 }

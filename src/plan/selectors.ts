@@ -124,3 +124,16 @@ function ilikeContains(value: string, pattern: string): boolean {
     .join('');
   return new RegExp(regex, 'is').test(value);
 }
+
+/** Ids as a person reads them, consecutive ones as ranges: "1-12, 14, 20-22". */
+export function formatIdRanges(ids: Iterable<number>): string {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++;
+    parts.push(j === i ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}

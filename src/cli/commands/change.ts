@@ -29,6 +29,8 @@ const planShape = {
   right: z.string().default('view'),
   out: z.string().optional(),
   detailedExitcode: z.boolean().optional(),
+  fixContact: z.boolean().optional(),
+  showUnchanged: z.boolean().optional(),
 };
 const applyShape = {
   dryRun: z.boolean().optional(),
@@ -124,14 +126,8 @@ export async function run(
   let user: MinUser;
   try {
     user = await resolveUser(session.client, inputs.user.value, inputs.user.label);
-    plan = await buildPlan(ctx, session, user, inputs.operation, inputs.selection, (n) =>
-      spinner.set(`Reading projects: ${n}`),
-    );
-    if (plan.entries.length === 0) {
-      throw new UsageError(
-        `the selection (${describeSelection(args, opts)}) matched no project you can see: check it against \`ecotaxa-access projects list\``,
-      );
-    }
+    plan = await buildPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`));
+    if (plan.entries.length === 0) throw nothingSelected(session, inputs.selection, describeSelection(args, opts));
   } finally {
     spinner.stop();
   }
@@ -147,7 +143,25 @@ export async function run(
     concurrency: inputs.concurrency,
     strict: opts.strict === true,
     command: `${name} ${args.join(' ')}`.trim(),
+    showUnchanged: opts.showUnchanged === true,
+    named: new Set([...inputs.selection.ids.single, ...inputs.selection.ids.ranged]),
   });
+}
+
+/** An empty selection, in words that fit who you are: an administrator sees every project. */
+function nothingSelected(session: Session, selection: SelectionInput, typed: string): UsageError {
+  const byIds = selection.ids.single.length + selection.ids.ranged.length > 0;
+  if (session.administrator && !byIds) {
+    const means = selection.all
+      ? '--all means those you are a manager of'
+      : '--title and --instrument select among those you are a manager of';
+    return new UsageError(
+      `the selection (${typed}) matched no project you manage; as an administrator you see every project, but ${means}: check it against \`ecotaxa-access projects list\``,
+    );
+  }
+  return new UsageError(
+    `the selection (${typed}) matched no project you ${byIds ? 'can see' : 'manage'}: check it against \`ecotaxa-access projects list\``,
+  );
 }
 
 /**
@@ -159,12 +173,13 @@ async function buildPlan(
   ctx: Context,
   session: Session,
   user: MinUser,
-  operation: PlanOperation & Operation,
-  selection: SelectionInput,
+  inputs: Pick<ChangeInputs, 'operation' | 'selection' | 'opts'>,
   onProgress: (count: number) => void,
 ): Promise<Plan> {
+  const { operation, selection } = inputs;
+  const fixContact = inputs.opts.fixContact === true;
   const selected = await selectProjects(session.client, session.me.id, selection, onProgress);
-  const planCtx: PlanContext = { caller: session.me, user };
+  const planCtx: PlanContext = { caller: session.me, user, fixContact };
   const entries = [
     ...selected.projects.map((p) => planEntry(p, planCtx, operation)),
     ...selected.missing.map((id) => notFoundEntry(id)),
@@ -177,6 +192,7 @@ async function buildPlan(
     operation,
     entries,
     notes: [],
+    ...(fixContact ? { fixContact: true } : {}),
   };
   plan.notes = planNotes(plan, selected);
   return plan;

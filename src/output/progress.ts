@@ -24,14 +24,19 @@ const BAR_MAX = 30;
 /**
  * The progress line while writing, fitted to `width` columns (one less, so that the terminal
  * never wraps it): "Granting [██████░░░░░░] 120/276  2 failed  1 retrying  0:42, ~0:55 left".
- * The time left is the pace so far applied to what remains, once something is done.
+ * The time left is the pace so far applied to what remains, once something is done, and
+ * not while all that remains waits to be retried.
  */
 export function progressLine(label: string, p: ProgressCounts, elapsedMs: number, width: number): string {
   const parts = [`${p.done}/${p.total}`];
   if (p.failed > 0) parts.push(`${p.failed} failed`);
   if (p.retrying > 0) parts.push(`${p.retrying} retrying`);
+  // No estimate while all that is left waits for a retry: its wait is not the pace so far.
+  const remaining = p.total - p.done;
   const left =
-    p.done > 0 && p.done < p.total ? `, ~${formatDuration((elapsedMs / p.done) * (p.total - p.done))} left` : '';
+    p.done > 0 && remaining > p.retrying
+      ? `, ~${formatDuration(Math.max(1000, (elapsedMs / p.done) * remaining))} left`
+      : '';
   parts.push(`${formatDuration(elapsedMs)}${left}`);
   const text = parts.join('  ');
   // The bar keeps one size while counts come and go: room is kept for the longest text of

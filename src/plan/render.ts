@@ -127,7 +127,7 @@ function unchangedWhy(plan: Pick<Plan, 'operation' | 'user' | 'entries'>, entry:
     case 'revoke':
       return current === null
         ? `${who} has no right there`
-        : `${who} has another right than ${op.right}, which --any-right removes`;
+        : `${who} has a right other than ${op.right}, which --any-right removes`;
     case 'restore':
       return 'already back to the right before that run';
   }

@@ -216,7 +216,7 @@ describe('revoke', () => {
     const result = await cli(['revoke', '--all', '--yes']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      '  = 29 projects unchanged (26: AqQua has no right there; 3: AqQua has another right than View, which --any-right removes); --show-unchanged lists them',
+      '  = 29 projects unchanged (26: AqQua has no right there; 3: AqQua has a right other than View, which --any-right removes); --show-unchanged lists them',
     );
     const listed = await cli(['plan', 'revoke', '--all', '--show-unchanged']);
     expect(listed.stdout).toMatch(/= +6 .*unchanged: has Annotate, not View \(--any-right would remove it\)/);

@@ -30,6 +30,13 @@ describe('progressLine', () => {
       'Granting 1200/2500  2 failed',
     ],
     ['very narrow: the count only', 12, at(120, 2, 1), 42_000, 'Granting 120/276'],
+    [
+      'all that is left waits for a retry: no estimate',
+      80,
+      at(275, 2, 1),
+      62_000,
+      'Granting [███████████████░] 275/276  2 failed  1 retrying  1:02',
+    ],
   ])('%s', (_name, width, counts, elapsed, line) => {
     expect(progressLine('Granting', counts, elapsed, width)).toBe(line);
   });

@@ -138,7 +138,7 @@ describe('renderPlan (no colour)', () => {
       '',
       '     ID  TITLE      CHANGE',
       '  -   7  Helgoland  View → none',
-      '  = 3 projects unchanged (2: AqQua has no right there; 1: AqQua has another right than View, which --any-right removes); --show-unchanged lists them',
+      '  = 3 projects unchanged (2: AqQua has no right there; 1: AqQua has a right other than View, which --any-right removes); --show-unchanged lists them',
       '',
       'Plan: 1 to revoke, 3 unchanged, 0 skipped.',
     ]);

@@ -158,16 +158,6 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     });
     spinner.stop();
     const rows = projects.map((p) => toRow(p, me.id, user));
-    const notFound = explainMissing(
-      ctx,
-      wanted,
-      named,
-      found,
-      projects,
-      opts.allRights === true,
-      me.id,
-      session.administrator,
-    );
 
     if (ctx.json) {
       ctx.output.data(JSON.stringify(rows, null, 2));
@@ -253,6 +243,9 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
         ctx.output.info(`Hidden to fit: ${table.dropped.join(', ')} (--json has all).`);
       }
     }
+    // After the list: what was asked for and is not in it, and why.
+    const allRights = opts.allRights === true;
+    const notFound = explainMissing(ctx, wanted, named, found, projects, allRights, me.id, session.administrator);
     return notFound ? ExitCode.Error : ExitCode.Success;
   } finally {
     spinner.stop();

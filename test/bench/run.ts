@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --only scale|concurrency] [--sizes 100,1000,5000 --latency 20 --baseline-max 1000]
+ * npm run bench [-- --only scale|concurrency|faults] [--sizes 100,1000,5000 --latency 20 --baseline-max 1000]
  *               [--levels 1,4,8,auto --repeat 3]
  *
  * Two parts: scale (below) and concurrency (./concurrency.ts: --concurrency 1, 4, 8 and auto on
@@ -21,6 +21,7 @@ import { AQQUA, OWNER, seedScale } from '../support/seed.js';
 import { median } from '../support/stats.js';
 import { cli, type Run } from './cli-process.js';
 import { concurrencyBench, parseLevels } from './concurrency.js';
+import { faultsBench } from './faults.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -263,9 +264,15 @@ async function main(): Promise<void> {
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }
 
-if (!['all', 'scale', 'concurrency'].includes(ONLY)) throw new Error(`--only ${ONLY}: expected scale or concurrency`);
-if (ONLY !== 'concurrency') await main();
-if (ONLY !== 'scale') {
+if (!['all', 'scale', 'concurrency', 'faults'].includes(ONLY)) {
+  throw new Error(`--only ${ONLY}: expected scale, concurrency or faults`);
+}
+if (ONLY === 'all' || ONLY === 'scale') await main();
+if (ONLY === 'all' || ONLY === 'concurrency') {
   if (ONLY === 'all') process.stdout.write('\n');
   if (!(await concurrencyBench({ out: OUT, levels: LEVELS, repeat: REPEAT }))) process.exitCode = 1;
+}
+if (ONLY === 'all' || ONLY === 'faults') {
+  if (ONLY === 'all') process.stdout.write('\n');
+  if (!(await faultsBench({ out: OUT }))) process.exitCode = 1;
 }

@@ -19,7 +19,8 @@ export type CommandName =
   | 'plan grant'
   | 'plan revoke'
   | 'apply'
-  | 'undo';
+  | 'undo'
+  | 'history';
 
 /** One command to run, as commander parsed it: plain data, checked by the command's own schema. */
 export interface Invocation {
@@ -299,13 +300,31 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       program
         .command('undo')
         .description('put back what an earlier grant, revoke or apply changed (default: the latest)')
-        .argument('[journal]', 'a journal file or run id (default: your latest run on this server not undone yet)')
+        .argument(
+          '[runs...]',
+          'run ids (as `history` lists them) or journal files (default: your latest run on this server not undone yet)',
+        )
         .option('--dry-run', 'show the plan and stop')
         .option('-y, --yes', 'apply without asking')
         .option('--strict', 'skip projects whose rights changed since the plan'),
     ).option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending'),
     'undo',
-    examples('undo --dry-run', 'undo --yes', 'undo 20261126T210741995Z-624591 --yes'),
+    examples(
+      'undo --dry-run',
+      'undo --yes',
+      'undo 20261126T210741995Z-624591 --yes',
+      'undo 20261126T210741995Z-624591 20261127T081502113Z-0c9e4f',
+    ),
+  );
+
+  leaf(
+    program
+      .command('history')
+      .description('list the runs that changed rights, newest first: what, when, for whom, and what undid them')
+      .option('--all-servers', "every server's runs, not only this server's")
+      .addOption(new Option('--ids', 'one run id per line, newest first (for shell completion)').hideHelp()),
+    'history',
+    examples('history', 'history --all-servers', 'history --json'),
   );
 
   return program;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { applyOptionsSchema } from '../../src/cli/commands/apply.js';
 import { changeOptionsSchemas } from '../../src/cli/commands/change.js';
+import { historyOptionsSchema } from '../../src/cli/commands/history.js';
 import { loginOptionsSchema } from '../../src/cli/commands/login.js';
 import { logoutOptionsSchema } from '../../src/cli/commands/logout.js';
 import { listOptionsSchema } from '../../src/cli/commands/projects-list.js';
@@ -35,6 +36,7 @@ const SCHEMAS: Record<CommandName, z.ZodObject> = {
   'plan revoke': changeOptionsSchemas['plan revoke'],
   apply: applyOptionsSchema,
   undo: undoOptionsSchema,
+  history: historyOptionsSchema,
 };
 
 function quietIo(): Io {
@@ -258,6 +260,27 @@ const TABLE: [string, string[], Invocation][] = [
       options: { dryRun: true, strict: true, concurrency: 'auto', detailedExitcode: true, yes: true },
       globals: G,
     },
+  ],
+  [
+    'undo two runs at once',
+    ['undo', '20261126T210741995Z-624591', '20261127T081502113Z-0c9e4f', '--yes'],
+    {
+      name: 'undo',
+      args: ['20261126T210741995Z-624591', '20261127T081502113Z-0c9e4f'],
+      options: { yes: true },
+      globals: G,
+    },
+  ],
+  ['history', ['history'], { name: 'history', args: [], options: {}, globals: G }],
+  [
+    'history of every server, as JSON',
+    ['history', '--all-servers', '--json'],
+    { name: 'history', args: [], options: { allServers: true }, globals: { ...G, json: true } },
+  ],
+  [
+    'history --ids (hidden: for shell completion)',
+    ['--url', 'https://ecotaxa.example.org/api', 'history', '--ids'],
+    { name: 'history', args: [], options: { ids: true }, globals: { ...G, url: 'https://ecotaxa.example.org/api' } },
   ],
 ];
 

@@ -61,6 +61,18 @@ function describeSelection(args: readonly string[], opts: ChangeOptions): string
   return parts.join(' ');
 }
 
+/**
+ * The command as the journal and `history` show it, and as a re-run must repeat to finish an
+ * interrupted one: the selectors and what changes for whom, not how it runs (--yes, --concurrency).
+ */
+export function journalCommand(name: ChangeCommand, args: readonly string[], opts: ChangeOptions): string {
+  const parts = [name.replace(/^plan /, ''), describeSelection(args, opts)];
+  if (opts.user !== undefined) parts.push(`--user ${/\s/.test(opts.user) ? `"${opts.user}"` : opts.user}`);
+  if (opts.right.toLowerCase() !== 'view') parts.push(`--right ${opts.right.toLowerCase()}`);
+  if (opts.anyRight === true) parts.push('--any-right');
+  return parts.filter((p) => p !== '').join(' ');
+}
+
 function isChangeCommand(name: CommandName): name is ChangeCommand {
   return Object.hasOwn(changeOptionsSchemas, name);
 }
@@ -146,7 +158,7 @@ export async function run(
     out: opts.out,
     concurrency: inputs.concurrency,
     strict: opts.strict === true,
-    command: `${name} ${args.join(' ')}`.trim(),
+    command: journalCommand(name, args, opts),
   });
 }
 

@@ -28,6 +28,7 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
   apply: () => import('./commands/apply.js'),
   undo: () => import('./commands/undo.js'),
   history: () => import('./commands/history.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
 interface RunState {

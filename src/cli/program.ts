@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { Io } from '../output/io.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
@@ -20,7 +20,8 @@ export type CommandName =
   | 'plan revoke'
   | 'apply'
   | 'undo'
-  | 'history';
+  | 'history'
+  | 'completion';
 
 /** One command to run, as commander parsed it: plain data, checked by the command's own schema. */
 export interface Invocation {
@@ -325,6 +326,19 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       .addOption(new Option('--ids', 'one run id per line, newest first (for shell completion)').hideHelp()),
     'history',
     examples('history', 'history --all-servers', 'history --json'),
+  );
+
+  leaf(
+    program
+      .command('completion')
+      .description('print a shell completion script: commands, options, and run ids for undo')
+      .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh', 'fish'])),
+    'completion',
+    examples(
+      'completion bash > ~/.local/share/bash-completion/completions/ecotaxa-access',
+      'completion zsh > ~/.zfunc/_ecotaxa-access',
+      'completion fish > ~/.config/fish/completions/ecotaxa-access.fish',
+    ),
   );
 
   return program;

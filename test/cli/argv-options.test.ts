@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { applyOptionsSchema } from '../../src/cli/commands/apply.js';
 import { changeOptionsSchemas } from '../../src/cli/commands/change.js';
+import { completionOptionsSchema } from '../../src/cli/commands/completion.js';
 import { historyOptionsSchema } from '../../src/cli/commands/history.js';
 import { loginOptionsSchema } from '../../src/cli/commands/login.js';
 import { logoutOptionsSchema } from '../../src/cli/commands/logout.js';
@@ -37,6 +38,7 @@ const SCHEMAS: Record<CommandName, z.ZodObject> = {
   apply: applyOptionsSchema,
   undo: undoOptionsSchema,
   history: historyOptionsSchema,
+  completion: completionOptionsSchema,
 };
 
 function quietIo(): Io {
@@ -282,6 +284,7 @@ const TABLE: [string, string[], Invocation][] = [
     ['--url', 'https://ecotaxa.example.org/api', 'history', '--ids'],
     { name: 'history', args: [], options: { ids: true }, globals: { ...G, url: 'https://ecotaxa.example.org/api' } },
   ],
+  ['completion bash', ['completion', 'bash'], { name: 'completion', args: ['bash'], options: {}, globals: G }],
 ];
 
 describe('argv → the exact invocation each command receives', () => {
@@ -295,6 +298,14 @@ describe('argv → the exact invocation each command receives', () => {
 
   it('the table runs every command', () => {
     expect(new Set(TABLE.map(([, , call]) => call.name))).toEqual(new Set(Object.keys(SCHEMAS)));
+  });
+
+  it('completion takes bash, zsh or fish, nothing else', async () => {
+    await expect(invocation(['completion', 'powershell'])).rejects.toMatchObject({
+      code: 'commander.invalidArgument',
+      message:
+        "error: command-argument value 'powershell' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish.",
+    });
   });
 
   it('--concurrency takes a whole number or auto, nothing else', async () => {

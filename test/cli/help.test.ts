@@ -24,6 +24,7 @@ const COMMANDS = [
   ['apply'],
   ['undo'],
   ['history'],
+  ['completion'],
 ];
 
 describe('--help', () => {

@@ -63,7 +63,8 @@ function addSelectionOptions(cmd: Command): Command {
     .option('--title <text>', 'projects whose title contains TEXT (or whose id ends with it)')
     .option('--instrument <text>', 'projects whose instrument contains TEXT')
     .option('--ids-from <file>', 'ids from FILE ("-" for stdin): one per line, or a CSV with a projid or id column')
-    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect);
+    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect)
+    .option('--pick', 'on a terminal, choose among the selected projects (default: all you manage) from a list');
 }
 
 /** --concurrency and --max-concurrency, on every command that writes. */
@@ -113,7 +114,8 @@ Selectors:
   ids and ranges     101 2001-2010 (also comma-separated)
   --all              every project you explicitly manage (never "everything" for an administrator)
   --title, --instrument, --ids-from, --exclude
-  At least one selector is required: nothing defaults to every project.`;
+  --pick             choose from a list of the selected projects (alone: all you manage)
+  At least one selector (or --pick) is required: nothing defaults to every project.`;
 
 /** The last line of every command's help: the global options are listed once, at the top. */
 export const GLOBAL_OPTIONS_LINE = 'Global options (--url, --json, --verbose, ...): see `ecotaxa-access --help`.';
@@ -255,6 +257,7 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
         `${kind} 101 2001-2010 --yes`,
         `${kind} --ids-from my-projects.csv --user aqqua@geomar.de --right view`,
         `${kind} --all --yes --max-concurrency 4`,
+        `${kind} --instrument UVP --pick`,
       )}`,
     );
   }

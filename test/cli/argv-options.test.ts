@@ -187,6 +187,7 @@ const TABLE: [string, string[], Invocation][] = [
       '--max-concurrency',
       '16',
       '--strict',
+      '--pick',
     ],
     {
       name: 'grant',
@@ -204,6 +205,7 @@ const TABLE: [string, string[], Invocation][] = [
         concurrency: 'auto',
         maxConcurrency: 16,
         strict: true,
+        pick: true,
       },
       globals: G,
     },
@@ -222,6 +224,11 @@ const TABLE: [string, string[], Invocation][] = [
     'plan grant --out',
     ['plan', 'grant', '--all', '--out', 'grant.plan.json'],
     { name: 'plan grant', args: [], options: { all: true, out: 'grant.plan.json', right: 'view' }, globals: G },
+  ],
+  [
+    'plan grant --pick alone',
+    ['plan', 'grant', '--pick'],
+    { name: 'plan grant', args: [], options: { pick: true, right: 'view' }, globals: G },
   ],
   [
     'plan revoke --any-right',
@@ -368,6 +375,14 @@ describe('--help stays fast: no zod, no HTTP client, no command body on its path
     const reached = [...staticImports(path.resolve('src/cli/run.ts'))];
     expect(reached).toContain('commander');
     expect(reached).toContain(path.resolve('src/cli/program.ts'));
-    expect(reached.filter((m) => /^(zod|axios|nock|ora|cosmiconfig)$|\/commands\/|context\.ts$/.test(m))).toEqual([]);
+    expect(
+      reached.filter((m) => /^(zod|axios|nock|ora|cosmiconfig|@clack\/prompts)$|\/commands\/|context\.ts$/.test(m)),
+    ).toEqual([]);
+  });
+
+  it('grant and revoke load the picker library only when --pick is used', () => {
+    const reached = [...staticImports(path.resolve('src/cli/commands/change.ts'))];
+    expect(reached).toContain(path.resolve('src/cli/pick.ts'));
+    expect(reached).not.toContain('@clack/prompts');
   });
 });

@@ -380,6 +380,15 @@ describe('--help stays fast: no zod, no HTTP client, no command body on its path
     ).toEqual([]);
   });
 
+  it('the context, history and completion load no HTTP client: completing `undo <TAB>` stays offline and quick', () => {
+    for (const file of ['src/cli/context.ts', 'src/cli/commands/history.ts', 'src/cli/commands/completion.ts']) {
+      expect(
+        [...staticImports(path.resolve(file))].filter((m) => /^(axios|nock)$/.test(m)),
+        file,
+      ).toEqual([]);
+    }
+  });
+
   it('grant and revoke load the picker library only when --pick is used', () => {
     const reached = [...staticImports(path.resolve('src/cli/commands/change.ts'))];
     expect(reached).toContain(path.resolve('src/cli/pick.ts'));

@@ -213,6 +213,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
         server: plan.server,
         callerId: plan.caller.id,
         command: opts.command,
+        userIds: planUsers.map((u) => u.id),
       });
   const journal = ctx.journal({
     server: plan.server,

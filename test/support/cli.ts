@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { Io, TextIn, WritePhase } from '../../src/output/io.js';
+import type { Io, ProjectPicker, TextIn, WritePhase } from '../../src/output/io.js';
 
 export interface CliResult {
   code: number;
@@ -44,6 +44,8 @@ export interface RunOptions {
   sleeps?: number[];
   /** What the binary's SIGINT handler reads: set while writes are under way. */
   writePhase?: WritePhase;
+  /** --pick's list, in place of the terminal one. */
+  pick?: ProjectPicker;
 }
 
 /** A home of its own for each test: config, credentials and journals under a temp dir. */
@@ -87,6 +89,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
       return Promise.resolve();
     },
     random: () => 0.5,
+    pick: options.pick,
   };
   const code = await main(argv, io);
   return { code, stdout: stdout.text, stderr: stderr.text };

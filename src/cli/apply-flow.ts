@@ -191,6 +191,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
         server: plan.server,
         callerId: plan.caller.id,
         command: opts.command,
+        userIds: planUsers.map((u) => u.id),
       });
   const journal = ctx.journal({
     server: plan.server,
@@ -205,18 +206,25 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   const bar = output.progressBar(ACTION[plan.operation.action], changes);
   ctx.writePhase.active = true;
   let report: ApplyReport;
+  const concurrency = concurrencyLimit(opts.concurrency);
+  let limit = concurrency.limit;
   try {
     report = await applyPlan({
       client: opts.session.client,
       plan,
       users: opts.users,
-      concurrency: concurrencyLimit(opts.concurrency),
+      concurrency,
       strict: opts.strict,
       journal,
       sleep: ctx.sleep,
       random: ctx.io.random,
       signal: ctx.io.interrupt,
-      onProgress: (p) => bar.update(p),
+      onProgress: (p) => {
+        bar.update(p);
+        if (p.limit !== limit)
+          output.debug(`concurrency: ${limit} → ${p.limit} project${p.limit === 1 ? '' : 's'} at once`);
+        limit = p.limit;
+      },
     });
   } finally {
     ctx.writePhase.active = false;

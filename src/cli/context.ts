@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EcoTaxaClient } from '../api/client.js';
+import type { EcoTaxaClient } from '../api/client.js';
 import { realSleep, type Sleep } from '../api/retry.js';
 import { CredentialsStore } from '../config/credentials.js';
 import { type EnvSettings, readEnv } from '../config/env.js';
@@ -149,9 +149,14 @@ export class Context {
     if (!this.replaying) assertSafeTransport(this.serverUrl, this.globals.insecure === true);
   }
 
-  client(token?: string): EcoTaxaClient {
+  /**
+   * A client for this server. The HTTP stack (axios) is loaded here, on first use: commands
+   * that never go online (history, completion, logout) do not pay for it.
+   */
+  async client(token?: string): Promise<EcoTaxaClient> {
     if (token !== undefined) this.addSecret(token);
     const output = this.output;
+    const { EcoTaxaClient } = await import('../api/client.js');
     return new EcoTaxaClient({
       baseUrl: this.serverUrl,
       token,

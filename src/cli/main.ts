@@ -27,6 +27,8 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
   'plan revoke': () => import('./commands/change.js'),
   apply: () => import('./commands/apply.js'),
   undo: () => import('./commands/undo.js'),
+  history: () => import('./commands/history.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
 interface RunState {

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { Io } from '../output/io.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
@@ -19,7 +19,9 @@ export type CommandName =
   | 'plan grant'
   | 'plan revoke'
   | 'apply'
-  | 'undo';
+  | 'undo'
+  | 'history'
+  | 'completion';
 
 /** One command to run, as commander parsed it: plain data, checked by the command's own schema. */
 export interface Invocation {
@@ -61,7 +63,8 @@ function addSelectionOptions(cmd: Command): Command {
     .option('--title <text>', 'projects whose title contains TEXT (or whose id ends with it)')
     .option('--instrument <text>', 'projects whose instrument contains TEXT')
     .option('--ids-from <file>', 'ids from FILE ("-" for stdin): one per line, or a CSV with a projid or id column')
-    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect);
+    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect)
+    .option('--pick', 'on a terminal, choose among the selected projects (default: all you manage) from a list');
 }
 
 /** --concurrency and --max-concurrency, on every command that writes. */
@@ -119,7 +122,8 @@ Selectors:
   ids and ranges     101 2001-2010 (also comma-separated)
   --all              every project you explicitly manage (never "everything" for an administrator)
   --title, --instrument, --ids-from, --exclude
-  At least one selector is required: nothing defaults to every project.`;
+  --pick             choose from a list of the selected projects (alone: all you manage)
+  At least one selector (or --pick) is required: nothing defaults to every project.`;
 
 /** The last line of every command's help: the global options are listed once, at the top. */
 export const GLOBAL_OPTIONS_LINE = 'Global options (--url, --json, --verbose, ...): see `ecotaxa-access --help`.';
@@ -261,6 +265,7 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
         `${kind} 101 2001-2010 --yes`,
         `${kind} --ids-from my-projects.csv --user aqqua@geomar.de --right view`,
         `${kind} --all --yes --max-concurrency 4`,
+        `${kind} --instrument UVP --pick`,
       )}`,
     );
   }
@@ -307,7 +312,10 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       program
         .command('undo')
         .description('put back what an earlier grant, revoke or apply changed (default: the latest)')
-        .argument('[journal]', 'a journal file or run id (default: your latest run on this server not undone yet)')
+        .argument(
+          '[runs...]',
+          'run ids (as `history` lists them) or journal files (default: your latest run on this server not undone yet)',
+        )
         .option('--dry-run', 'show the plan and stop')
         .option('-y, --yes', 'apply without asking')
         .option('--strict', 'skip projects whose rights changed since the plan'),
@@ -315,7 +323,35 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending')
       .option('--show-unchanged', SHOW_UNCHANGED_HELP),
     'undo',
-    examples('undo --dry-run', 'undo --yes', 'undo 20261126T210741995Z-624591 --yes'),
+    examples(
+      'undo --dry-run',
+      'undo --yes',
+      'undo 20261126T210741995Z-624591 --yes',
+      'undo 20261126T210741995Z-624591 20261127T081502113Z-0c9e4f',
+    ),
+  );
+
+  leaf(
+    program
+      .command('history')
+      .description('list the runs that changed rights, newest first: what, when, for whom, and what undid them')
+      .option('--all-servers', "every server's runs, not only this server's")
+      .addOption(new Option('--ids', 'one run id per line, newest first (for shell completion)').hideHelp()),
+    'history',
+    examples('history', 'history --all-servers', 'history --json'),
+  );
+
+  leaf(
+    program
+      .command('completion')
+      .description('print a shell completion script: commands, options, and run ids for undo')
+      .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh', 'fish'])),
+    'completion',
+    examples(
+      'completion bash > ~/.local/share/bash-completion/completions/ecotaxa-access',
+      'completion zsh > ~/.zfunc/_ecotaxa-access',
+      'completion fish > ~/.config/fish/completions/ecotaxa-access.fish',
+    ),
   );
 
   return program;

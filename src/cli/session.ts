@@ -63,7 +63,7 @@ export async function openSession(ctx: SessionHost): Promise<Session> {
   }
   ctx.assertSafeTransport();
   ctx.fixtures?.noteToken(token);
-  const client = ctx.client(token);
+  const client = await ctx.client(token);
   let me: UserWithRights;
   try {
     me = await client.me();

@@ -19,6 +19,15 @@ export interface TextIn extends AsyncIterable<string | Buffer> {
   resume?(): unknown;
 }
 
+/** One project in --pick's list: its id and the row shown. */
+export interface PickChoice {
+  projid: number;
+  label: string;
+}
+
+/** Shows --pick's list and returns the ids picked, or undefined when cancelled. */
+export type ProjectPicker = (io: Io, list: { message: string; choices: PickChoice[] }) => Promise<number[] | undefined>;
+
 /** Whether writes are under way, for the binary's SIGINT handler (src/cli/run.ts). */
 export interface WritePhase {
   active: boolean;
@@ -45,6 +54,8 @@ export interface Io {
   sleep?: Sleep | undefined;
   /** Seeded randomness for jitter (tests). */
   random?: (() => number) | undefined;
+  /** --pick's list (tests pass a stub; the binary draws it with @clack/prompts). */
+  pick?: ProjectPicker | undefined;
 }
 
 export function processIo(interrupt?: AbortSignal, writePhase?: WritePhase): Io {

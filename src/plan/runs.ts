@@ -112,24 +112,48 @@ export function groupRuns(journals: readonly JournalFile[]): RunGroup[] {
 }
 
 /**
+ * The groups whose changes are undone now: undone by a completed undo that was not itself
+ * undone later (a redo puts a group's changes back in effect).
+ */
+export function undoneGroups(groups: readonly RunGroup[]): Set<string> {
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const memo = new Map<string, boolean>();
+  const undone = (group: RunGroup, depth: number): boolean => {
+    const known = memo.get(group.id);
+    if (known !== undefined) return known;
+    const undoer = group.undoneBy === undefined ? undefined : byId.get(group.undoneBy);
+    // An undo always starts after what it undoes, so chains end; the depth only guards bad journals.
+    const result = undoer !== undefined && (depth > groups.length || !undone(undoer, depth + 1));
+    memo.set(group.id, result);
+    return result;
+  };
+  return new Set(groups.filter((g) => undone(g, 0)).map((g) => g.id));
+}
+
+/**
  * The group a new run finishes, if any: the latest group of this server and caller, when it
- * ran the same command and did not complete. Its id goes into the new run's journal.
+ * ran the same command (about the same users, when they are given) and did not complete. Its
+ * id goes into the new run's journal.
  */
 export function groupToContinue(
   groups: readonly RunGroup[],
-  run: { server: string; callerId: number; command: string },
+  run: { server: string; callerId: number; command: string; userIds?: readonly number[] },
 ): string | undefined {
   const mine = groups.filter((g) => g.server === run.server && g.caller.id === run.callerId);
   const latest = mine[mine.length - 1];
   if (latest === undefined || latest.complete || latest.command !== run.command) return undefined;
+  if (run.userIds !== undefined) {
+    const same = (ids: readonly number[]): string => [...new Set(ids)].sort((a, b) => a - b).join(',');
+    if (same(latest.users.map((u) => u.id)) !== same(run.userIds)) return undefined;
+  }
   return latest.id;
 }
 
 /**
  * The groups `undo` takes: those named (a run id of any of their runs, or a journal's path),
  * otherwise the latest group on this server, by this caller, that changed something, is not
- * itself an undo, and has not been undone yet (an undo that did not complete does not count,
- * so running `undo` again resumes it).
+ * itself an undo, and is not undone now (an undo that did not complete does not count, so
+ * running `undo` again resumes it; a group whose undo was undone is in effect again).
  */
 export function groupsToUndo(
   groups: readonly RunGroup[],
@@ -152,6 +176,7 @@ export function groupsToUndo(
     }
     return picked;
   }
+  const undone = undoneGroups(groups);
   const candidate = [...groups]
     .reverse()
     .find(
@@ -159,7 +184,7 @@ export function groupsToUndo(
         g.server === options.server &&
         g.caller.id === options.callerId &&
         g.undoes.length === 0 &&
-        g.undoneBy === undefined &&
+        !undone.has(g.id) &&
         g.runs.some((r) => r.changes.length + r.unknown.length > 0),
     );
   if (candidate === undefined) {

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { applyOptionsSchema } from '../../src/cli/commands/apply.js';
 import { changeOptionsSchemas } from '../../src/cli/commands/change.js';
+import { completionOptionsSchema } from '../../src/cli/commands/completion.js';
+import { historyOptionsSchema } from '../../src/cli/commands/history.js';
 import { loginOptionsSchema } from '../../src/cli/commands/login.js';
 import { logoutOptionsSchema } from '../../src/cli/commands/logout.js';
 import { listOptionsSchema } from '../../src/cli/commands/projects-list.js';
@@ -35,6 +37,8 @@ const SCHEMAS: Record<CommandName, z.ZodObject> = {
   'plan revoke': changeOptionsSchemas['plan revoke'],
   apply: applyOptionsSchema,
   undo: undoOptionsSchema,
+  history: historyOptionsSchema,
+  completion: completionOptionsSchema,
 };
 
 function quietIo(): Io {
@@ -183,6 +187,7 @@ const TABLE: [string, string[], Invocation][] = [
       '--max-concurrency',
       '16',
       '--strict',
+      '--pick',
     ],
     {
       name: 'grant',
@@ -200,6 +205,7 @@ const TABLE: [string, string[], Invocation][] = [
         concurrency: 'auto',
         maxConcurrency: 16,
         strict: true,
+        pick: true,
       },
       globals: G,
     },
@@ -218,6 +224,11 @@ const TABLE: [string, string[], Invocation][] = [
     'plan grant --out',
     ['plan', 'grant', '--all', '--out', 'grant.plan.json'],
     { name: 'plan grant', args: [], options: { all: true, out: 'grant.plan.json', right: 'view' }, globals: G },
+  ],
+  [
+    'plan grant --pick alone',
+    ['plan', 'grant', '--pick'],
+    { name: 'plan grant', args: [], options: { pick: true, right: 'view' }, globals: G },
   ],
   [
     'plan revoke --any-right',
@@ -284,6 +295,28 @@ const TABLE: [string, string[], Invocation][] = [
       globals: G,
     },
   ],
+  [
+    'undo two runs at once',
+    ['undo', '20261126T210741995Z-624591', '20261127T081502113Z-0c9e4f', '--yes'],
+    {
+      name: 'undo',
+      args: ['20261126T210741995Z-624591', '20261127T081502113Z-0c9e4f'],
+      options: { yes: true },
+      globals: G,
+    },
+  ],
+  ['history', ['history'], { name: 'history', args: [], options: {}, globals: G }],
+  [
+    'history of every server, as JSON',
+    ['history', '--all-servers', '--json'],
+    { name: 'history', args: [], options: { allServers: true }, globals: { ...G, json: true } },
+  ],
+  [
+    'history --ids (hidden: for shell completion)',
+    ['--url', 'https://ecotaxa.example.org/api', 'history', '--ids'],
+    { name: 'history', args: [], options: { ids: true }, globals: { ...G, url: 'https://ecotaxa.example.org/api' } },
+  ],
+  ['completion bash', ['completion', 'bash'], { name: 'completion', args: ['bash'], options: {}, globals: G }],
 ];
 
 describe('argv → the exact invocation each command receives', () => {
@@ -297,6 +330,14 @@ describe('argv → the exact invocation each command receives', () => {
 
   it('the table runs every command', () => {
     expect(new Set(TABLE.map(([, , call]) => call.name))).toEqual(new Set(Object.keys(SCHEMAS)));
+  });
+
+  it('completion takes bash, zsh or fish, nothing else', async () => {
+    await expect(invocation(['completion', 'powershell'])).rejects.toMatchObject({
+      code: 'commander.invalidArgument',
+      message:
+        "error: command-argument value 'powershell' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish.",
+    });
   });
 
   it('--concurrency takes a whole number or auto, nothing else', async () => {
@@ -359,6 +400,23 @@ describe('--help stays fast: no zod, no HTTP client, no command body on its path
     const reached = [...staticImports(path.resolve('src/cli/run.ts'))];
     expect(reached).toContain('commander');
     expect(reached).toContain(path.resolve('src/cli/program.ts'));
-    expect(reached.filter((m) => /^(zod|axios|nock|ora|cosmiconfig)$|\/commands\/|context\.ts$/.test(m))).toEqual([]);
+    expect(
+      reached.filter((m) => /^(zod|axios|nock|ora|cosmiconfig|@clack\/prompts)$|\/commands\/|context\.ts$/.test(m)),
+    ).toEqual([]);
+  });
+
+  it('the context, history and completion load no HTTP client: completing `undo <TAB>` stays offline and quick', () => {
+    for (const file of ['src/cli/context.ts', 'src/cli/commands/history.ts', 'src/cli/commands/completion.ts']) {
+      expect(
+        [...staticImports(path.resolve(file))].filter((m) => /^(axios|nock)$/.test(m)),
+        file,
+      ).toEqual([]);
+    }
+  });
+
+  it('grant and revoke load the picker library only when --pick is used', () => {
+    const reached = [...staticImports(path.resolve('src/cli/commands/change.ts'))];
+    expect(reached).toContain(path.resolve('src/cli/pick.ts'));
+    expect(reached).not.toContain('@clack/prompts');
   });
 });

@@ -23,6 +23,8 @@ const COMMANDS = [
   ['plan', 'revoke'],
   ['apply'],
   ['undo'],
+  ['history'],
+  ['completion'],
 ];
 
 describe('--help', () => {
@@ -49,13 +51,14 @@ ${POINTER}
   it('undo --help, exactly', async () => {
     expect(await runCli(['undo', '--help'])).toEqual({
       code: 0,
-      stdout: `Usage: ecotaxa-access undo [options] [journal]
+      stdout: `Usage: ecotaxa-access undo [options] [runs...]
 
 put back what an earlier grant, revoke or apply changed (default: the latest)
 
 Arguments:
-  journal                 a journal file or run id (default: your latest run on
-                          this server not undone yet)
+  runs                    run ids (as \`history\` lists them) or journal files
+                          (default: your latest run on this server not undone
+                          yet)
 
 Options:
   --dry-run               show the plan and stop
@@ -75,6 +78,7 @@ Examples:
   $ ecotaxa-access undo --dry-run
   $ ecotaxa-access undo --yes
   $ ecotaxa-access undo 20261126T210741995Z-624591 --yes
+  $ ecotaxa-access undo 20261126T210741995Z-624591 20261127T081502113Z-0c9e4f
 
 ${POINTER}
 `,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { Io, TextIn, WritePhase } from '../../src/output/io.js';
+import type { Io, ProjectPicker, TextIn, WritePhase } from '../../src/output/io.js';
 
 export interface CliResult {
   code: number;
@@ -52,6 +52,8 @@ export interface RunOptions {
    * stderr then reports the same width. Default: stdout is a pipe.
    */
   columns?: number;
+  /** --pick's list, in place of the terminal one. */
+  pick?: ProjectPicker;
 }
 
 /** A home of its own for each test: config, credentials and journals under a temp dir. */
@@ -95,6 +97,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
       return Promise.resolve();
     },
     random: () => 0.5,
+    pick: options.pick,
   };
   const code = await main(argv, io);
   return { code, stdout: stdout.text, stderr: stderr.text };

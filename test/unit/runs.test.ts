@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import type { EndLine, JournalEntry, JournalFile, RunLine } from '../../src/plan/journal.js';
-import { contactChanges, groupRuns, groupToContinue, groupsToUndo, undoTargets } from '../../src/plan/runs.js';
+import {
+  contactChanges,
+  groupRuns,
+  groupToContinue,
+  groupsToUndo,
+  undoTargets,
+  undoneGroups,
+} from '../../src/plan/runs.js';
 import { thrown } from '../support/thrown.js';
 import { CALLER, OTHER, USER } from './factory.js';
 
@@ -121,6 +128,12 @@ describe('groupToContinue', () => {
     expect(groupToContinue(groups, { ...run, server: 'https://other/api' })).toBeUndefined();
   });
 
+  it('does not continue a job about other users, even with the same command line', () => {
+    const groups = groupRuns([journal('1-a', { end: { interrupted: true } })]);
+    expect(groupToContinue(groups, { ...run, userIds: [USER.id] })).toBe('1-a');
+    expect(groupToContinue(groups, { ...run, userIds: [OTHER.id] })).toBeUndefined();
+  });
+
   it('starts a new group after one that completed, or after failures were finished', () => {
     expect(groupToContinue(groupRuns([journal('1-a')]), run)).toBeUndefined();
     const failedThenDone = groupRuns([journal('1-a', { end: { failed: 2 } }), journal('2-b', { continues: '1-a' })]);
@@ -166,6 +179,28 @@ describe('groupsToUndo', () => {
     expect(thrown(() => groupsToUndo(groups, { ...options, named: ['9-z'] })).message).toBe(
       'no run 9-z in /j: `ecotaxa-access history` lists the runs (give a run id or a journal file)',
     );
+  });
+});
+
+describe('undoneGroups', () => {
+  it('a group is undone by a completed undo, and in effect again once that undo is undone (a redo)', () => {
+    const grant = journal('1-a', { changes: [[1, null, 'View']] });
+    const undo = journal('2-u', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] });
+    const redo = journal('3-r', { command: 'undo 2-u', changes: [[1, null, 'View']], undoes: ['2-u'] });
+    const again = journal('4-u', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] });
+    expect([...undoneGroups(groupRuns([grant, undo]))]).toEqual(['1-a']);
+    expect([...undoneGroups(groupRuns([grant, undo, redo]))]).toEqual(['2-u']);
+    expect([...undoneGroups(groupRuns([grant, undo, redo, again]))].sort()).toEqual(['1-a', '2-u']);
+  });
+
+  it('after a redo, a bare undo takes the redone group again', () => {
+    const groups = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']] }),
+      journal('2-u', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] }),
+      journal('3-r', { command: 'undo 2-u', changes: [[1, null, 'View']], undoes: ['2-u'] }),
+    ]);
+    const options = { server: SERVER, callerId: CALLER.id, named: [] as string[], cwd: '/home/o', dir: '/j' };
+    expect(groupsToUndo(groups, options).map((g) => g.id)).toEqual(['1-a']);
   });
 });
 

@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import type { MinUser } from '../../api/schemas.js';
+import type { MinUser, Project } from '../../api/schemas.js';
 import type { ConcurrencySetting, Sourced } from '../../config/settings.js';
 import { UsageError } from '../../errors.js';
 import type { Plan, PlanOperation } from '../../plan/plan-document.js';
 import { type Operation, type PlanContext, notFoundEntry, planEntry } from '../../plan/planner.js';
+import { formatIdRanges } from '../../plan/selectors.js';
 import { parseRight } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
 import { concurrencyOptions, parseOptions } from '../options.js';
 import type { CommandName } from '../program.js';
 import { planNotes } from '../plan-notes.js';
+import { pickProjects } from '../pick.js';
 import { parseSelection, type SelectionInput, selectProjects } from '../selection.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
@@ -22,6 +24,7 @@ const selectionShape = {
   instrument: z.string().optional(),
   idsFrom: z.string().optional(),
   exclude: z.array(z.string()).optional(),
+  pick: z.boolean().optional(),
 };
 const planShape = {
   ...selectionShape,
@@ -63,6 +66,19 @@ function describeSelection(args: readonly string[], opts: ChangeOptions): string
   return parts.join(' ');
 }
 
+/**
+ * The command as the journal and `history` show it, and as a re-run must repeat to finish an
+ * interrupted one: the selectors and what changes for whom, not how it runs (--yes, --concurrency).
+ */
+export function journalCommand(name: ChangeCommand, args: readonly string[], opts: ChangeOptions): string {
+  const parts = [name.replace(/^plan /, ''), describeSelection(args, opts)];
+  if (opts.user !== undefined) parts.push(`--user ${/\s/.test(opts.user) ? `"${opts.user}"` : opts.user}`);
+  if (opts.right.toLowerCase() !== 'view') parts.push(`--right ${opts.right.toLowerCase()}`);
+  if (opts.anyRight === true) parts.push('--any-right');
+  if (opts.fixContact === true) parts.push('--fix-contact');
+  return parts.filter((p) => p !== '').join(' ');
+}
+
 function isChangeCommand(name: CommandName): name is ChangeCommand {
   return Object.hasOwn(changeOptionsSchemas, name);
 }
@@ -89,7 +105,17 @@ export async function parseInputs(
   if (opts.dryRun === true && opts.yes === true)
     throw new UsageError('--dry-run and --yes contradict each other: choose one');
   const right = parseRight(opts.right);
-  const selection = await parseSelection(ctx.io, args, opts);
+  if (opts.pick === true && !ctx.output.interactive) {
+    throw new UsageError(
+      '--pick shows a list to choose from: it needs a terminal (stdin and stderr, not in CI); name the projects instead (ids, --all, --title, --instrument, --ids-from)',
+    );
+  }
+  // --pick alone lists every project you manage.
+  const pickAll =
+    opts.pick === true &&
+    args.length === 0 &&
+    [opts.title, opts.instrument, opts.idsFrom].every((selector) => selector === undefined);
+  const selection = await parseSelection(ctx.io, args, pickAll ? { ...opts, all: true } : opts);
   const settings = ctx.settings({
     concurrency: opts.concurrency,
     maxConcurrency: opts.maxConcurrency,
@@ -126,7 +152,14 @@ export async function run(
   let user: MinUser;
   try {
     user = await resolveUser(session.client, inputs.user.value, inputs.user.label);
-    plan = await buildPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`));
+    const pick =
+      opts.pick === true
+        ? (projects: Project[]): Promise<Project[]> => {
+            spinner.stop();
+            return pickProjects(ctx.io, projects, user, inputs.operation);
+          }
+        : undefined;
+    plan = await buildPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`), pick);
     if (plan.entries.length === 0) throw nothingSelected(session, inputs.selection, describeSelection(args, opts));
   } finally {
     spinner.stop();
@@ -142,7 +175,16 @@ export async function run(
     out: opts.out,
     concurrency: inputs.concurrency,
     strict: opts.strict === true,
-    command: `${name} ${args.join(' ')}`.trim(),
+    // After --pick, the projects picked: what a re-run must name to finish this one.
+    command:
+      opts.pick === true
+        ? journalCommand(name, [formatIdRanges(plan.entries.map((e) => e.projid))], {
+            right: opts.right,
+            user: opts.user,
+            anyRight: opts.anyRight,
+            fixContact: opts.fixContact,
+          })
+        : journalCommand(name, args, opts),
     showUnchanged: opts.showUnchanged === true,
     named: new Set([...inputs.selection.ids.single, ...inputs.selection.ids.ranged]),
   });
@@ -175,10 +217,12 @@ async function buildPlan(
   user: MinUser,
   inputs: Pick<ChangeInputs, 'operation' | 'selection' | 'opts'>,
   onProgress: (count: number) => void,
+  pick?: (projects: Project[]) => Promise<Project[]>,
 ): Promise<Plan> {
   const { operation, selection } = inputs;
   const fixContact = inputs.opts.fixContact === true;
   const selected = await selectProjects(session.client, session.me.id, selection, onProgress);
+  if (pick !== undefined) selected.projects = await pick(selected.projects);
   const planCtx: PlanContext = { caller: session.me, user, fixContact };
   const entries = [
     ...selected.projects.map((p) => planEntry(p, planCtx, operation)),

@@ -61,7 +61,7 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
     else throw new UsageError('stdin is not a terminal: pass the password with --password-stdin');
     ctx.addSecret(password);
     try {
-      token = await ctx.client().login(email, password);
+      token = await (await ctx.client()).login(email, password);
     } catch (err) {
       if (err instanceof PermissionDeniedError) {
         throw new LoginRequiredError(
@@ -75,7 +75,7 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
   ctx.fixtures?.noteToken(token);
   let me: UserWithRights;
   try {
-    me = await ctx.client(token).me();
+    me = await (await ctx.client(token)).me();
   } catch (err) {
     if (err instanceof AuthenticationError && opts.tokenStdin === true) {
       throw new LoginRequiredError(

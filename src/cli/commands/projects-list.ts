@@ -97,7 +97,7 @@ function explainMissing(
     .map((p) => p.projid)
     .sort((a, b) => a - b);
   if (notMine.length > 0) {
-    const which = formatIdRanges(notMine);
+    const which = formatIdRanges(notMine).replaceAll(' ', ', ');
     ctx.output.info(
       allRights
         ? `${which}: ${them(notMine, 'a project', 'projects')} you have no right of your own on (an administrator sees every project): not listed`
@@ -105,7 +105,9 @@ function explainMissing(
     );
   }
   if (notFound.length > 0) {
-    ctx.output.error(`${formatIdRanges(notFound)}: not found, or you have no right on ${them(notFound, 'it', 'them')}`);
+    ctx.output.error(
+      `${formatIdRanges(notFound).replaceAll(' ', ', ')}: not found, or you have no right on ${them(notFound, 'it', 'them')}`,
+    );
   }
   return notFound.length > 0;
 }

@@ -229,23 +229,28 @@ export class FileJournal implements JournalWriter {
         done: (err) =>
           err === undefined ? resolve() : reject(err instanceof Error ? err : new Error(errorMessage(err))),
       });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = undefined;
-      });
+      this.flushing ??= this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0);
-      try {
-        if (this.handle === undefined) throw new Error('the journal is closed');
-        await this.handle.write(batch.map((b) => b.line).join(''));
-        await this.handle.sync();
-        for (const b of batch) b.done();
-      } catch (err) {
-        for (const b of batch) b.done(err);
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0);
+        try {
+          if (this.handle === undefined) throw new Error('the journal is closed');
+          await this.handle.write(batch.map((b) => b.line).join(''));
+          await this.handle.sync();
+          for (const b of batch) b.done();
+        } catch (err) {
+          for (const b of batch) b.done(err);
+        }
       }
+    } finally {
+      // In the same turn as the last look at `pending`: a line appended from here on starts a
+      // new flush. (Cleared a microtask later, as a `.finally()` did, a line asked for by the
+      // caller a batch just released found `flushing` still set and was never written.)
+      this.flushing = undefined;
     }
   }
 }

@@ -106,6 +106,24 @@ describe('FileJournal', () => {
     expect(log.slice(4)).toEqual(['write intent', 'fsync', 'write intent+intent', 'fsync']);
   });
 
+  it('writes a line asked for the moment the previous batch is on disk (two users changed by one write)', async () => {
+    const log: string[] = [];
+    const journal = new FileJournal('/j', 'run-4', RUN, clock, loggingFs(log));
+    await journal.open();
+    const change = { projid: 1, title: 'P1', userId: USER.id, before: null, after: 'View' as const };
+    // As apply does for a write that changes two users: each line awaited, the next asked at once.
+    // A flush that had just found nothing left, but not yet said so, used to strand this line.
+    let written = false;
+    void journal
+      .record(change)
+      .then(() => journal.record({ ...change, userId: USER.id + 1 }))
+      .then(() => (written = true));
+    // This file system answers at once: every promise has settled by the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toBe(true);
+    expect(log.slice(4)).toEqual(['write change', 'fsync', 'write change', 'fsync']);
+  });
+
   it('refuses to start when its directory cannot be written, saying nothing was changed', async () => {
     const failing: JournalFileSystem = {
       mkdir: () => Promise.reject(Object.assign(new Error('EACCES'), { code: 'EACCES' })),

@@ -27,6 +27,8 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
   'plan revoke': () => import('./commands/change.js'),
   apply: () => import('./commands/apply.js'),
   undo: () => import('./commands/undo.js'),
+  sync: () => import('./commands/sync.js'),
+  'plan sync': () => import('./commands/sync.js'),
 };
 
 interface RunState {

@@ -8,6 +8,7 @@ import { changeOptionsSchemas } from '../../src/cli/commands/change.js';
 import { loginOptionsSchema } from '../../src/cli/commands/login.js';
 import { logoutOptionsSchema } from '../../src/cli/commands/logout.js';
 import { listOptionsSchema } from '../../src/cli/commands/projects-list.js';
+import { syncOptionsSchemas } from '../../src/cli/commands/sync.js';
 import { undoOptionsSchema } from '../../src/cli/commands/undo.js';
 import { usersFindOptionsSchema } from '../../src/cli/commands/users-find.js';
 import { whoamiOptionsSchema } from '../../src/cli/commands/whoami.js';
@@ -35,6 +36,8 @@ const SCHEMAS: Record<CommandName, z.ZodObject> = {
   'plan revoke': changeOptionsSchemas['plan revoke'],
   apply: applyOptionsSchema,
   undo: undoOptionsSchema,
+  sync: syncOptionsSchemas.sync,
+  'plan sync': syncOptionsSchemas['plan sync'],
 };
 
 function quietIo(): Io {
@@ -259,6 +262,53 @@ const TABLE: [string, string[], Invocation][] = [
       globals: G,
     },
   ],
+  ['sync', ['sync', 'sharing.yaml'], { name: 'sync', args: ['sharing.yaml'], options: {}, globals: G }],
+  [
+    'sync with every option',
+    [
+      'sync',
+      'sharing.yaml',
+      '--dry-run',
+      '--detailed-exitcode',
+      '--format',
+      'markdown',
+      '--out',
+      'sync.plan.json',
+      '--allow-mass-revoke',
+      '--concurrency',
+      '2',
+      '--max-concurrency',
+      '4',
+      '--strict',
+      '-y',
+    ],
+    {
+      name: 'sync',
+      args: ['sharing.yaml'],
+      options: {
+        dryRun: true,
+        detailedExitcode: true,
+        format: 'markdown',
+        out: 'sync.plan.json',
+        allowMassRevoke: true,
+        concurrency: 2,
+        maxConcurrency: 4,
+        strict: true,
+        yes: true,
+      },
+      globals: G,
+    },
+  ],
+  [
+    'plan sync for a CI job',
+    ['plan', 'sync', 'sharing.yaml', '--replay', 'fixtures/sync', '--detailed-exitcode', '--format', 'markdown'],
+    {
+      name: 'plan sync',
+      args: ['sharing.yaml'],
+      options: { detailedExitcode: true, format: 'markdown' },
+      globals: { ...G, replay: 'fixtures/sync' },
+    },
+  ],
 ];
 
 describe('argv → the exact invocation each command receives', () => {
@@ -272,6 +322,13 @@ describe('argv → the exact invocation each command receives', () => {
 
   it('the table runs every command', () => {
     expect(new Set(TABLE.map(([, , call]) => call.name))).toEqual(new Set(Object.keys(SCHEMAS)));
+  });
+
+  it('--format takes text or markdown, nothing else', async () => {
+    await expect(invocation(['plan', 'sync', 'p.yaml', '--format', 'html'])).rejects.toMatchObject({
+      code: 'commander.invalidArgument',
+      message: "error: option '--format <format>' argument 'html' is invalid. Allowed choices are text, markdown.",
+    });
   });
 
   it('--concurrency takes a whole number or auto, nothing else', async () => {

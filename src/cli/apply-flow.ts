@@ -274,18 +274,25 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   const spinner = await output.spinner(`Applying 0/${changes}`);
   ctx.writePhase.active = true;
   let report: ApplyReport;
+  const concurrency = concurrencyLimit(opts.concurrency);
+  let limit = concurrency.limit;
   try {
     report = await applyPlan({
       client: opts.session.client,
       plan,
       users: opts.users,
-      concurrency: concurrencyLimit(opts.concurrency),
+      concurrency,
       strict: opts.strict,
       journal,
       sleep: ctx.sleep,
       random: ctx.io.random,
       signal: ctx.io.interrupt,
-      onProgress: (p) => spinner.set(`Applying ${p.done}/${p.total}`),
+      onProgress: (p) => {
+        spinner.set(`Applying ${p.done}/${p.total}`);
+        if (p.limit !== limit)
+          output.debug(`concurrency: ${limit} → ${p.limit} project${p.limit === 1 ? '' : 's'} at once`);
+        limit = p.limit;
+      },
     });
   } finally {
     ctx.writePhase.active = false;

@@ -375,7 +375,8 @@ function watchLatency(options: ApplyOptions, onChange: (limit: number) => void):
     const failure = log.failure;
     if (failure instanceof RateLimitError || log.status === 503 || failure instanceof TimeoutError) {
       options.concurrency.onOverload();
-    } else if (log.status !== undefined) {
+    } else if (log.status !== undefined && log.status >= 200 && log.status < 300) {
+      // Only answers the server carried out say how long its work takes; a quick refusal does not.
       options.concurrency.onSample({
         kind: log.method === 'GET' ? 'read' : 'write',
         latencyMs: log.ms,

@@ -1,7 +1,11 @@
 /**
- * npm run bench [-- --sizes 100,1000,5000 --latency 20 --baseline-max 1000]
+ * npm run bench [-- --only scale|concurrency|faults] [--sizes 100,1000,5000 --latency 20 --baseline-max 1000]
+ *               [--levels 1,4,8,auto --repeat 3]
  *
- * Runs the real binary against a loopback fake EcoTaxa (node:http, a fixed latency per answer)
+ * Two parts: scale (below) and concurrency (./concurrency.ts: --concurrency 1, 4, 8 and auto on
+ * a one-worker server and on one that scales, with the read-to-write window; issue 9).
+ *
+ * Scale: runs the real binary against a loopback fake EcoTaxa (node:http, a fixed latency per answer)
  * holding N projects, and measures, for `projects list`, `grant --all --dry-run` and
  * `grant --all --yes`: wall time, HTTP requests by route, and peak RSS. Compares with a
  * sequential one-project-at-a-time script, checks the targets of the README's "Performance"
@@ -14,10 +18,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { AQQUA, OWNER, seedScale } from '../support/seed.js';
+import { median } from '../support/stats.js';
+import { cli, type Run } from './cli-process.js';
+import { concurrencyBench, parseLevels } from './concurrency.js';
+import { faultsBench } from './faults.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'ecotaxa-access.js');
-const HOOK = path.join(import.meta.dirname, 'rusage-hook.mjs');
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -29,42 +35,10 @@ const LATENCY_MS = Number(option('--latency', '20'));
 const BASELINE_MAX = Number(option('--baseline-max', '1000'));
 const CONCURRENCY = 4;
 const PAGE = 100;
-
-interface Run {
-  ms: number;
-  code: number;
-  maxRssMb: number;
-  requests: Record<string, number>;
-  total: number;
-  stderr: string;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
-async function cli(argv: string[], env: Record<string, string>, server?: FakeServer): Promise<Run> {
-  const rusage = path.join(
-    os.tmpdir(),
-    `ecotaxa-access-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`,
-  );
-  server?.routes.clear();
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', HOOK, BIN, ...argv], {
-    env: { ...env, BENCH_RUSAGE_FILE: rusage },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
-  const ms = performance.now() - started;
-  const { maxRssKb } = JSON.parse(fs.readFileSync(rusage, 'utf8')) as { maxRssKb: number };
-  fs.rmSync(rusage, { force: true });
-  const requests = Object.fromEntries([...(server?.routes ?? new Map<string, number>())].sort());
-  const total = Object.values(requests).reduce((a, b) => a + b, 0);
-  return { ms, code, maxRssMb: maxRssKb / 1024, requests, total, stderr };
-}
+const ONLY = option('--only', 'all');
+const LEVELS = parseLevels(option('--levels', '1,4,8,auto'));
+const REPEAT = Number(option('--repeat', '3'));
+const OUT = path.join(ROOT, 'bench-results');
 
 /**
  * What a simple script does: list the projects, then for each one, in turn, read it, add the
@@ -257,7 +231,7 @@ async function main(): Promise<void> {
   lines.push('', `Benchmark wall time: ${totalSeconds.toFixed(0)} s`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  const out = path.join(ROOT, 'bench-results');
+  const out = OUT;
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(
     path.join(out, 'bench.json'),
@@ -290,4 +264,15 @@ async function main(): Promise<void> {
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }
 
-await main();
+if (!['all', 'scale', 'concurrency', 'faults'].includes(ONLY)) {
+  throw new Error(`--only ${ONLY}: expected scale, concurrency or faults`);
+}
+if (ONLY === 'all' || ONLY === 'scale') await main();
+if (ONLY === 'all' || ONLY === 'concurrency') {
+  if (ONLY === 'all') process.stdout.write('\n');
+  if (!(await concurrencyBench({ out: OUT, levels: LEVELS, repeat: REPEAT }))) process.exitCode = 1;
+}
+if (ONLY === 'all' || ONLY === 'faults') {
+  if (ONLY === 'all') process.stdout.write('\n');
+  if (!(await faultsBench({ out: OUT }))) process.exitCode = 1;
+}

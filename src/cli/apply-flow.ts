@@ -10,8 +10,10 @@ import { listJournals } from '../plan/journal.js';
 import { type Plan, toPlanDocument, userOf } from '../plan/plan-document.js';
 import { groupRuns, groupToContinue } from '../plan/runs.js';
 import { summarize } from '../plan/planner.js';
+import { namesUsers } from '../plan/plan-counts.js';
 import { confirmQuestion, planSummaryLine, renderPlan } from '../plan/render.js';
-import { countOutcomes, problemLines, problemSummary, renderResults } from '../plan/render-results.js';
+import { renderPlanMarkdown, renderResultsMarkdown } from '../plan/render-markdown.js';
+import { countOutcomes, doneLine, problemLines, problemSummary, renderResults } from '../plan/render-results.js';
 import type { Context } from './context.js';
 import type { Session } from './session.js';
 
@@ -34,6 +36,10 @@ export interface ExecuteOptions {
   undoes?: string[];
   /** Lines shown under the plan: how projects changed since a saved plan. */
   driftLines?: string[];
+  /** The confirmation's question, when the command says better what it does (sync). */
+  question?: string;
+  /** --format markdown: the plan and the results as Markdown on stdout (sync). */
+  format?: 'text' | 'markdown';
   /** --show-unchanged: list the projects left as they are, not only their count. */
   showUnchanged?: boolean;
   /**
@@ -47,6 +53,7 @@ const ACTION: Record<Plan['operation']['action'], string> = {
   grant: 'Granting',
   revoke: 'Revoking',
   restore: 'Restoring',
+  sync: 'Applying',
 };
 
 async function savePlan(ctx: Context, plan: Plan, file: string): Promise<string> {
@@ -79,6 +86,9 @@ function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: s
       drift: r.drift ?? null,
       verified: r.verified ?? null,
       contact: r.contact ?? null,
+      // Plans about several users: whose right, and which rule of a policy asked for it.
+      ...(namesUsers(plan) ? { userId: r.userId } : {}),
+      ...(r.rule === undefined ? {} : { rule: r.rule }),
     })),
     summary: {
       applied: counts.applied,
@@ -127,7 +137,7 @@ function reportProblems(
  * above the question), and when stdout is not the terminal the summary is repeated right
  * above the question, where the owner is looking.
  */
-async function askFirst(ctx: Context, plan: Plan): Promise<void> {
+async function askFirst(ctx: Context, plan: Plan, question: string | undefined): Promise<void> {
   const output = ctx.output;
   if (ctx.json) {
     ctx.io.stderr.write(`${renderPlan(plan, { color: output.err, width: output.stderrWidth })}\n`);
@@ -135,7 +145,7 @@ async function askFirst(ctx: Context, plan: Plan): Promise<void> {
     await output.flushStdout();
     if (!output.stdoutIsTerminal) ctx.io.stderr.write(`${output.err.bold(planSummaryLine(plan))}\n`);
   }
-  const ok = await confirm(ctx.io, confirmQuestion(plan));
+  const ok = await confirm(ctx.io, question ?? confirmQuestion(plan));
   if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
 }
 
@@ -149,6 +159,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   const named = opts.named ?? new Set<number>();
   const changes = summarize(plan.entries).change;
   const rendered = (): string => {
+    if (opts.format === 'markdown') return renderPlanMarkdown(plan);
     const text = renderPlan(plan, { color: output.out, width: output.stdoutWidth, showUnchanged: opts.showUnchanged });
     return opts.driftLines === undefined || opts.driftLines.length === 0
       ? text
@@ -179,7 +190,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
         `refusing to change ${changes} project${changes === 1 ? '' : 's'} without confirmation: stdin is not a terminal; add --yes (or --dry-run to only see the plan)`,
       );
     }
-    await askFirst(ctx, plan);
+    await askFirst(ctx, plan, opts.question);
   }
 
   const planUsers = [...new Map(plan.entries.map((e) => [userOf(plan, e).id, userOf(plan, e)])).values()];
@@ -246,6 +257,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   }
 
   if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
+  else if (opts.format === 'markdown') output.data(renderResultsMarkdown(plan, report.results, doneLine(plan, report)));
   else output.data(`\n${renderResults(plan, report, { color: output.out, width: output.stdoutWidth })}`);
   const failed = reportProblems(ctx, plan, report, named);
   if (journal.filepath !== undefined && journal.runId !== undefined) {

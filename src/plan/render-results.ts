@@ -3,7 +3,8 @@ import { type Column, fitLine, renderTable } from '../output/table.js';
 import type { ApplyReport, ApplyResult, Outcome } from './apply.js';
 import type { Plan } from './plan-document.js';
 import type { PlanEntry } from './planner.js';
-import { aboutSeveralUsers, entryDetail, usersOf } from './render.js';
+import { planUsers } from './plan-counts.js';
+import { aboutSeveralUsers, entryDetail } from './render.js';
 import { formatRight } from './rights.js';
 
 /*
@@ -11,7 +12,12 @@ import { formatRight } from './rights.js';
  * skipped), the counts of everything, and what to do next. Every row stays in --json.
  */
 
-const PAST: Record<Plan['operation']['action'], string> = { grant: 'granted', revoke: 'revoked', restore: 'restored' };
+const PAST: Record<Plan['operation']['action'], string> = {
+  grant: 'granted',
+  revoke: 'revoked',
+  restore: 'restored',
+  sync: 'changed',
+};
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -65,7 +71,13 @@ export function runCounts(plan: Pick<Plan, 'entries'>, results: readonly ApplyRe
 export function doneLine(plan: Pick<Plan, 'operation' | 'entries'>, report: ApplyReport): string {
   const c = runCounts(plan, report.results);
   const contacts = c.contactsSet === 0 ? '' : ` (and you became the contact of ${c.contactsSet})`;
-  const parts = [`${c.applied} ${PAST[plan.operation.action]}${contacts}`, `${c.failed} failed`];
+  const applied = report.results.filter((r) => r.outcome === 'applied');
+  // A policy both grants and revokes: "12 granted, 3 revoked".
+  const done =
+    plan.operation.action === 'sync'
+      ? `${applied.filter((r) => r.to !== null).length} granted, ${applied.filter((r) => r.to === null).length} revoked`
+      : `${c.applied} ${PAST[plan.operation.action]}`;
+  const parts = [`${done}${contacts}`, `${c.failed} failed`];
   if (c.unconfirmed > 0) parts.push(`${c.unconfirmed} unconfirmed`);
   if (c.notStarted > 0) parts.push(`${c.notStarted} not started`);
   if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
@@ -129,6 +141,7 @@ interface AttentionRow {
   glyph: string;
   detail: string;
   outcome: Outcome;
+  rule?: string | undefined;
 }
 
 /**
@@ -151,6 +164,7 @@ function attentionRows(plan: Plan, results: readonly ApplyResult[]): AttentionRo
       glyph: GLYPH.skipped,
       detail: entryDetail(entry),
       outcome: 'skipped',
+      rule: entry.rule,
     });
   }
   return rows.sort((a, b) => a.projid - b.projid || a.userId - b.userId);
@@ -172,13 +186,15 @@ export function renderResults(plan: Plan, report: ApplyReport, options: ResultsO
   const lines: string[] = [];
   if (rows.length > 0) {
     const several = aboutSeveralUsers(plan);
-    const names = new Map(usersOf(plan).map((u) => [u.id, u.name]));
+    const names = new Map(planUsers(plan).map((u) => [u.id, u.name]));
+    const rules = rows.some((r) => r.rule !== undefined);
     const columns: Column[] = [
       { header: ' ' },
       { header: 'ID', align: 'right' },
       { header: 'TITLE', shrink: 'truncate' },
     ];
     if (several) columns.push({ header: 'USER' });
+    if (rules) columns.push({ header: 'RULE', shrink: 'truncate', minWidth: 8 });
     columns.push({ header: 'RESULT', shrink: 'wrap', minWidth: 24 });
     const style = (outcome: Outcome, text: string): string =>
       outcome === 'failed' || outcome === 'unconfirmed'
@@ -195,6 +211,7 @@ export function renderResults(plan: Plan, report: ApplyReport, options: ResultsO
         String(r.projid),
         r.title,
         ...(several ? [names.get(r.userId) ?? `#${r.userId}`] : []),
+        ...(rules ? [r.rule ?? ''] : []),
         r.detail,
       ]),
       {

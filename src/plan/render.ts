@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { type Column, type Row, fitLine, renderTable } from '../output/table.js';
 import type { ContactChange, PlanEntry } from './planner.js';
 import { summarize } from './planner.js';
+import { changesByAction, namesUsers, planUsers } from './plan-counts.js';
 import { type Person, type Plan, type PlanOperation, operationFor, userOf } from './plan-document.js';
 import { describeUser, formatRight } from './rights.js';
 
@@ -54,6 +55,8 @@ export function describeOperation(op: PlanOperation): string {
       return op.anyRight ? `revoke ${op.right} (or any other right: --any-right)` : `revoke ${op.right}`;
     case 'restore':
       return `undo run ${op.journal} (put back each project's previous right)`;
+    case 'sync':
+      return `sync the policy ${op.policy}`;
   }
 }
 
@@ -71,32 +74,38 @@ export function describeContactChange(change: ContactChange, caller: Pick<Person
   return `${name(change.from)} → ${name(change.to)}`;
 }
 
-/** The users a plan changes rights of, the plan's own first. */
-export function usersOf(plan: Pick<Plan, 'user' | 'entries'>): Person[] {
-  const users = new Map<number, Person>([[plan.user.id, plan.user]]);
-  for (const entry of plan.entries) {
-    const user = userOf(plan, entry);
-    if (!users.has(user.id)) users.set(user.id, user);
+/**
+ * Whether the plan's entries are about several users (a policy, its undo): then the header
+ * names them all, and the tables say whose right each line is about (and which rule asked).
+ */
+export function aboutSeveralUsers(plan: Pick<Plan, 'entries'>): boolean {
+  return namesUsers(plan);
+}
+
+export function planHeader(server: string, caller: Person, user: Person, op: PlanOperation): string[] {
+  return [
+    `Server:  ${server}`,
+    `You:     ${describeUser(caller)}`,
+    `User:    ${describeUser(user)}`,
+    `Action:  ${describeOperation(op)}`,
+  ];
+}
+
+/** The header: a policy names its file; a plan about several users names them all. */
+function headerOf(plan: Plan): string[] {
+  const users = `Users:   ${planUsers(plan).map(describeUser).join(', ')}`;
+  if (plan.operation.action === 'sync') {
+    return [
+      `Server:  ${plan.server}`,
+      `You:     ${describeUser(plan.caller)}`,
+      users,
+      `Policy:  ${plan.operation.policy}`,
+    ];
   }
-  const aboutOthers = plan.entries.length > 0 && plan.entries.every((e) => userOf(plan, e).id !== plan.user.id);
-  if (aboutOthers) users.delete(plan.user.id);
-  return [...users.values()];
-}
-
-/** Whether a plan's entries are about several users (sync, the undo of a sync). */
-export function aboutSeveralUsers(plan: Pick<Plan, 'user' | 'entries'>): boolean {
-  return usersOf(plan).length > 1;
-}
-
-export function planHeader(server: string, caller: Person, users: readonly Person[], op: PlanOperation): string[] {
-  const who =
-    users.length === 1
-      ? `User:    ${describeUser(users[0] as Person)}`
-      : `Users:   ${users
-          .slice(0, 4)
-          .map((u) => u.name)
-          .join(', ')}${users.length > 4 ? ` and ${users.length - 4} more` : ''} (${users.length})`;
-  return [`Server:  ${server}`, `You:     ${describeUser(caller)}`, who, `Action:  ${describeOperation(op)}`];
+  return planHeader(plan.server, plan.caller, plan.user, plan.operation).map((line) =>
+    // The undo of a policy is about several users: name them all.
+    line.startsWith('User:') && namesUsers(plan) ? users : line,
+  );
 }
 
 /** Changes that also make the caller the contact (--fix-contact). */
@@ -111,14 +120,25 @@ export function planSummaryLine(plan: Pick<Plan, 'operation' | 'entries'>): stri
   const rest = [`${s.unchanged} unchanged`, `${s.skip} skipped`];
   if (s.change === 0) return `No changes. ${rest.join(', ')}.`;
   const contacts = contactChangesOf(plan);
-  const change = [`${s.change} to ${plan.operation.action}`];
+  let change = [`${s.change} to ${plan.operation.action}`];
+  if (plan.operation.action === 'sync') {
+    // A policy grants and revokes in one plan: "Plan: 12 to grant, 3 to revoke, ...".
+    const c = changesByAction(plan);
+    change = [c.grants > 0 ? `${c.grants} to grant` : '', c.revocations > 0 ? `${c.revocations} to revoke` : ''];
+    change = change.filter((a) => a !== '');
+  }
   if (contacts > 0) change.push(`${plural(contacts, 'contact')} to set`);
   return `Plan: ${[...change, ...rest].join(', ')}.`;
 }
 
 /** Why a project is left as it is, in a few words, for the count line. */
 function unchangedWhy(plan: Pick<Plan, 'operation' | 'user' | 'entries'>, entry: PlanEntry): string {
-  const who = aboutSeveralUsers(plan) ? 'the user' : userOf(plan, entry).name;
+  // A policy's entries each have their own operation and user: their own reasons say it best.
+  if (plan.operation.action === 'sync' || aboutSeveralUsers(plan)) {
+    const reason = entry.decision.kind === 'change' ? '' : entry.decision.reason;
+    return `${userOf(plan, entry).name} ${reason}`;
+  }
+  const who = userOf(plan, entry).name;
   const op = operationFor(plan, entry);
   const current = entry.decision.kind === 'change' ? entry.decision.from : entry.decision.current;
   switch (op.action) {
@@ -154,7 +174,7 @@ export function unchangedLine(
 function planTable(plan: Plan, shown: readonly PlanEntry[], options: RenderOptions): string {
   const c = options.color;
   const several = aboutSeveralUsers(plan);
-  const withRule = several && shown.some((e) => e.rule !== undefined);
+  const withRule = plan.entries.some((e) => e.rule !== undefined);
   const columns: Column[] = [{ header: ' ' }, { header: 'ID', align: 'right' }];
   columns.push({ header: 'TITLE', shrink: 'truncate' });
   if (several) columns.push({ header: 'USER' });
@@ -195,7 +215,7 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
   const c = options.color;
   const hidden = options.showUnchanged === true ? [] : plan.entries.filter((e) => e.decision.kind === 'unchanged');
   const shown = hidden.length === 0 ? plan.entries : plan.entries.filter((e) => e.decision.kind !== 'unchanged');
-  const lines = [...planHeader(plan.server, plan.caller, usersOf(plan), plan.operation), ''];
+  const lines = [...headerOf(plan), ''];
   if (shown.length > 0)
     lines.push(
       ...planTable(plan, shown, options)
@@ -225,8 +245,8 @@ export function confirmQuestion(plan: Plan): string {
     const runs = op.journal.split(',');
     return `Undo run${runs.length > 1 ? 's' : ''} ${runs.join(', ')}: put back ${plural(changes.length, 'right')} ${at}`;
   }
-  const users = usersOf(plan);
-  if (users.length > 1 || changes.some((e) => e.operation !== undefined)) {
+  const users = planUsers(plan);
+  if (users.length > 1 || op.action === 'sync' || changes.some((e) => e.operation !== undefined)) {
     return `Apply ${plural(changes.length, 'change')} for ${plural(users.length, 'user')} on ${projects}${andContact} ${at}`;
   }
   const user = `${(users[0] ?? plan.user).name} <${(users[0] ?? plan.user).email}>`;

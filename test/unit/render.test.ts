@@ -249,7 +249,7 @@ describe('renderPlan (no colour)', () => {
     ];
     const text = renderPlan(plan({ action: 'grant', right: 'View' }, entries), { color: plain });
     expect(text.split('\n').slice(2)).toEqual([
-      'Users:   AqQua, Carl Colleague (2)',
+      'Users:   AqQua <aqqua@geomar.de> (#10), Carl Colleague <colleague@example.org> (#11)',
       'Action:  grant View',
       '',
       '     ID  TITLE                        USER            RULE        CHANGE',

@@ -182,19 +182,29 @@ async function landed(
   return writeResults(write, 'applied', note, settled);
 }
 
+/**
+ * A wait of one project (a backoff, or replica lag while settling a lost answer). A waiting
+ * project sends nothing, so it does not count against the concurrency limit: its slot goes to
+ * another project meanwhile (without this, one retrying project stalled a whole run at 1).
+ */
+async function wait(run: Run, ms: number, abortable_: boolean): Promise<void> {
+  run.retrying++;
+  run.report();
+  try {
+    const sleeping = run.options.sleep(ms);
+    await (abortable_ ? abortable(sleeping, run.options.signal) : sleeping);
+  } finally {
+    run.retrying--;
+    run.report();
+  }
+}
+
 /** A pause before the next attempt; Ctrl-C cuts it short. */
 async function pause(run: Run, budget: RetryBudget, error: unknown): Promise<void> {
   const delay = budget.nextPause(error);
   // After Ctrl-C no timer may keep the process alive: the next step is a settle or a stop.
   if (run.options.signal?.aborted === true) return;
-  run.retrying++;
-  run.report();
-  try {
-    await abortable(run.options.sleep(delay), run.options.signal);
-  } finally {
-    run.retrying--;
-    run.report();
-  }
+  await wait(run, delay, true);
 }
 
 /** A write whose answer was lost: it may have landed, so nothing is sent before it is settled. */
@@ -225,7 +235,8 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       const { write, error } = lost;
       const waitForReplica = (ms: number): Promise<void> => {
         budget.spend(ms);
-        return run.options.sleep(ms);
+        // Not cut short by Ctrl-C: finding out where the write went is the point.
+        return wait(run, ms, false);
       };
       const settlement = await settleLostWrite(run.options.client, write, waitForReplica, run.replicaWaitsMs);
       if (settlement.kind === 'landed') {
@@ -404,16 +415,20 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
     retrying: 0,
     limit: options.concurrency.limit,
   };
+  const limit = pLimit(options.concurrency.limit);
+  // Projects that wait (backoff, replica lag) send nothing: they do not count against the limit.
+  const resize = (): void => {
+    const wanted = options.concurrency.limit + run.retrying;
+    if (limit.concurrency !== wanted) limit.concurrency = wanted;
+  };
   const run = createRun(options, () => {
     progress.retrying = run.retrying;
+    resize();
     options.onProgress?.({ ...progress });
   });
-  const limit = pLimit(options.concurrency.limit);
   const unwatch = watchLatency(options, (n) => {
-    if (n !== limit.concurrency) {
-      limit.concurrency = n;
-      progress.limit = n;
-    }
+    progress.limit = n;
+    resize();
   });
   let results: ApplyResult[];
   try {

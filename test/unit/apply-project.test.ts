@@ -339,6 +339,35 @@ describe('applyPlan', () => {
     expect(s.client.log.at(-1)).toBe('read 101,102,103');
   });
 
+  it('lets another project use the slot while one waits out a backoff (concurrency 1)', async () => {
+    const projects = [101, 102].map((projid) => project({ projid, title: `P${projid}` }));
+    let wake: (() => void) | undefined;
+    const s = setup(projects, {
+      sleep: () =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+        }),
+    });
+    s.client.readFault = (nth) => (nth === 1 ? new TimeoutError(GET, 1000) : undefined);
+    s.client.afterCommit = (id) => {
+      // Project 102 was written while 101 was still waiting: now 101 may go on.
+      if (id === 102) wake?.();
+    };
+    const report = await applyPlan(s.options);
+    expect(s.client.log.filter((l) => l.startsWith('read 1') || l.startsWith('PUT'))).toEqual([
+      'read 101',
+      'read 102',
+      'PUT 102',
+      'read 101',
+      'PUT 101',
+      'read 101,102',
+    ]);
+    expect(report.results.map((r) => [r.projid, r.outcome])).toEqual([
+      [101, 'applied'],
+      [102, 'applied'],
+    ]);
+  });
+
   it('calls a write unconfirmed when read-backs keep showing the old state', async () => {
     const s = setup();
     s.client.afterCommit = (id) => s.client.edit(id, (p) => (p.viewers = []));

@@ -23,9 +23,6 @@ import {
   realSleep,
 } from './retry.js';
 import {
-  type MinUser,
-  type Project,
-  type UserWithRights,
   loginAnswerSchema,
   minUserSchema,
   projectListSchema,
@@ -34,6 +31,7 @@ import {
   userListSchema,
   userWithRightsSchema,
 } from './schemas.js';
+import type { MinUser, Project, UserWithRights } from './types.js';
 
 /** Projects per `/projects/search` page: about a dozen requests for 1,000 projects. */
 export const SEARCH_PAGE_SIZE = 100;

@@ -9,6 +9,7 @@ import { EXIT_CODES_HELP } from './exit-codes.js';
  */
 
 export type CommandName =
+  | 'demo'
   | 'login'
   | 'logout'
   | 'whoami'
@@ -122,6 +123,23 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       await dispatch(name, command.args, command);
     });
 
+  leaf(
+    program
+      .command('demo')
+      .description('watch the main job, offline: a recorded plan of an invented owner (no account needed)')
+      .addHelpText(
+        'after',
+        '\nReplays `plan grant --all` as recorded for Olivia Owner, an invented owner, on a fake EcoTaxa.\nNothing is sent anywhere; no login is needed. Global options apply (e.g. --json).',
+      )
+      // Refused before anything starts: a --record would otherwise open a recording first.
+      .hook('preAction', (cmd) => {
+        const globals = cmd.optsWithGlobals();
+        if (globals['replay'] !== undefined || globals['record'] !== undefined) {
+          cmd.error('error: demo replays its own recording: leave out --replay and --record');
+        }
+      }),
+    'demo',
+  );
   leaf(
     program
       .command('login')

@@ -1,27 +1,19 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import type { z } from 'zod';
+import { errorMessage } from '../errors.js';
 import {
   ApiError,
-  AuthenticationError,
   ConnectionError,
   NotEcoTaxaError,
   NotFoundError,
-  PermissionDeniedError,
   RateLimitError,
   type RequestInfo,
   SchemaError,
-  ServerError,
   TimeoutError,
-  ValidationError,
+  describeBody,
+  errorForResponse,
 } from './errors.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  type RetryPolicy,
-  type Sleep,
-  backoffDelay,
-  parseRetryAfter,
-  realSleep,
-} from './retry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, abortable, backoffDelay, realSleep } from './retry.js';
 import {
   loginAnswerSchema,
   minUserSchema,
@@ -38,13 +30,19 @@ export const SEARCH_PAGE_SIZE = 100;
 /** Ids per `/projects?project_ids=` call, to keep URLs well under proxies' limits. */
 export const IDS_PER_LIST_CALL = 200;
 
+/** One HTTP attempt, as --verbose and the apply engine's concurrency limiter see it. */
 export interface RequestLog {
   method: string;
   path: string;
   status: number | undefined;
+  /** The attempt alone, never a backoff wait. */
   ms: number;
   attempt: number;
   error?: string;
+  /** The failure, if any (never carries a secret). */
+  failure?: ApiError | undefined;
+  /** Requests of this client in flight when this one was sent, itself included. */
+  inFlight: number;
 }
 
 export interface ClientOptions {
@@ -97,6 +95,8 @@ export class EcoTaxaClient {
   private readonly options: ClientOptions;
   private readonly retry: RetryPolicy;
   private readonly sleep: Sleep;
+  private readonly listeners = new Set<(log: RequestLog) => void>();
+  private inFlight = 0;
 
   constructor(options: ClientOptions) {
     this.options = options;
@@ -117,6 +117,15 @@ export class EcoTaxaClient {
       // Proxies from the environment are honoured by axios (HTTPS_PROXY, NO_PROXY).
       headers: { 'User-Agent': options.userAgent, Accept: 'application/json', ...options.headers },
     });
+  }
+
+  /**
+   * Calls `listener` after every HTTP attempt (the apply engine's concurrency limiter reads
+   * latencies and overload answers from it). Returns the function that stops it.
+   */
+  observe(listener: (log: RequestLog) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** POST /login: the answer is the token itself, as a JSON string. */
@@ -252,9 +261,12 @@ export class EcoTaxaClient {
       try {
         return await this.once(call, retryIndex);
       } catch (err) {
-        if (!call.retry || !(err instanceof ApiError) || !err.retryable || retryIndex >= this.retry.maxRetries) {
+        if (!call.retry || !(err instanceof ApiError) || !err.transient || retryIndex >= this.retry.maxRetries) {
           throw err;
         }
+        // A server never reached (refused, unknown host) is most often a wrong URL: say so at
+        // once. Mid-run, the apply engine retries it within each project's budget.
+        if (err instanceof ConnectionError && err.delivery === 'none') throw err;
         let delayMs = backoffDelay(retryIndex, this.retry, this.options.random);
         if (err instanceof RateLimitError && err.retryAfterMs !== undefined) {
           if (err.retryAfterMs > this.retry.maxRetryAfterMs) throw err;
@@ -276,9 +288,24 @@ export class EcoTaxaClient {
       path: displayPath(call.path, call.params),
       server: this.baseUrl,
     };
-    const started = Date.now();
     const headers: Record<string, string> = {};
     if (this.token !== undefined) headers['Authorization'] = `Bearer ${this.token}`;
+    const inFlight = ++this.inFlight;
+    const started = performance.now();
+    const log = (status: number | undefined, failure?: unknown): void => {
+      const entry: RequestLog = {
+        method: call.method,
+        path: request.path,
+        status,
+        ms: Math.round(performance.now() - started),
+        attempt,
+        inFlight,
+      };
+      if (failure instanceof ApiError) entry.failure = failure;
+      if (status === undefined && failure !== undefined) entry.error = errorMessage(failure);
+      this.options.onRequest?.(entry);
+      for (const listener of this.listeners) listener(entry);
+    };
     let response: AxiosResponse<string>;
     try {
       response = await this.http.request<string>({
@@ -290,25 +317,20 @@ export class EcoTaxaClient {
         signal: AbortSignal.timeout(this.options.timeoutMs + 1_000),
       });
     } catch (err) {
+      this.inFlight--;
       const mapped = this.transportError(err, request);
-      this.options.onRequest?.({
-        method: call.method,
-        path: request.path,
-        status: undefined,
-        ms: Date.now() - started,
-        attempt,
-        error: mapped.message,
-      });
+      log(undefined, mapped);
       throw mapped;
     }
-    this.options.onRequest?.({
-      method: call.method,
-      path: request.path,
-      status: response.status,
-      ms: Date.now() - started,
-      attempt,
-    });
-    return this.readResponse(response, call, request);
+    this.inFlight--;
+    try {
+      const value = this.readResponse(response, call, request);
+      log(response.status);
+      return value;
+    } catch (err) {
+      log(response.status, err);
+      throw err;
+    }
   }
 
   private transportError(err: unknown, request: RequestInfo): Error {
@@ -341,83 +363,44 @@ export class EcoTaxaClient {
 
   private readResponse<T>(response: AxiosResponse<string>, call: Call<T>, request: RequestInfo): T {
     const status = response.status;
-    const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+    const contentType = headerText(response.headers['content-type']).toLowerCase();
     const text = typeof response.data === 'string' ? response.data : '';
-    const isJson = contentType.includes('json');
-    const json = isJson ? parseJson(text) : undefined;
-
-    if (status >= 200 && status < 300) {
-      if (!isJson) throw new NotEcoTaxaError(request, describeBody(status, contentType, text), text.slice(0, 2_000));
-      if (json === undefined) throw new NotEcoTaxaError(request, `${status} with malformed JSON`, text.slice(0, 2_000));
-      const parsed = call.schema.safeParse(json.value);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new SchemaError(request, formatPath(issue?.path ?? []), issue?.message ?? 'invalid');
-      }
-      return parsed.data;
-    }
-    if (status >= 300 && status < 400) {
-      const location: unknown = response.headers['location'];
-      throw new NotEcoTaxaError(
+    if (status < 200 || status >= 300) {
+      throw errorForResponse(
+        {
+          status,
+          contentType,
+          text,
+          retryAfter: headerText(response.headers['retry-after']) || undefined,
+          location: headerText(response.headers['location']) || undefined,
+        },
         request,
-        `a redirect (${status}${typeof location === 'string' ? ` to ${location}` : ''})`,
+        this.options.now?.() ?? new Date(),
       );
     }
-    const detail = json === undefined ? undefined : ecotaxaDetail(json.value);
-    if (status === 401) return fail(new AuthenticationError(request));
-    if (status === 429) {
-      const retryAfter: unknown = response.headers['retry-after'];
-      return fail(
-        new RateLimitError(
-          request,
-          parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined, this.options.now?.() ?? new Date()),
-        ),
-      );
+    if (!contentType.includes('json')) {
+      throw new NotEcoTaxaError(request, describeBody(status, contentType, text), text.slice(0, 2_000));
     }
-    if (status >= 500) {
-      const traceback = !isJson && text.includes('BACK-END') ? text : undefined;
-      // A traceback of a data error (a duplicate key, a bad value) will fail the same way again.
-      const deterministic =
-        traceback !== undefined &&
-        /\b(IntegrityError|ValueError|KeyError|TypeError|AttributeError|AssertionError)\b/.test(traceback);
-      const summary =
-        traceback !== undefined
-          ? `EcoTaxa failed on ${request.method} ${request.path} with an internal error (${status}${exceptionLine(traceback)}); --verbose shows its traceback`
-          : `EcoTaxa at ${request.server} is unavailable: ${request.method} ${request.path} answered ${status}${reasonPhrase(status)}${contentType.includes('html') ? ' from a proxy' : ''}; try again later`;
-      return fail(new ServerError(request, status, summary, text.slice(0, 20_000) || undefined, !deterministic));
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new NotEcoTaxaError(request, `${status} with malformed JSON`, text.slice(0, 2_000));
     }
-    if (detail === undefined) {
-      // A 404 without EcoTaxa's JSON: the URL is wrong. Anything else: a proxy or firewall.
-      if (status === 404)
-        return fail(new NotEcoTaxaError(request, describeBody(status, contentType, text), text.slice(0, 2_000)));
-      return fail(
-        new ApiError(
-          `EcoTaxa at ${request.server} (or a proxy in front of it) refused ${request.method} ${request.path}: ${describeBody(status, contentType, text)}`,
-          request,
-          { status, details: text.slice(0, 2_000) },
-        ),
-      );
+    const parsed = call.schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SchemaError(request, formatPath(issue?.path ?? []), issue?.message ?? 'invalid');
     }
-    if (status === 403) return fail(new PermissionDeniedError(request, detail));
-    if (status === 404) return fail(new NotFoundError(request, detail));
-    if (status === 422) return fail(new ValidationError(request, detail));
-    return fail(
-      new ApiError(`EcoTaxa refused ${request.method} ${request.path}: ${status} ${detail}`, request, { status }),
-    );
+    return parsed.data;
   }
 }
 
-/** Resolves when `wait` does, or as soon as `signal` aborts. */
-function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return wait;
-  return Promise.race([
-    wait,
-    new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
-  ]);
-}
-
-function fail(err: Error): never {
-  throw err;
+/** A header's value as text ('' when absent). */
+function headerText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.join(', ');
+  return '';
 }
 
 /** The path as shown in messages and logs: query unencoded, long values shortened. */
@@ -430,67 +413,6 @@ function displayPath(path: string, params: Record<string, string | number | bool
     })
     .join('&');
   return `${path}?${query}`;
-}
-
-function parseJson(text: string): { value: unknown } | undefined {
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * EcoTaxa's error bodies: `{"detail": "text"}`, `{"detail": ["text", ...]}` or FastAPI's
- * `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` (API-NOTES "Error shapes").
- */
-export function ecotaxaDetail(body: unknown): string | undefined {
-  if (body === null || typeof body !== 'object' || !('detail' in body)) return undefined;
-  const detail = body.detail;
-  if (typeof detail === 'string') return detail;
-  if (!Array.isArray(detail)) return undefined;
-  const parts = detail.map((item: unknown) => {
-    if (typeof item === 'string') return item;
-    if (item !== null && typeof item === 'object') {
-      const { loc, msg } = item as { loc?: unknown; msg?: unknown };
-      const where = Array.isArray(loc) ? loc.filter((p) => p !== 'body').join('.') : '';
-      const text = typeof msg === 'string' ? msg : JSON.stringify(item);
-      return where === '' ? text : `${where}: ${text}`;
-    }
-    return String(item);
-  });
-  return parts.join('; ');
-}
-
-/**
- * The gist of a Python traceback: the exception's class, then its DETAIL line when the
- * database gave one (it names the row or key at fault), else the exception's message.
- */
-export function exceptionLine(traceback: string): string {
-  const lines = traceback.split('\n').map((l) => l.trim());
-  const line = lines.find((l) => /^[A-Za-z_][\w.]*(Error|Exception)\b.*:/.test(l));
-  if (line === undefined) return '';
-  const [, qualified = '', message = ''] = /^([\w.]+):\s*(.*)$/.exec(line) ?? [];
-  const name = qualified.split('.').pop() ?? qualified;
-  const detail = lines.find((l) => l.startsWith('DETAIL:'))?.replace(/^DETAIL:\s*/, '');
-  const gist = `${name}: ${detail ?? message}`;
-  return `: ${gist.length > 160 ? `${gist.slice(0, 157)}...` : gist}`;
-}
-
-function reasonPhrase(status: number): string {
-  const phrases: Record<number, string> = {
-    500: ' Internal Server Error',
-    502: ' Bad Gateway',
-    503: ' Service Unavailable',
-    504: ' Gateway Timeout',
-  };
-  return phrases[status] ?? '';
-}
-
-function describeBody(status: number, contentType: string, text: string): string {
-  if (contentType.includes('html') || /^\s*<(!doctype|html)/i.test(text)) return `${status} with an HTML page`;
-  if (contentType === '') return `${status} with no content type`;
-  return `${status} with ${contentType.split(';')[0]}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -1,3 +1,5 @@
+import { errorMessage } from '../errors.js';
+
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   maxRetries: number;
@@ -38,4 +40,27 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now.getTime());
+}
+
+/**
+ * Resolves when `wait` does, or as soon as `signal` aborts. The abort listener is removed
+ * once the wait is over: one left behind per backoff would pile up on a long run.
+ */
+export function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    wait.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(errorMessage(err)));
+      },
+    );
+  });
 }

@@ -1,34 +1,38 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { MinUser } from '../api/schemas.js';
-import { InputError, UsageError, UserError } from '../errors.js';
+import type { ConcurrencySetting } from '../config/settings.js';
+import { ExitCode, InputError, UsageError, UserError } from '../errors.js';
 import { confirm } from '../output/prompt.js';
 import { renderTable } from '../output/table.js';
 import { type ApplyReport, type ApplyResult, type Outcome, applyPlan } from '../plan/apply.js';
-import { type Plan, toPlanDocument } from '../plan/plan-document.js';
+import { type ConcurrencyLimit, adaptiveLimit, fixedLimit } from '../plan/concurrency-limit.js';
+import { listJournals } from '../plan/journal.js';
+import { type Plan, toPlanDocument, userOf } from '../plan/plan-document.js';
+import { groupRuns, groupToContinue } from '../plan/runs.js';
 import { summarize } from '../plan/planner.js';
 import { renderPlan } from '../plan/render.js';
 import { formatRight } from '../plan/rights.js';
-import type { Context, Session } from './context.js';
-import { ExitCode } from './exit-codes.js';
-import { writePhase } from './interrupt.js';
+import type { Context } from './context.js';
+import type { Session } from './session.js';
 
 export interface ExecuteOptions {
   ctx: Context;
   session: Session;
   plan: Plan;
-  user: MinUser;
+  /** Every user of the plan, as EcoTaxa returned them. */
+  users: ReadonlyMap<number, MinUser>;
   /** --dry-run or `plan`: show and stop. */
   planOnly: boolean;
   yes: boolean;
   detailedExitcode: boolean;
   out: string | undefined;
-  concurrency: number;
+  concurrency: ConcurrencySetting;
   strict: boolean;
   /** For the journal: the command line that asked for it. */
   command: string;
-  /** For the journal of an undo: the run it undoes. */
-  undoes?: string;
+  /** For the journal of an undo: the runs it undoes. */
+  undoes?: string[];
   /** Lines shown under the plan: how projects changed since a saved plan. */
   driftLines?: string[];
 }
@@ -51,7 +55,7 @@ async function savePlan(ctx: Context, plan: Plan, file: string): Promise<string>
 }
 
 function outcomeGlyph(outcome: Outcome): string {
-  return { applied: '✓', unchanged: '=', skipped: '!', failed: '✗', 'not-started': '·' }[outcome];
+  return { applied: '✓', unchanged: '=', skipped: '!', failed: '✗', unconfirmed: '?', 'not-started': '·' }[outcome];
 }
 
 function resultDetail(result: ApplyResult): string {
@@ -62,6 +66,8 @@ function resultDetail(result: ApplyResult): string {
       return `${change}${result.reason === undefined ? '' : ` (${result.reason})`}${drift}`;
     case 'failed':
       return `failed: ${result.reason ?? 'unknown error'}${drift}`;
+    case 'unconfirmed':
+      return `unconfirmed: ${result.reason ?? 'unknown'}${drift}`;
     case 'not-started':
       return `not started: ${change}`;
     default:
@@ -70,7 +76,14 @@ function resultDetail(result: ApplyResult): string {
 }
 
 export function countOutcomes(results: readonly ApplyResult[]): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = { applied: 0, unchanged: 0, skipped: 0, failed: 0, 'not-started': 0 };
+  const counts: Record<Outcome, number> = {
+    applied: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: 0,
+    unconfirmed: 0,
+    'not-started': 0,
+  };
   for (const r of results) counts[r.outcome]++;
   return counts;
 }
@@ -80,6 +93,7 @@ function summaryLine(plan: Plan, report: ApplyReport): string {
   const parts = [`${c.applied} ${PAST[plan.operation.action]}`, `${c.failed} failed`];
   if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
   if (c.unchanged > 0) parts.push(`${c.unchanged} already done`);
+  if (c.unconfirmed > 0) parts.push(`${c.unconfirmed} unconfirmed`);
   if (c['not-started'] > 0) parts.push(`${c['not-started']} not started`);
   if (report.interrupted || report.stopped !== undefined) {
     return `${report.interrupted ? 'Interrupted' : 'Stopped'}: ${parts.join(', ')}. Run the same command again to finish.`;
@@ -132,12 +146,18 @@ function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: s
       unchanged: counts.unchanged,
       skipped: counts.skipped,
       failed: counts.failed,
+      unconfirmed: counts.unconfirmed,
       notStarted: counts['not-started'],
     },
     interrupted: report?.interrupted ?? false,
     stopped: report?.stopped ?? null,
     journal: journal ?? null,
   };
+}
+
+/** How many projects are written at once: a fixed number, or adapting to the server (issue 9). */
+function concurrencyLimit(setting: ConcurrencySetting): ConcurrencyLimit {
+  return setting.mode === 'fixed' ? fixedLimit(setting.n) : adaptiveLimit({ max: setting.max });
 }
 
 /**
@@ -181,54 +201,85 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     }
     if (ctx.json) ctx.io.stderr.write(`${renderPlan(plan, { color: output.err })}\n`);
     const ok = await confirm(ctx.io, `\nApply these ${changes} change${changes === 1 ? '' : 's'} on ${plan.server}?`);
-    if (!ok) throw new UserError('cancelled: nothing was changed');
+    if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
   }
 
+  const planUsers = [...new Map(plan.entries.map((e) => [userOf(plan, e).id, userOf(plan, e)])).values()];
+  const aboutOneUser = planUsers.every((u) => u.id === plan.user.id);
+  // A run that finishes an interrupted one (the same command) joins its group: one undo covers both.
+  const continues = ctx.replaying
+    ? undefined
+    : groupToContinue(groupRuns(listJournals(ctx.journalDir(), () => undefined)), {
+        server: plan.server,
+        callerId: plan.caller.id,
+        command: opts.command,
+        userIds: planUsers.map((u) => u.id),
+      });
   const journal = ctx.journal({
     server: plan.server,
     caller: plan.caller,
-    user: plan.user,
+    ...(aboutOneUser ? { user: plan.user } : { users: planUsers }),
     command: opts.command,
     undoes: opts.undoes,
+    continues,
   });
   // On disk before the first write: a run that cannot be journaled does not start.
   await journal.open();
   const spinner = await output.spinner(`Applying 0/${changes}`);
-  writePhase.active = true;
+  ctx.writePhase.active = true;
   let report: ApplyReport;
+  const concurrency = concurrencyLimit(opts.concurrency);
+  let limit = concurrency.limit;
   try {
     report = await applyPlan({
       client: opts.session.client,
       plan,
-      user: opts.user,
-      concurrency: opts.concurrency,
+      users: opts.users,
+      concurrency,
       strict: opts.strict,
       journal,
       sleep: ctx.sleep,
       random: ctx.io.random,
       signal: ctx.io.interrupt,
-      onProgress: (done, total) => spinner.set(`Applying ${done}/${total}`),
+      onProgress: (p) => {
+        spinner.set(`Applying ${p.done}/${p.total}`);
+        if (p.limit !== limit)
+          output.debug(`concurrency: ${limit} → ${p.limit} project${p.limit === 1 ? '' : 's'} at once`);
+        limit = p.limit;
+      },
     });
   } finally {
-    writePhase.active = false;
+    ctx.writePhase.active = false;
     spinner.stop();
   }
   const counts = countOutcomes(report.results);
   try {
-    await journal.finish({ interrupted: report.interrupted, applied: counts.applied, failed: counts.failed });
+    await journal.finish({
+      interrupted: report.interrupted,
+      applied: counts.applied,
+      failed: counts.failed,
+      stopped: report.stopped,
+      skipped: counts.skipped,
+      unconfirmed: counts.unconfirmed,
+      notStarted: counts['not-started'],
+    });
   } catch (err) {
     output.warn(`the journal's last line could not be written (${(err as Error).message}); its changes are all there`);
   }
 
   if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
   else output.data(`\n${renderResults(ctx, plan, report)}`);
-  if (journal.filepath !== undefined) {
-    output.info(`Journal: ${journal.filepath} (put it back with \`ecotaxa-access undo\`)`);
+  if (journal.filepath !== undefined && journal.runId !== undefined) {
+    const group = continues ?? journal.runId;
+    const again = opts.undoes === undefined ? 'undo it' : 'redo it';
+    const withEarlier = continues === undefined ? '' : ' (with the interrupted run it finished)';
+    output.info(`Journal: ${journal.filepath}; ${again}${withEarlier} with \`ecotaxa-access undo ${group}\``);
   }
   if (report.interrupted) return ExitCode.Interrupted;
   if (report.stopped !== undefined) {
     throw new UserError(
       `stopped before the end: ${report.stopped}; the summary above says what was done; fix it and run the same command again`,
+      { errorCode: 'stopped' },
     );
   }
   return counts.failed > 0 ? ExitCode.Error : ExitCode.Success;

@@ -1,30 +1,21 @@
 import { z } from 'zod';
-import { EcoTaxaClient } from '../api/client.js';
-import { AuthenticationError } from '../api/errors.js';
+import type { EcoTaxaClient } from '../api/client.js';
 import { realSleep, type Sleep } from '../api/retry.js';
-import { isAdministrator, type UserWithRights } from '../api/schemas.js';
-import { decodeToken, type TokenInfo } from '../api/token.js';
 import { CredentialsStore } from '../config/credentials.js';
 import { type EnvSettings, readEnv } from '../config/env.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { credentialsPath, journalDir } from '../config/paths.js';
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_GRANTEE,
-  DEFAULT_TIMEOUT_SECONDS,
-  concurrencySchema,
-  timeoutSchema,
-} from '../config/schema.js';
-import { DEFAULT_SERVER_URL, assertSafeTransport, normalizeServerUrl } from '../config/server-url.js';
-import { LoginRequiredError, UsageError } from '../errors.js';
+import { type Settings, type SettingFlags, resolveSettings } from '../config/settings.js';
+import { assertSafeTransport } from '../config/server-url.js';
+import { UsageError } from '../errors.js';
 import type { FixtureSession } from '../recording/format.js';
-import type { Io } from '../output/io.js';
+import type { Io, WritePhase } from '../output/io.js';
 import { Output } from '../output/output.js';
 import { FileJournal, type JournalWriter, type RunInfo, newRunId, noJournal } from '../plan/journal.js';
 import { userAgent } from '../version.js';
 
-/** The global options, as commander gives them (command options ride along, untouched). */
-export const globalOptionsSchema = z.looseObject({
+/** The global options, exactly as commander gives them (the program's own, not a command's). */
+export const globalOptionsSchema = z.strictObject({
   url: z.string().optional(),
   json: z.boolean().optional(),
   verbose: z.boolean().optional(),
@@ -39,17 +30,13 @@ export const globalOptionsSchema = z.looseObject({
 });
 export type GlobalOptions = z.infer<typeof globalOptionsSchema>;
 
-export interface Session {
-  client: EcoTaxaClient;
-  /** The caller, from GET /users/me: proof that the token is good. */
-  me: UserWithRights;
-  administrator: boolean;
-  token: string;
-}
+/** A command's own flags that carry settings (the global ones, --url and --timeout, are known already). */
+export type CommandSettingFlags = Pick<SettingFlags, 'concurrency' | 'maxConcurrency' | 'user' | 'userFlag'>;
 
 /** Everything a command needs, built once per run from flags, environment and config. */
 export class Context {
   private readonly secrets = new Set<string>();
+  private readonly ownWritePhase: WritePhase = { active: false };
 
   private constructor(
     readonly io: Io,
@@ -61,6 +48,11 @@ export class Context {
     readonly timeoutMs: number,
     readonly fixtures: FixtureSession | undefined,
   ) {}
+
+  /** Set while writes are under way: the binary's SIGINT handler reads it (src/cli/run.ts). */
+  get writePhase(): WritePhase {
+    return this.io.writePhase ?? this.ownWritePhase;
+  }
 
   /** `opened`: a replay already open (the demo's bundled recordings) instead of --replay or --record. */
   static async create(
@@ -83,7 +75,6 @@ export class Context {
       throw new UsageError('--scenario names a recording: use it with --record DIR');
     }
     const config = await loadConfig({ cwd: io.cwd, home: env.home, explicitPath: globals.config });
-    const where = config.filepath === undefined ? '' : ` in ${config.filepath}`;
 
     let fixtures = opened;
     if (fixtures === undefined && globals.replay !== undefined) {
@@ -94,24 +85,8 @@ export class Context {
       fixtures = await startRecording(globals.record, { cwd: io.cwd, argv, scenario: globals.scenario, env });
     }
 
-    // Flags > environment > config file > default; a replay defaults to the recorded server.
-    const serverUrl =
-      globals.url !== undefined
-        ? normalizeServerUrl(globals.url, '--url')
-        : fixtures?.serverUrl !== undefined
-          ? fixtures.serverUrl
-          : env.url !== undefined
-            ? normalizeServerUrl(env.url, 'ECOTAXA_URL')
-            : config.config.url !== undefined
-              ? normalizeServerUrl(config.config.url, `"url"${where}`)
-              : DEFAULT_SERVER_URL;
-
-    const timeoutSeconds = globals.timeout ?? config.config.timeout ?? DEFAULT_TIMEOUT_SECONDS;
-    const timeout = timeoutSchema.safeParse(timeoutSeconds);
-    if (!timeout.success)
-      throw new UsageError(`--timeout ${timeoutSeconds}: ${timeout.error.issues[0]?.message ?? 'invalid'}`);
-
-    return new Context(io, env, globals, output, config, serverUrl, Math.round(timeout.data * 1000), fixtures);
+    const settings = resolveSettings({ flags: globals, env, file: config, replay: fixtures });
+    return new Context(io, env, globals, output, config, settings.url.value, settings.timeoutMs.value, fixtures);
   }
 
   get json(): boolean {
@@ -133,17 +108,17 @@ export class Context {
     return this.io.sleep ?? realSleep;
   }
 
-  /** The default grantee: config "user", else the AqQua account. */
-  get defaultUser(): string {
-    return this.config.config.user ?? DEFAULT_GRANTEE;
-  }
-
-  concurrency(flag: number | undefined): number {
-    const value = flag ?? this.config.config.concurrency ?? DEFAULT_CONCURRENCY;
-    const parsed = concurrencySchema.safeParse(value);
-    if (!parsed.success)
-      throw new UsageError(`--concurrency ${value}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return parsed.data;
+  /**
+   * Every setting, with a command's own flags: flag > environment > config file > default
+   * (src/config/settings.ts). A flag's value out of range is a usage error.
+   */
+  settings(flags: CommandSettingFlags = {}): Settings {
+    return resolveSettings({
+      flags: { url: this.globals.url, timeout: this.globals.timeout, ...flags },
+      env: this.env,
+      file: this.config,
+      replay: this.fixtures,
+    });
   }
 
   credentials(): CredentialsStore {
@@ -175,18 +150,19 @@ export class Context {
     return out;
   }
 
-  tokenInfo(token: string): TokenInfo | undefined {
-    return this.fixtures?.tokenInfo(token) ?? decodeToken(token);
-  }
-
   /** Refuses to send credentials in clear text off this machine (not relevant in a replay). */
   assertSafeTransport(): void {
     if (!this.replaying) assertSafeTransport(this.serverUrl, this.globals.insecure === true);
   }
 
-  client(token?: string): EcoTaxaClient {
+  /**
+   * A client for this server. The HTTP stack (axios) is loaded here, on first use: commands
+   * that never go online (history, completion, logout) do not pay for it.
+   */
+  async client(token?: string): Promise<EcoTaxaClient> {
     if (token !== undefined) this.addSecret(token);
     const output = this.output;
+    const { EcoTaxaClient } = await import('../api/client.js');
     return new EcoTaxaClient({
       baseUrl: this.serverUrl,
       token,
@@ -209,55 +185,6 @@ export class Context {
     });
   }
 
-  /** The token to use: a replay's placeholder, ECOTAXA_TOKEN, or the one `login` saved. */
-  async token(): Promise<{ token: string; source: string }> {
-    if (this.fixtures?.token !== undefined) return { token: this.fixtures.token, source: 'the recording' };
-    if (this.env.token !== undefined) return { token: this.env.token, source: 'ECOTAXA_TOKEN' };
-    const saved = await this.credentials().get(this.serverUrl);
-    if (saved === undefined) {
-      throw new LoginRequiredError(
-        `you are not logged in to ${this.serverUrl}: run \`ecotaxa-access login\` (or set ECOTAXA_TOKEN)`,
-      );
-    }
-    return { token: saved.token, source: 'saved login' };
-  }
-
-  /**
-   * A client with a checked token: expiry read locally first (no request for a dead token),
-   * then GET /users/me, since project reads would silently treat a bad token as anonymous.
-   */
-  async session(): Promise<Session> {
-    const { token, source } = await this.token();
-    this.addSecret(token);
-    const info = this.tokenInfo(token);
-    if (info !== undefined && info.expiresAt.getTime() <= this.now().getTime()) {
-      const fix = source === 'ECOTAXA_TOKEN' ? 'set a fresh ECOTAXA_TOKEN' : 'run `ecotaxa-access login`';
-      throw new LoginRequiredError(
-        `your EcoTaxa token (${source}) expired on ${formatDate(info.expiresAt)} (tokens last 31 days): ${fix}`,
-      );
-    }
-    if (info !== undefined && info.expiresAt.getTime() - this.now().getTime() < 3_600_000) {
-      this.output.warn(
-        `your EcoTaxa token expires at ${formatDate(info.expiresAt)}: a long run may be cut short; log in again first`,
-      );
-    }
-    this.assertSafeTransport();
-    this.fixtures?.noteToken(token);
-    const client = this.client(token);
-    let me: UserWithRights;
-    try {
-      me = await client.me();
-    } catch (err) {
-      if (err instanceof AuthenticationError && source === 'ECOTAXA_TOKEN') {
-        throw new LoginRequiredError(
-          `EcoTaxa at ${this.serverUrl} rejected the token in ECOTAXA_TOKEN (invalid or expired): set a fresh one, or unset it and run \`ecotaxa-access login\``,
-        );
-      }
-      throw err;
-    }
-    return { client, me, administrator: isAdministrator(me), token };
-  }
-
   async close(exitCode: number): Promise<void> {
     if (this.fixtures === undefined) return;
     const note = await this.fixtures.close({ exitCode, serverUrl: this.serverUrl });
@@ -272,8 +199,4 @@ export function createContext(
   opened?: FixtureSession,
 ): Promise<Context> {
   return Context.create(io, rawGlobals, argv, opened);
-}
-
-export function formatDate(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -1,13 +1,18 @@
-import { type Command, CommanderError } from 'commander';
-import { UserError, errorMessage } from '../errors.js';
+import { CommanderError } from 'commander';
+import { type ErrorCode, ExitCode, UserError, errorMessage } from '../errors.js';
 import type { Io } from '../output/io.js';
-import { ExitCode } from './exit-codes.js';
+import { errorCodeOf } from './error-codes.js';
 import { buildProgram, type CommandName } from './program.js';
 import type { Context } from './context.js';
 
-/** What every command module exports: it returns its exit code or throws. */
+/**
+ * What every command module exports. `options` are the command's own options as commander
+ * gives them, to be checked by the module's strict schema (a flag the schema lacks is an
+ * error, not a silent drop); `name` tells apart the commands one module serves (grant, plan
+ * revoke...). It returns its exit code or throws.
+ */
 export interface CommandModule {
-  run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number>;
+  run(ctx: Context, args: string[], options: Record<string, unknown>, name: CommandName): Promise<number>;
 }
 
 const loaders: Record<CommandName, () => Promise<CommandModule>> = {
@@ -23,6 +28,8 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
   'plan revoke': () => import('./commands/change.js'),
   apply: () => import('./commands/apply.js'),
   undo: () => import('./commands/undo.js'),
+  history: () => import('./commands/history.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
 interface RunState {
@@ -44,14 +51,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     json: argv.includes('--json'),
     verbose: argv.includes('--verbose') || argv.includes('-v'),
   };
-  const program = buildProgram(io, async (name, args, command: Command) => {
-    const globals = command.optsWithGlobals();
+  const program = buildProgram(io, async ({ name, args, options, globals }) => {
     state.json = globals['json'] === true;
     state.verbose = globals['verbose'] === true;
     const { createContext } = await import('./context.js');
     state.context = await createContext(io, globals, argv);
     const module = await loaders[name]();
-    state.exitCode = await module.run(state.context, args, { ...command.opts(), command: name });
+    state.exitCode = await module.run(state.context, args, options, name);
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -74,9 +80,7 @@ function report(err: unknown, io: Io, state: RunState): number {
     if (err.exitCode === 0) return ExitCode.Success;
     if (state.json && err.code !== 'commander.help') {
       const message = err.message.replace(/^error: /, '');
-      io.stdout.write(
-        `${JSON.stringify({ error: { type: 'UsageError', message, exitCode: ExitCode.Error } }, null, 2)}\n`,
-      );
+      writeJsonError(io, { code: 'usage', type: 'UsageError', message, exitCode: ExitCode.Error });
     }
     return ExitCode.Error;
   }
@@ -93,8 +97,16 @@ function report(err: unknown, io: Io, state: RunState): number {
     if (err instanceof Error && err.stack !== undefined) io.stderr.write(`${redact(err.stack)}\n`);
   }
   if (state.json) {
-    const kind = err instanceof Error ? err.name : 'Error';
-    io.stdout.write(`${JSON.stringify({ error: { type: kind, message: redact(message), exitCode } }, null, 2)}\n`);
+    const type = err instanceof Error ? err.name : 'Error';
+    writeJsonError(io, { code: errorCodeOf(err), type, message: redact(message), exitCode });
   }
   return exitCode;
+}
+
+/**
+ * A --json error: `code` is the stable field for scripts (ERROR_CODES); `type`, the class
+ * name, is kept for compatibility and may change with the code.
+ */
+function writeJsonError(io: Io, error: { code: ErrorCode; type: string; message: string; exitCode: number }): void {
+  io.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
 }

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { Io } from '../output/io.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
@@ -20,10 +20,22 @@ export type CommandName =
   | 'plan grant'
   | 'plan revoke'
   | 'apply'
-  | 'undo';
+  | 'undo'
+  | 'history'
+  | 'completion';
 
-/** Runs one command: `args` are its positional arguments, `command` gives its options. */
-export type Dispatch = (name: CommandName, args: string[], command: Command) => Promise<void>;
+/** One command to run, as commander parsed it: plain data, checked by the command's own schema. */
+export interface Invocation {
+  name: CommandName;
+  /** Its positional arguments. */
+  args: string[];
+  /** Its own options (commander's attribute names), without the global ones. */
+  options: Record<string, unknown>;
+  /** The global options, wherever they were on the line. */
+  globals: Record<string, unknown>;
+}
+
+export type Dispatch = (invocation: Invocation) => Promise<void>;
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -33,6 +45,12 @@ function positiveNumber(value: string): number {
 
 function wholeNumber(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number.');
+  return Number(value);
+}
+
+function wholeNumberOrAuto(value: string): number | 'auto' {
+  if (value.trim() === 'auto') return 'auto';
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number or auto.');
   return Number(value);
 }
 
@@ -46,7 +64,24 @@ function addSelectionOptions(cmd: Command): Command {
     .option('--title <text>', 'projects whose title contains TEXT (or whose id ends with it)')
     .option('--instrument <text>', 'projects whose instrument contains TEXT')
     .option('--ids-from <file>', 'ids from FILE ("-" for stdin): one per line, or a CSV with a projid or id column')
-    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect);
+    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect)
+    .option('--pick', 'on a terminal, choose among the selected projects (default: all you manage) from a list');
+}
+
+/** --concurrency and --max-concurrency, on every command that writes. */
+function addConcurrencyOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        '--concurrency <n|auto>',
+        'projects written at once: 1 to 32, or auto to adapt to the server (default: config, else auto)',
+      ).argParser(wholeNumberOrAuto),
+    )
+    .addOption(
+      new Option('--max-concurrency <n>', 'the most auto may reach, 1 to 32 (default: config, else 8)').argParser(
+        wholeNumber,
+      ),
+    );
 }
 
 function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' | 'plan'): Command {
@@ -67,13 +102,10 @@ function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' 
     .option('--out <file>', 'save the plan to FILE, for `apply FILE`')
     .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending, 1 on error');
   if (mode === 'apply') {
-    cmd
-      .addOption(
-        new Option('--concurrency <n>', 'projects written at once, 1 to 32 (default: config, else 4)').argParser(
-          wholeNumber,
-        ),
-      )
-      .option('--strict', 'skip projects whose rights changed since the plan, instead of deciding them again');
+    addConcurrencyOptions(cmd).option(
+      '--strict',
+      'skip projects whose rights changed since the plan, instead of deciding them again',
+    );
   }
   return cmd;
 }
@@ -83,9 +115,22 @@ Selectors:
   ids and ranges     101 2001-2010 (also comma-separated)
   --all              every project you explicitly manage (never "everything" for an administrator)
   --title, --instrument, --ids-from, --exclude
-  At least one selector is required: nothing defaults to every project.`;
+  --pick             choose from a list of the selected projects (alone: all you manage)
+  At least one selector (or --pick) is required: nothing defaults to every project.`;
+
+/** The last line of every command's help: the global options are listed once, at the top. */
+export const GLOBAL_OPTIONS_LINE = 'Global options (--url, --json, --verbose, ...): see `ecotaxa-access --help`.';
+
+/** An "Examples:" block, one `$ ecotaxa-access ...` line each (a line naming the tool already, e.g. a pipe, as is). */
+function examples(...lines: string[]): string {
+  const shown = lines.map((l) => (l.includes('ecotaxa-access ') ? l : `ecotaxa-access ${l}`));
+  return `\nExamples:\n${shown.map((l) => `  $ ${l}`).join('\n')}`;
+}
 
 export function buildProgram(io: Io, dispatch: Dispatch): Command {
+  // Off a terminal, or on one that reports 0 columns (some CI runners): 80, commander's default.
+  const width = (stream: Io['stdout']): number =>
+    stream.isTTY === true && stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80;
   const program = new Command('ecotaxa-access')
     .description(
       "Grant or revoke one user's right on many EcoTaxa projects at once, showing exactly what will change first.",
@@ -105,32 +150,41 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     .option('--record <dir>', 'record every exchange with EcoTaxa into DIR, secrets scrubbed')
     .option('--replay <dir>', "answer every request from DIR's recordings, with no network at all")
     .option('--scenario <name>', 'with --record: the name of the recording (default: command and time)')
-    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      getOutHelpWidth: () => width(io.stdout),
+      getErrHelpWidth: () => width(io.stderr),
     })
     .addHelpText(
       'after',
-      `\n${EXIT_CODES_HELP}\n\nThe README has a walkthrough: list, plan, grant, check, revoke, undo.`,
+      `${examples('login', 'projects list', 'grant --all --dry-run', 'grant --all', 'undo')}\n\n${EXIT_CODES_HELP}\n\nEvery command has --help with examples. The README has a walkthrough: list, plan, grant, check, revoke, undo.`,
     );
 
-  const leaf = (cmd: Command, name: CommandName): Command =>
-    cmd.exitOverride().action(async (...params: unknown[]) => {
-      const command = params[params.length - 1] as Command;
-      await dispatch(name, command.args, command);
-    });
+  /** A command that runs: its help ends with examples and the pointer to the global options. */
+  const leaf = (cmd: Command, name: CommandName, helpAfter: string): Command =>
+    cmd
+      .addHelpText('after', `${helpAfter}\n\n${GLOBAL_OPTIONS_LINE}`)
+      .exitOverride()
+      .action(async (...params: unknown[]) => {
+        const command = params[params.length - 1] as Command;
+        await dispatch({
+          name,
+          args: [...command.args],
+          options: { ...command.opts() },
+          globals: { ...program.opts() },
+        });
+      });
+  /** A command that only groups others (users, projects, plan). */
+  const group = (cmd: Command, helpAfter: string): Command =>
+    cmd.addHelpText('after', `${helpAfter}\n\n${GLOBAL_OPTIONS_LINE}`).exitOverride();
 
   leaf(
     program
       .command('demo')
       .description('watch the main job, offline: a recorded plan of an invented owner (no account needed)')
-      .addHelpText(
-        'after',
-        '\nReplays `plan grant --all` as recorded for Olivia Owner, an invented owner, on a fake EcoTaxa.\nNothing is sent anywhere; no login is needed. Global options apply (e.g. --json).',
-      )
       // Refused before anything starts: a --record would otherwise open a recording first.
       .hook('preAction', (cmd) => {
         const globals = cmd.optsWithGlobals();
@@ -139,6 +193,7 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
         }
       }),
     'demo',
+    `\nReplays \`plan grant --all\` as recorded for Olivia Owner, an invented owner, on a fake EcoTaxa:\nnothing is sent anywhere, no login is needed.\n${examples('demo', 'demo --json')}`,
   );
   leaf(
     program
@@ -146,30 +201,39 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       .description('log in to EcoTaxa and keep the token for this server')
       .option('--email <email>', 'your EcoTaxa email (asked on a terminal if missing)')
       .option('--password-stdin', 'read the password from stdin (never from a flag)')
-      .option('--token-stdin', "read a token from stdin instead: e.g. the web site's session cookie")
-      .addHelpText(
-        'after',
-        '\nExamples:\n  $ ecotaxa-access login\n  $ printf %s "$PASSWORD" | ecotaxa-access login --email me@example.org --password-stdin',
-      ),
+      .option('--token-stdin', "read a token from stdin instead: e.g. the web site's session cookie"),
     'login',
+    examples(
+      'login',
+      'printf %s "$PASSWORD" | ecotaxa-access login --email me@example.org --password-stdin',
+      'login --token-stdin < session-cookie.txt',
+    ),
   );
-  leaf(program.command('logout').description("forget this server's token"), 'logout');
-  leaf(program.command('whoami').description('show who you are logged in as, where, and until when'), 'whoami');
+  leaf(
+    program.command('logout').description("forget this server's token"),
+    'logout',
+    examples('logout', 'logout --url https://ecotaxa.example.org/api'),
+  );
+  leaf(
+    program.command('whoami').description('show who you are logged in as, where, and until when'),
+    'whoami',
+    examples('whoami', 'whoami --json'),
+  );
 
-  const users = program.command('users').description('find EcoTaxa users');
+  const users = group(
+    program.command('users').description('find EcoTaxa users'),
+    examples('users find aqqua@geomar.de'),
+  );
   leaf(
     users
       .command('find')
-      .description('find a user by id, exact email, or name (% is a wildcard)')
-      .argument('<query>', 'an id, an email, or a name pattern')
-      .addHelpText(
-        'after',
-        "\nExamples:\n  $ ecotaxa-access users find aqqua@geomar.de\n  $ ecotaxa-access users find '%Colleague%'",
-      ),
+      .description('find a user by id, exact email, or name (% is a wildcard); exit 1 if nobody matches')
+      .argument('<query>', 'an id, an email, or a name pattern'),
     'users find',
+    examples('users find aqqua@geomar.de', "users find '%Colleague%'", 'users find 10 --json'),
   );
 
-  const projects = program.command('projects').description('list your projects');
+  const projects = group(program.command('projects').description('list your projects'), examples('projects list'));
   leaf(
     projects
       .command('list')
@@ -179,12 +243,14 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       .option('--title <text>', 'titles containing TEXT (or ids ending with it)')
       .option('--instrument <text>', 'instruments containing TEXT')
       .option('--with-user <user>', 'whose right to show (default: config "user", else aqqua@geomar.de)')
-      .option('--csv', 'CSV on stdout (feeds `--ids-from`)')
-      .addHelpText(
-        'after',
-        '\nExamples:\n  $ ecotaxa-access projects list\n  $ ecotaxa-access projects list --csv > my-projects.csv',
-      ),
+      .option('--csv', 'CSV on stdout (feeds `--ids-from`)'),
     'projects list',
+    examples(
+      'projects list',
+      'projects list 101 200-210 --with-user colleague@example.org',
+      'projects list --all-rights --title Kiel --json',
+      'projects list --csv > my-projects.csv',
+    ),
   );
 
   for (const kind of ['grant', 'revoke'] as const) {
@@ -199,15 +265,22 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
         ),
         kind,
         'apply',
-      ).addHelpText(
-        'after',
-        `${SELECTOR_HELP}\n\nExamples:\n  $ ecotaxa-access ${kind} --all --dry-run\n  $ ecotaxa-access ${kind} 101 2001-2010 --yes\n  $ ecotaxa-access ${kind} --ids-from my-projects.csv --user aqqua@geomar.de --right view`,
       ),
       kind,
+      `${SELECTOR_HELP}\n${examples(
+        `${kind} --all --dry-run`,
+        `${kind} 101 2001-2010 --yes`,
+        `${kind} --ids-from my-projects.csv --user aqqua@geomar.de --right view`,
+        `${kind} --all --yes --max-concurrency 4`,
+        `${kind} --instrument UVP --pick`,
+      )}`,
     );
   }
 
-  const plan = program.command('plan').description('show what grant or revoke would change, and optionally save it');
+  const plan = group(
+    program.command('plan').description('show what grant or revoke would change, and optionally save it'),
+    examples('plan grant --all', 'plan revoke --all --out revoke.plan.json'),
+  );
   for (const kind of ['grant', 'revoke'] as const) {
     leaf(
       addChangeOptions(
@@ -219,40 +292,72 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
         ),
         kind,
         'plan',
-      ).addHelpText(
-        'after',
-        `${SELECTOR_HELP}\n\nExamples:\n  $ ecotaxa-access plan ${kind} --all --out ${kind}.plan.json\n  $ ecotaxa-access plan ${kind} --all --replay fixtures/demo --detailed-exitcode`,
       ),
       `plan ${kind}`,
+      `${SELECTOR_HELP}\n${examples(
+        `plan ${kind} --all --out ${kind}.plan.json`,
+        `plan ${kind} --all --replay fixtures/demo --detailed-exitcode`,
+      )}`,
     );
   }
 
   leaf(
-    program
-      .command('apply')
-      .description('apply a plan saved with `plan ... --out FILE`')
-      .argument('<file>', 'the saved plan')
-      .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)')
-      .option('--strict', 'skip projects whose rights changed since the plan')
-      .addOption(new Option('--concurrency <n>', 'projects written at once, 1 to 32').argParser(wholeNumber))
-      .addHelpText('after', '\nExample:\n  $ ecotaxa-access apply grant.plan.json'),
+    addConcurrencyOptions(
+      program
+        .command('apply')
+        .description('apply a plan saved with `plan ... --out FILE`')
+        .argument('<file>', 'the saved plan')
+        .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)')
+        .option('--strict', 'skip projects whose rights changed since the plan'),
+    ),
     'apply',
+    examples('apply grant.plan.json', 'apply grant.plan.json --yes --strict'),
+  );
+
+  leaf(
+    addConcurrencyOptions(
+      program
+        .command('undo')
+        .description('put back what an earlier grant, revoke or apply changed (default: the latest)')
+        .argument(
+          '[runs...]',
+          'run ids (as `history` lists them) or journal files (default: your latest run on this server not undone yet)',
+        )
+        .option('--dry-run', 'show the plan and stop')
+        .option('-y, --yes', 'apply without asking')
+        .option('--strict', 'skip projects whose rights changed since the plan'),
+    ).option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending'),
+    'undo',
+    examples(
+      'undo --dry-run',
+      'undo --yes',
+      'undo 20261126T210741995Z-624591 --yes',
+      'undo 20261126T210741995Z-624591 20261127T081502113Z-0c9e4f',
+    ),
   );
 
   leaf(
     program
-      .command('undo')
-      .description('put back what an earlier grant, revoke or apply changed (default: the latest)')
-      .argument('[journal]', 'a journal file or run id (default: your latest run on this server not undone yet)')
-      .option('--dry-run', 'show the plan and stop')
-      .option('-y, --yes', 'apply without asking')
-      .option('--strict', 'skip projects whose rights changed since the plan')
-      .addOption(new Option('--concurrency <n>', 'projects written at once, 1 to 32').argParser(wholeNumber))
-      .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending')
-      .addHelpText('after', '\nExamples:\n  $ ecotaxa-access undo --dry-run\n  $ ecotaxa-access undo --yes'),
-    'undo',
+      .command('history')
+      .description('list the runs that changed rights, newest first: what, when, for whom, and what undid them')
+      .option('--all-servers', "every server's runs, not only this server's")
+      .addOption(new Option('--ids', 'one run id per line, newest first (for shell completion)').hideHelp()),
+    'history',
+    examples('history', 'history --all-servers', 'history --json'),
   );
 
-  for (const cmd of [users, projects, plan]) cmd.exitOverride();
+  leaf(
+    program
+      .command('completion')
+      .description('print a shell completion script: commands, options, and run ids for undo')
+      .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh', 'fish'])),
+    'completion',
+    examples(
+      'completion bash > ~/.local/share/bash-completion/completions/ecotaxa-access',
+      'completion zsh > ~/.zfunc/_ecotaxa-access',
+      'completion fish > ~/.config/fish/completions/ecotaxa-access.fish',
+    ),
+  );
+
   return program;
 }

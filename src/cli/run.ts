@@ -1,6 +1,5 @@
 import { processIo } from '../output/io.js';
-import { ExitCode } from './exit-codes.js';
-import { writePhase } from './interrupt.js';
+import { ExitCode } from '../errors.js';
 import { main } from './main.js';
 
 /**
@@ -10,6 +9,7 @@ import { main } from './main.js';
  */
 export async function run(): Promise<void> {
   const interrupt = new AbortController();
+  const writePhase = { active: false };
   process.on('SIGINT', () => {
     if (interrupt.signal.aborted || !writePhase.active) {
       process.stderr.write('\ninterrupted\n');
@@ -18,5 +18,5 @@ export async function run(): Promise<void> {
     process.stderr.write('\nInterrupted: finishing the requests under way (Ctrl-C again to stop at once)...\n');
     interrupt.abort();
   });
-  process.exitCode = await main(process.argv.slice(2), processIo(interrupt.signal));
+  process.exitCode = await main(process.argv.slice(2), processIo(interrupt.signal, writePhase));
 }

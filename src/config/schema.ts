@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 export const CONCURRENCY_MIN = 1;
 export const CONCURRENCY_MAX = 32;
-export const DEFAULT_CONCURRENCY = 4;
+/** The upper bound of `--concurrency auto` unless --max-concurrency or "maxConcurrency" say otherwise. */
+export const DEFAULT_MAX_CONCURRENCY = 8;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const TIMEOUT_MAX_SECONDS = 600;
 /** The AqQua project's EcoTaxa account: the default grantee (API-NOTES "Users"). */
@@ -13,6 +14,11 @@ export const concurrencySchema = z
   .int({ error: 'expected a whole number' })
   .min(CONCURRENCY_MIN, { error: `expected a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}` })
   .max(CONCURRENCY_MAX, { error: `expected a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}` });
+
+/** "concurrency" in the configuration file: a number of projects written at once, or "auto". */
+export const concurrencySettingSchema = z.union([z.literal('auto'), concurrencySchema], {
+  error: `expected a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}, or "auto"`,
+});
 
 export const timeoutSchema = z
   .number({ error: 'expected a number of seconds' })
@@ -29,7 +35,8 @@ export const configFileSchema = z.strictObject({
     .string({ error: 'expected a user id, email or exact name as a string' })
     .min(1, { error: 'expected a user id, email or exact name, not an empty string' })
     .optional(),
-  concurrency: concurrencySchema.optional(),
+  concurrency: concurrencySettingSchema.optional(),
+  maxConcurrency: concurrencySchema.optional(),
   timeout: timeoutSchema.optional(),
 });
 

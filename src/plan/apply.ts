@@ -1,38 +1,36 @@
 import pLimit from 'p-limit';
-import type { EcoTaxaClient } from '../api/client.js';
-import {
-  ApiError,
-  AuthenticationError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  ValidationError,
-} from '../api/errors.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, type Sleep } from '../api/retry.js';
+import type { RequestLog } from '../api/client.js';
+import { ApiError, AuthenticationError, ConflictError, RateLimitError, TimeoutError } from '../api/errors.js';
+import { type Sleep, abortable } from '../api/retry.js';
 import type { MinUser, Project } from '../api/schemas.js';
 import { errorMessage } from '../errors.js';
-import { privilegeFingerprint } from './fingerprint.js';
-import type { JournalWriter } from './journal.js';
-import { operationFor, type Plan } from './plan-document.js';
-import { decide, type PlanContext, type PlanEntry } from './planner.js';
-import { describeDrift, type RightOrNone, rightOf } from './rights.js';
-import { unsafeUpdateProblems, withUserRight } from './update.js';
+import {
+  type ApplyResult,
+  type Baseline,
+  type BudgetOptions,
+  DEFAULT_BUDGET,
+  type Outcome,
+  type PlannedWrite,
+  type ProjectClient,
+  RetryBudget,
+  type WriteContext,
+  changeResult,
+  decideWrite,
+  failureReason,
+  isTransient,
+  planBaseline,
+  plannedRights,
+  readFresh,
+  settleLostWrite,
+  writeOnce,
+} from './apply-steps.js';
+import type { ConcurrencyLimit } from './concurrency-limit.js';
+import type { JournalChange, JournalWriter } from './journal.js';
+import { type Plan, userOf } from './plan-document.js';
+import type { PlanEntry } from './planner.js';
+import { rightOf } from './rights.js';
 
-export type Outcome = 'applied' | 'unchanged' | 'skipped' | 'failed' | 'not-started';
-
-export interface ApplyResult {
-  projid: number;
-  title: string;
-  outcome: Outcome;
-  from: RightOrNone;
-  to: RightOrNone;
-  /** Why it was not applied, or what to know about how it was. */
-  reason?: string;
-  /** How the project had changed since the plan, if it had. */
-  drift?: string;
-  /** For applied changes: whether a read-back showed the new right. */
-  verified?: boolean;
-}
+export type { ApplyResult, Outcome } from './apply-steps.js';
 
 export interface ApplyReport {
   results: ApplyResult[];
@@ -41,256 +39,407 @@ export interface ApplyReport {
   stopped: string | undefined;
 }
 
+/** Where a run stands, for a progress bar: counts of planned changes. */
+export interface ApplyProgress {
+  total: number;
+  done: number;
+  applied: number;
+  failed: number;
+  /** Projects waiting to try again after a passing failure. */
+  retrying: number;
+  /** Projects worked on at once now. */
+  limit: number;
+}
+
 export interface ApplyOptions {
-  client: EcoTaxaClient;
+  client: ProjectClient & { observe?: (listener: (log: RequestLog) => void) => () => void };
   plan: Plan;
-  /** The resolved user, as EcoTaxa returned it (its member object goes into the PUT body). */
-  user: MinUser;
-  concurrency: number;
+  /** Every user of the plan, as EcoTaxa returned them (their member objects go into bodies). */
+  users: ReadonlyMap<number, MinUser>;
+  /** How many projects are worked on at once: fixed, or adapting to the server. */
+  concurrency: ConcurrencyLimit;
   /** Skip projects whose rights changed since the plan instead of re-deciding them. */
   strict: boolean;
   /** Already open (its first line on disk). */
   journal: JournalWriter;
   sleep: Sleep;
   random?: (() => number) | undefined;
+  /** A monotonic clock in ms (time budgets). */
+  now?: (() => number) | undefined;
   /** Ctrl-C: no new request starts once aborted. */
   signal?: AbortSignal | undefined;
-  onProgress?: (done: number, total: number) => void;
-  /** Attempts at one project (its read and its write) while failures are transient. */
-  maxAttempts?: number;
+  onProgress?: (progress: ApplyProgress) => void;
+  budget?: Partial<BudgetOptions>;
   /** Waits before re-reading, while a read may come from a lagging replica (API-NOTES). */
   replicaWaitsMs?: readonly number[];
 }
 
-const DEFAULT_MAX_ATTEMPTS = 5;
 /** EcoTaxa waits up to about 2 s for its replica after a write: re-read for longer than that. */
 const DEFAULT_REPLICA_WAITS_MS = [1_000, 1_000, 1_000];
 
-/** The reason shown for one project's failure. */
-function failureReason(err: unknown): string {
-  if (err instanceof PermissionDeniedError) return `EcoTaxa refused: you are not allowed to change this project (403)`;
-  if (err instanceof NotFoundError) return 'EcoTaxa has no such project any more (404)';
-  if (err instanceof ValidationError) return `EcoTaxa refused the update: ${err.ecotaxaMessage}`;
-  return errorMessage(err);
+/** The planned changes of one project: written together, in one update (never two at once). */
+export interface ProjectTask {
+  projid: number;
+  entries: PlanEntry[];
 }
 
-const retryable = (err: unknown): boolean => err instanceof ApiError && err.retryable;
+/** The plan's changes, one task per project, in plan order. */
+export function projectTasks(plan: Pick<Plan, 'entries'>): ProjectTask[] {
+  const tasks = new Map<number, ProjectTask>();
+  for (const entry of plan.entries) {
+    if (entry.decision.kind !== 'change') continue;
+    const task = tasks.get(entry.projid) ?? { projid: entry.projid, entries: [] };
+    task.entries.push(entry);
+    tasks.set(entry.projid, task);
+  }
+  return [...tasks.values()];
+}
+
+/** The run-wide state every project's loop shares. */
+export interface Run extends WriteContext {
+  options: ApplyOptions;
+  budget: BudgetOptions;
+  replicaWaitsMs: readonly number[];
+  random: () => number;
+  now: () => number;
+  /** Why no new write may start (a rejected token, a broken journal), once known. */
+  fatal: string | undefined;
+  retrying: number;
+  report(): void;
+}
+
+const stopped = (run: Run): boolean => run.options.signal?.aborted === true || run.fatal !== undefined;
+const stopAll = (run: Run, why: string): void => {
+  run.fatal ??= why;
+};
 
 function join(...parts: (string | undefined)[]): string | undefined {
   const kept = parts.filter((p): p is string => p !== undefined && p !== '');
   return kept.length === 0 ? undefined : kept.join('; ');
 }
 
-/**
- * Carries out the plan's changes, each on fresh state: read the project, decide again, write
- * the complete model with only the user's entry changed, journal it, then confirm everything
- * with batched read-backs. A failing project never stops the others; a rejected token or a
- * journal that cannot be written stops all new writes.
- */
-export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
-  const { client, plan, user, journal } = options;
-  const ctx: PlanContext = { caller: plan.caller, user };
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const replicaWaits = options.replicaWaitsMs ?? DEFAULT_REPLICA_WAITS_MS;
-  let fatal: string | undefined;
-  const stopped = (): boolean => options.signal?.aborted === true || fatal !== undefined;
-  const stopAll = (why: string): void => {
-    fatal ??= why;
-  };
-  const changes = plan.entries.filter((e) => e.decision.kind === 'change');
-  let done = 0;
+function tries(budget: RetryBudget): string {
+  return budget.attempt > 1 ? ` (after ${budget.attempt} attempts)` : '';
+}
 
-  /** The project as the server has it now: a list call, which (unlike GET /projects/{id}) does not add it to the owner's "recently used" projects. */
-  const read = async (projid: number): Promise<Project | undefined> => (await client.getProjects([projid]))[0];
+/** Every entry of the task, reported with one outcome and reason (nothing was decided anew). */
+function allEntries(run: Run, task: ProjectTask, outcome: Outcome, reason: string): ApplyResult[] {
+  return task.entries.map((entry) => ({
+    projid: entry.projid,
+    title: entry.title,
+    userId: userOf(run.plan, entry).id,
+    outcome,
+    ...plannedRights(entry),
+    reason,
+    ...(entry.rule === undefined ? {} : { rule: entry.rule }),
+  }));
+}
 
-  const backoff = (attempt: number, err?: unknown): Promise<void> => {
-    const delay = backoffDelay(attempt - 1, DEFAULT_RETRY_POLICY, options.random);
-    const asked =
-      err instanceof RateLimitError ? Math.min(err.retryAfterMs ?? 0, DEFAULT_RETRY_POLICY.maxRetryAfterMs) : 0;
-    return options.sleep(Math.max(delay, asked));
-  };
+function writeResults(
+  write: PlannedWrite,
+  outcome: Outcome,
+  reason: string | undefined,
+  settled: readonly ApplyResult[],
+): ApplyResult[] {
+  return [
+    ...write.changes.map((change) => ({
+      ...changeResult(write.title, change, write.contact),
+      outcome,
+      ...(reason === undefined ? {} : { reason }),
+    })),
+    ...settled,
+  ];
+}
 
-  const journaled = async (result: ApplyResult): Promise<ApplyResult> => {
-    try {
-      await journal.record({ projid: result.projid, title: result.title, before: result.from, after: result.to });
-    } catch (err) {
-      stopAll(`the journal could not be written (${errorMessage(err)}): undo will not know of the last changes`);
-      result.reason = join(result.reason, 'not in the journal: undo will not know of it');
-    }
-    return result;
-  };
+function journalChanges(write: PlannedWrite): JournalChange[] {
+  return write.changes.map((change, i) => ({
+    projid: write.projid,
+    title: write.title,
+    userId: change.user.id,
+    before: change.from,
+    after: change.to,
+    // The contact rides on the first line of the write that set it.
+    ...(i === 0 && write.contact !== undefined
+      ? { contact: { before: write.contact.from, after: write.contact.to } }
+      : {}),
+  }));
+}
 
-  const applyOne = async (entry: PlanEntry): Promise<ApplyResult> => {
-    const op = operationFor(plan, entry);
-    const base = { projid: entry.projid, title: entry.title };
-    const planned = entry.decision.kind === 'change' ? entry.decision : undefined;
-    const from = planned?.from ?? null;
-    const to = planned?.to ?? null;
-    const notStarted = (): ApplyResult => ({
-      ...base,
-      outcome: 'not-started',
-      from,
-      to,
-      reason: fatal ?? 'interrupted',
-    });
-    let drift: string | undefined;
-    /** A PUT whose answer was lost: it may have landed, so it is never sent again blindly. */
-    let lost: { from: RightOrNone; to: RightOrNone; error: unknown; before: string } | undefined;
+/** A write landed: its lines go to the journal before it is reported as applied. */
+async function landed(
+  run: Run,
+  write: PlannedWrite,
+  reason: string | undefined,
+  settled: readonly ApplyResult[],
+): Promise<ApplyResult[]> {
+  let note = reason;
+  try {
+    for (const change of journalChanges(write)) await run.options.journal.record(change);
+  } catch (err) {
+    stopAll(run, `the journal could not be written (${errorMessage(err)}): undo will not know of the last changes`);
+    note = join(reason, 'not in the journal: undo will not know of it');
+  }
+  return writeResults(write, 'applied', note, settled);
+}
 
-    for (let attempt = 1; ; attempt++) {
-      // After a lost answer the write is in flight in spirit: find out where it went, even after Ctrl-C.
-      if (stopped() && lost === undefined) return notStarted();
-      let fresh: Project | undefined;
-      try {
-        fresh = await read(entry.projid);
-        // Still the state written over? Perhaps a lagging replica: re-read for longer than it
-        // lags before concluding the write did not land.
-        for (const wait of lost === undefined ? [] : replicaWaits) {
-          if (fresh === undefined || privilegeFingerprint(fresh) !== lost?.before) break;
-          await options.sleep(wait);
-          fresh = await read(entry.projid);
-        }
-      } catch (err) {
-        if (err instanceof AuthenticationError) stopAll(err.message);
-        if (stopped() && lost === undefined) return notStarted();
-        if (retryable(err) && attempt < maxAttempts && !stopped()) {
-          await backoff(attempt, err);
-          continue;
-        }
-        const unsure =
-          lost === undefined ? undefined : 'an earlier update was not answered and may have landed: check the project';
-        return { ...base, outcome: 'failed', from, to, reason: join(failureReason(err), unsure) };
-      }
-      if (fresh === undefined) {
-        return {
-          ...base,
-          outcome: 'failed',
-          from,
-          to,
-          reason: 'EcoTaxa no longer shows you this project (deleted, or your right removed)',
-        };
-      }
-      if (lost !== undefined && rightOf(fresh, user.id) === lost.to) {
-        return journaled({
-          ...base,
-          outcome: 'applied',
-          from: lost.from,
-          to: lost.to,
-          reason: `landed although EcoTaxa's answer was lost (${errorMessage(lost.error)})`,
-          ...(drift === undefined ? {} : { drift }),
-        });
-      }
-      const fingerprint = privilegeFingerprint(fresh);
-      if (lost !== undefined && stopped()) {
-        return {
-          ...base,
-          outcome: 'failed',
-          from,
-          to,
-          reason: `interrupted after EcoTaxa's answer was lost (${errorMessage(lost.error)}): a re-read does not show the change, but it may still land; check the project`,
-        };
-      }
-      if (stopped()) return notStarted();
+/** A pause before the next attempt; Ctrl-C cuts it short. */
+async function pause(run: Run, budget: RetryBudget, error: unknown): Promise<void> {
+  const delay = budget.nextPause(error);
+  // After Ctrl-C no timer may keep the process alive: the next step is a settle or a stop.
+  if (run.options.signal?.aborted === true) return;
+  run.retrying++;
+  run.report();
+  try {
+    await abortable(run.options.sleep(delay), run.options.signal);
+  } finally {
+    run.retrying--;
+    run.report();
+  }
+}
 
-      // Compared with the plan, or, after a lost answer, with the state that write replaced.
-      const expected = lost?.before ?? entry.fingerprint;
-      if (expected !== null && fingerprint !== expected && drift === undefined) {
-        drift = describeDrift(lost === undefined ? from : lost.from, fresh, user);
-        if (options.strict) {
-          return { ...base, outcome: 'skipped', from, to, reason: 'changed since the plan (--strict)', drift };
-        }
-      }
-      const withDrift = drift === undefined ? {} : { drift };
-      const decision = decide(fresh, ctx, op);
-      if (decision.kind === 'unchanged') {
-        return {
-          ...base,
-          outcome: 'unchanged',
-          from: decision.current,
-          to: decision.current,
-          reason: decision.reason,
-          ...withDrift,
-        };
-      }
-      if (decision.kind === 'skip') {
-        return {
-          ...base,
-          outcome: 'skipped',
-          from: decision.current,
-          to: decision.current,
-          reason: decision.reason,
-          ...withDrift,
-        };
-      }
-
-      const body = withUserRight(fresh, user, decision.to);
-      const problems = unsafeUpdateProblems(fresh, body, user.id, plan.caller.id);
-      if (problems.length > 0) {
-        return {
-          ...base,
-          outcome: 'failed',
-          from: decision.from,
-          to: decision.to,
-          reason: `not sent, it would not be safe: ${problems.join('; ')} (a bug: please report it)`,
-        };
-      }
-      const change = { ...base, before: decision.from, after: decision.to };
-      try {
-        await journal.intend(change);
-      } catch (err) {
-        stopAll(`the journal could not be written (${errorMessage(err)})`);
-        return notStarted();
-      }
-      if (stopped()) return notStarted();
-      try {
-        await client.updateProject(entry.projid, body);
-      } catch (err) {
-        if (err instanceof AuthenticationError) stopAll(err.message);
-        if (!retryable(err) || attempt >= maxAttempts || err instanceof AuthenticationError) {
-          const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
-          return {
-            ...base,
-            outcome: 'failed',
-            from: decision.from,
-            to: decision.to,
-            reason: `${failureReason(err)}${tries}`,
-            ...withDrift,
-          };
-        }
-        lost = { from: decision.from, to: decision.to, error: err, before: fingerprint };
-        await backoff(attempt, err);
-        continue;
-      }
-      const again =
-        attempt > 1 ? `written again: an earlier answer was lost and a re-read showed it had not landed` : undefined;
-      return journaled({
-        ...base,
-        outcome: 'applied',
-        from: decision.from,
-        to: decision.to,
-        ...withDrift,
-        ...(again === undefined ? {} : { reason: again }),
-      });
-    }
-  };
-
-  const limit = pLimit(options.concurrency);
-  const results = await Promise.all(
-    changes.map((entry) =>
-      limit(async () => {
-        const result = await applyOne(entry);
-        options.onProgress?.(++done, changes.length);
-        return result;
-      }),
-    ),
-  );
-
-  if (!stopped()) await verify(options, results, replicaWaits);
-  return { results, interrupted: options.signal?.aborted === true, stopped: fatal };
+/** A write whose answer was lost: it may have landed, so nothing is sent before it is settled. */
+interface LostWrite {
+  write: PlannedWrite;
+  error: unknown;
+  settled: ApplyResult[];
 }
 
 /**
- * Reads back every applied project, a few hundred per request, and checks the user's right.
+ * One project: read fresh, decide again, write, and settle a lost answer, retrying passing
+ * failures within the project's budget. Never sends a write while an earlier one's fate is
+ * unknown; a conflict (nothing committed) is read, decided and written again.
+ */
+export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyResult[]> {
+  const budget = new RetryBudget(run.budget, run.random, run.now);
+  let conflicts = 0;
+  let lost: LostWrite | undefined;
+  /** No further write: settle what is unknown and report. */
+  let lastChance = false;
+  const notStarted = (): ApplyResult[] => allEntries(run, task, 'not-started', run.fatal ?? 'interrupted');
+
+  for (;;) {
+    let fresh: Project;
+    let baseline: Baseline = planBaseline;
+    if (lost !== undefined) {
+      // After a lost answer the write is in flight in spirit: find out where it went, even after Ctrl-C.
+      const { write, error } = lost;
+      const waitForReplica = (ms: number): Promise<void> => {
+        budget.spend(ms);
+        return run.options.sleep(ms);
+      };
+      const settlement = await settleLostWrite(run.options.client, write, waitForReplica, run.replicaWaitsMs);
+      if (settlement.kind === 'landed') {
+        return landed(run, write, `landed although EcoTaxa's answer was lost (${errorMessage(error)})`, lost.settled);
+      }
+      if (settlement.kind === 'error') {
+        if (settlement.error instanceof AuthenticationError) stopAll(run, settlement.error.message);
+        if (!lastChance && !stopped(run) && isTransient(settlement.error) && !budget.exhausted) {
+          await pause(run, budget, settlement.error);
+          continue;
+        }
+        return writeResults(
+          write,
+          'unconfirmed',
+          `EcoTaxa's answer was lost (${errorMessage(error)}) and the project could not be read again (${errorMessage(settlement.error)}): the change may have landed; check the project, or run the same command again`,
+          lost.settled,
+        );
+      }
+      if (settlement.kind === 'gone') {
+        return writeResults(
+          write,
+          'failed',
+          'EcoTaxa no longer shows you this project (deleted, or your right removed) after an update whose answer was lost: check it',
+          lost.settled,
+        );
+      }
+      if (lastChance || stopped(run)) {
+        const why = stopped(run)
+          ? "interrupted after EcoTaxa's answer was lost"
+          : `${failureReason(error)}${tries(budget)}`;
+        return writeResults(
+          write,
+          'failed',
+          `${why}; a re-read shows the change did not land: run the same command again`,
+          lost.settled,
+        );
+      }
+      fresh = settlement.project;
+      // Drift is now measured against the state that write replaced.
+      const replaced = write.replaces;
+      const before = new Map(write.changes.map((c) => [c.entry, c.from]));
+      baseline = {
+        fingerprint: () => replaced,
+        right: (entry) => before.get(entry) ?? planBaseline.right(entry),
+      };
+      lost = undefined;
+    } else {
+      if (stopped(run)) return notStarted();
+      const read = await readFresh(run.options.client, task.projid);
+      if (read.kind === 'error') {
+        if (read.error instanceof AuthenticationError) stopAll(run, read.error.message);
+        if (stopped(run)) return notStarted();
+        if (isTransient(read.error) && !budget.exhausted) {
+          await pause(run, budget, read.error);
+          continue;
+        }
+        return allEntries(run, task, 'failed', `${failureReason(read.error)}${tries(budget)}`);
+      }
+      if (read.project === undefined) {
+        return allEntries(
+          run,
+          task,
+          'failed',
+          'EcoTaxa no longer shows you this project (deleted, or your right removed)',
+        );
+      }
+      fresh = read.project;
+    }
+    if (stopped(run)) return notStarted();
+
+    const decided = decideWrite(run, task.entries, fresh, baseline);
+    const write = decided.write;
+    if (write === undefined) return decided.settled;
+    try {
+      for (const change of journalChanges(write)) await run.options.journal.intend(change);
+    } catch (err) {
+      stopAll(run, `the journal could not be written (${errorMessage(err)})`);
+      return notStarted();
+    }
+    if (stopped(run)) return notStarted();
+
+    const sent = await writeOnce(run.options.client, write);
+    if (sent.kind === 'written') {
+      const again =
+        budget.attempt > 1
+          ? 'written again: an earlier attempt failed without being carried out, or a re-read showed it had not landed'
+          : undefined;
+      return landed(run, write, again, decided.settled);
+    }
+    const error = sent.error;
+    if (error instanceof AuthenticationError) {
+      stopAll(run, error.message);
+      return writeResults(write, 'failed', failureReason(error), decided.settled);
+    }
+    if (error instanceof ConflictError) {
+      // Nothing of it was committed (transcript [89]): read, decide and write again.
+      conflicts++;
+      if (conflicts > run.budget.maxConflicts || budget.exhausted || stopped(run)) {
+        return writeResults(
+          write,
+          'failed',
+          `changed by someone else at the same time (${conflicts} write conflict${conflicts === 1 ? '' : 's'}): run the same command again`,
+          decided.settled,
+        );
+      }
+      await pause(run, budget, error);
+      continue;
+    }
+    const delivery = error instanceof ApiError ? error.delivery : 'maybe';
+    if (delivery === 'maybe') {
+      lost = { write, error, settled: decided.settled };
+      if (!isTransient(error) || budget.exhausted || stopped(run)) lastChance = true;
+      else await pause(run, budget, error);
+      continue;
+    }
+    // Certainly not carried out (refused at connect, rate-limited, rolled back): safe to send again.
+    if (isTransient(error) && !budget.exhausted && !stopped(run)) {
+      await pause(run, budget, error);
+      continue;
+    }
+    return writeResults(write, 'failed', `${failureReason(error)}${tries(budget)}`, decided.settled);
+  }
+}
+
+/** The state of one run, for applyProject (tests build one to run a single project). */
+export function createRun(options: ApplyOptions, report: () => void = () => undefined): Run {
+  return {
+    plan: options.plan,
+    users: options.users,
+    strict: options.strict,
+    options,
+    budget: { ...DEFAULT_BUDGET, ...options.budget },
+    replicaWaitsMs: options.replicaWaitsMs ?? DEFAULT_REPLICA_WAITS_MS,
+    random: options.random ?? Math.random,
+    now: options.now ?? (() => performance.now()),
+    fatal: undefined,
+    retrying: 0,
+    report,
+  };
+}
+
+/** Feeds the limiter from every HTTP attempt of the apply phase; returns the unsubscribe. */
+function watchLatency(options: ApplyOptions, onChange: (limit: number) => void): () => void {
+  const observe = options.client.observe?.bind(options.client);
+  if (observe === undefined) return () => undefined;
+  return observe((log) => {
+    const failure = log.failure;
+    if (failure instanceof RateLimitError || log.status === 503 || failure instanceof TimeoutError) {
+      options.concurrency.onOverload();
+    } else if (log.status !== undefined && log.status >= 200 && log.status < 300) {
+      // Only answers the server carried out say how long its work takes; a quick refusal does not.
+      options.concurrency.onSample({
+        kind: log.method === 'GET' ? 'read' : 'write',
+        latencyMs: log.ms,
+        inFlight: log.inFlight,
+      });
+    }
+    onChange(options.concurrency.limit);
+  });
+}
+
+/**
+ * Carries out the plan's changes, each project on fresh state: read it, decide again, write
+ * the complete model with only the planned changes, journal it, then confirm everything with
+ * batched read-backs. A failing project never stops the others; a rejected token or a
+ * journal that cannot be written stops all new writes.
+ */
+export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
+  const tasks = projectTasks(options.plan);
+  const total = tasks.reduce((n, t) => n + t.entries.length, 0);
+  const progress: ApplyProgress = {
+    total,
+    done: 0,
+    applied: 0,
+    failed: 0,
+    retrying: 0,
+    limit: options.concurrency.limit,
+  };
+  const run = createRun(options, () => {
+    progress.retrying = run.retrying;
+    options.onProgress?.({ ...progress });
+  });
+  const limit = pLimit(options.concurrency.limit);
+  const unwatch = watchLatency(options, (n) => {
+    if (n !== limit.concurrency) {
+      limit.concurrency = n;
+      progress.limit = n;
+    }
+  });
+  let results: ApplyResult[];
+  try {
+    const perTask = await Promise.all(
+      tasks.map((task) =>
+        limit(async () => {
+          const done = await applyProject(run, task);
+          progress.done += done.length;
+          progress.applied += done.filter((r) => r.outcome === 'applied').length;
+          progress.failed += done.filter((r) => r.outcome === 'failed' || r.outcome === 'unconfirmed').length;
+          run.report();
+          return done;
+        }),
+      ),
+    );
+    results = perTask.flat();
+  } finally {
+    unwatch();
+  }
+
+  if (!stopped(run)) await verify(options, results, run.replicaWaitsMs);
+  return { results, interrupted: options.signal?.aborted === true, stopped: run.fatal };
+}
+
+/**
+ * Reads back every applied project, a few hundred per request, and checks each user's right.
  * A read-back still showing the old right is read again after a pause (replica lag) before
  * the change is called unconfirmed.
  */
@@ -301,15 +450,16 @@ async function verify(options: ApplyOptions, results: ApplyResult[], waits: read
     try {
       projects = await options.client.getProjects(unconfirmed.map((r) => r.projid));
     } catch (err) {
-      for (const r of unconfirmed)
+      for (const r of unconfirmed) {
         r.reason = join(r.reason, `not confirmed: the read-back failed (${errorMessage(err)})`);
+      }
       return;
     }
     const byId = new Map(projects.map((p) => [p.projid, p]));
     const still: ApplyResult[] = [];
     for (const result of unconfirmed) {
       const project = byId.get(result.projid);
-      if (project !== undefined && rightOf(project, options.user.id) === result.to) result.verified = true;
+      if (project !== undefined && rightOf(project, result.userId) === result.to) result.verified = true;
       else still.push(result);
     }
     unconfirmed = still;

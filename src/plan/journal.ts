@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { InputError, UsageError, errorMessage } from '../errors.js';
+import { InputError, errorMessage } from '../errors.js';
 import { type Person, personSchema } from './plan-document.js';
 import { RIGHTS, type RightOrNone } from './rights.js';
 
@@ -15,23 +15,32 @@ import { RIGHTS, type RightOrNone } from './rights.js';
  *   may have changed, and checks;
  * - "change" once a PUT landed; a change is reported as applied only once its line is on disk;
  * - "end" with the outcome, when the run finishes (even interrupted).
- * `undo` reads it.
+ * `undo` and `history` read it. The format is versioned (README "Compatibility"): fields are
+ * only added within version 1, and readers take lines written before a field existed.
  */
 
 const rightOrNone = z.enum(RIGHTS).nullable();
+const contactPersonSchema = z.object({ id: z.number().int(), name: z.string(), email: z.string() });
 
-const runLineSchema = z.object({
-  type: z.literal('run'),
-  version: z.literal(1),
-  runId: z.string(),
-  startedAt: z.string(),
-  server: z.string(),
-  caller: personSchema,
-  user: personSchema,
-  command: z.string(),
-  /** The run this one undid, for `undo` without an argument. */
-  undoes: z.string().optional(),
-});
+const runLineSchema = z
+  .object({
+    type: z.literal('run'),
+    version: z.literal(1),
+    runId: z.string(),
+    startedAt: z.string(),
+    server: z.string(),
+    caller: personSchema,
+    /** The user whose rights the run changes (a run about one user). */
+    user: personSchema.optional(),
+    /** Every user whose rights the run may change (a run about several users, e.g. sync). */
+    users: z.array(personSchema).optional(),
+    command: z.string(),
+    /** The run(s) this one undid. */
+    undoes: z.union([z.string(), z.array(z.string())]).optional(),
+    /** The first run of an interrupted or unfinished job that this run finishes. */
+    continues: z.string().optional(),
+  })
+  .refine((line) => line.user !== undefined || (line.users?.length ?? 0) > 0, { message: 'a run names its user' });
 
 const changeLineSchema = z.object({
   type: z.enum(['intent', 'change']),
@@ -39,8 +48,12 @@ const changeLineSchema = z.object({
   time: z.string(),
   projid: z.number().int(),
   title: z.string(),
+  /** Whose right: absent in lines written before runs could change several users' rights. */
+  userId: z.number().int().optional(),
   before: rightOrNone,
   after: rightOrNone,
+  /** --fix-contact: the contact this write set. */
+  contact: z.object({ before: contactPersonSchema.nullable(), after: contactPersonSchema }).optional(),
 });
 
 const endLineSchema = z.object({
@@ -50,6 +63,11 @@ const endLineSchema = z.object({
   interrupted: z.boolean(),
   applied: z.number().int(),
   failed: z.number().int(),
+  /** Why the run stopped starting writes on its own (a rejected token, a broken journal). */
+  stopped: z.string().optional(),
+  skipped: z.number().int().optional(),
+  unconfirmed: z.number().int().optional(),
+  notStarted: z.number().int().optional(),
 });
 
 export type RunLine = z.infer<typeof runLineSchema>;
@@ -59,14 +77,20 @@ export type EndLine = z.infer<typeof endLineSchema>;
 export interface JournalChange {
   projid: number;
   title: string;
+  userId: number;
   before: RightOrNone;
   after: RightOrNone;
+  contact?: { before: Pick<Person, 'id' | 'name' | 'email'> | null; after: Pick<Person, 'id' | 'name' | 'email'> };
 }
 
 export interface RunOutcome {
   interrupted: boolean;
   applied: number;
   failed: number;
+  stopped?: string | undefined;
+  skipped?: number;
+  unconfirmed?: number;
+  notStarted?: number;
 }
 
 export interface JournalWriter {
@@ -80,14 +104,19 @@ export interface JournalWriter {
   finish(outcome: RunOutcome): Promise<void>;
   /** The file, once open. */
   readonly filepath: string | undefined;
+  /** The run's id. */
+  readonly runId: string | undefined;
 }
 
 export interface RunInfo {
   server: string;
   caller: Person;
-  user: Person;
+  /** The one user whose right changes; or `users` for a run about several. */
+  user?: Person | undefined;
+  users?: Person[] | undefined;
   command: string;
-  undoes?: string | undefined;
+  undoes?: string[] | undefined;
+  continues?: string | undefined;
 }
 
 /**
@@ -106,33 +135,56 @@ const person = (p: Person): Person => ({
   organisation: p.organisation ?? null,
 });
 
+/** What the journal needs of a file system: tests inject one to see every write and sync. */
+export interface JournalFileSystem {
+  mkdir(dir: string): Promise<void>;
+  open(file: string): Promise<JournalHandle>;
+}
+export interface JournalHandle {
+  write(text: string): Promise<unknown>;
+  /** fsync: the lines written so far are on disk. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const nodeJournalFileSystem: JournalFileSystem = {
+  async mkdir(dir) {
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
+  },
+  async open(file) {
+    const handle = await fsp.open(file, 'a', 0o600);
+    return { write: (text) => handle.write(text), sync: () => handle.sync(), close: () => handle.close() };
+  },
+};
+
 /**
  * Writes the journal of one run. Lines are written and fsync'd off the event loop, several at
  * once when they come together (group commit): a synchronous fsync per line would stall every
  * request in flight.
  */
 export class FileJournal implements JournalWriter {
-  private handle: fsp.FileHandle | undefined;
+  private handle: JournalHandle | undefined;
   private pending: { line: string; done: (err?: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
   filepath: string | undefined;
 
   constructor(
     private readonly dir: string,
-    private readonly runId: string,
+    readonly runId: string,
     private readonly run: RunInfo,
     private readonly clock: () => Date,
+    private readonly files: JournalFileSystem = nodeJournalFileSystem,
   ) {}
 
   async open(): Promise<void> {
     if (this.handle !== undefined) return;
     const filepath = path.join(this.dir, `${this.runId}.jsonl`);
     try {
-      await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
-      this.handle = await fsp.open(filepath, 'a', 0o600);
+      await this.files.mkdir(this.dir);
+      this.handle = await this.files.open(filepath);
     } catch (err) {
       throw new InputError(
-        `cannot write the journal in ${this.dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}): nothing was changed; fix the directory or set XDG_STATE_HOME`,
+        `cannot write the journal in ${this.dir} (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}): nothing was changed; fix the directory or set XDG_STATE_HOME`,
       );
     }
     this.filepath = filepath;
@@ -143,9 +195,11 @@ export class FileJournal implements JournalWriter {
       startedAt: this.clock().toISOString(),
       server: this.run.server,
       caller: person(this.run.caller),
-      user: person(this.run.user),
+      ...(this.run.user === undefined ? {} : { user: person(this.run.user) }),
+      ...(this.run.users === undefined ? {} : { users: this.run.users.map(person) }),
       command: this.run.command,
       ...(this.run.undoes === undefined ? {} : { undoes: this.run.undoes }),
+      ...(this.run.continues === undefined ? {} : { continues: this.run.continues }),
     };
     await this.append(line);
   }
@@ -175,23 +229,28 @@ export class FileJournal implements JournalWriter {
         done: (err) =>
           err === undefined ? resolve() : reject(err instanceof Error ? err : new Error(errorMessage(err))),
       });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = undefined;
-      });
+      this.flushing ??= this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0);
-      try {
-        if (this.handle === undefined) throw new Error('the journal is closed');
-        await this.handle.write(batch.map((b) => b.line).join(''));
-        await this.handle.sync();
-        for (const b of batch) b.done();
-      } catch (err) {
-        for (const b of batch) b.done(err);
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0);
+        try {
+          if (this.handle === undefined) throw new Error('the journal is closed');
+          await this.handle.write(batch.map((b) => b.line).join(''));
+          await this.handle.sync();
+          for (const b of batch) b.done();
+        } catch (err) {
+          for (const b of batch) b.done(err);
+        }
       }
+    } finally {
+      // In the same turn as the last look at `pending`: a line appended from here on starts a
+      // new flush. (Cleared a microtask later, as a `.finally()` did, a line asked for by the
+      // caller a batch just released found `flushing` still set and was never written.)
+      this.flushing = undefined;
     }
   }
 }
@@ -203,16 +262,31 @@ export const noJournal: JournalWriter = {
   record: () => Promise.resolve(),
   finish: () => Promise.resolve(),
   filepath: undefined,
+  runId: undefined,
 };
+
+/** A journal line about one user's right on one project, its user always known. */
+export type JournalEntry = Omit<ChangeLine, 'userId'> & { userId: number };
 
 export interface JournalFile {
   filepath: string;
   run: RunLine;
   /** Writes that landed. */
-  changes: ChangeLine[];
+  changes: JournalEntry[];
   /** Writes sent whose outcome the run never learned (no "change" line followed). */
-  unknown: ChangeLine[];
+  unknown: JournalEntry[];
   end: EndLine | undefined;
+}
+
+/** The users a run is about. */
+export function runUsers(run: RunLine): Person[] {
+  return run.users ?? (run.user === undefined ? [] : [run.user]);
+}
+
+/** The runs a run undid (none for a run that is not an undo). */
+export function undoneRuns(run: RunLine): string[] {
+  if (run.undoes === undefined) return [];
+  return typeof run.undoes === 'string' ? [run.undoes] : run.undoes;
 }
 
 /** Reads one journal; a torn last line (a crash mid-write) is ignored, anything else refused. */
@@ -224,9 +298,12 @@ export function readJournal(filepath: string): JournalFile {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(`cannot read the journal ${filepath}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
   }
+  return parseJournal(text, filepath);
+}
+
+export function parseJournal(text: string, filepath: string): JournalFile {
   let run: RunLine | undefined;
-  const changes: ChangeLine[] = [];
-  const intents: ChangeLine[] = [];
+  const lines: ChangeLine[] = [];
   let end: EndLine | undefined;
   // Every complete line ends with "\n": the last piece is empty, or a line torn by a crash.
   text
@@ -246,55 +323,42 @@ export function readJournal(filepath: string): JournalFile {
       const data = parsed.data;
       if (data.type === 'run') run = data;
       else if (data.type === 'end') end = data;
-      else if (data.type === 'change') changes.push(data);
-      else intents.push(data);
+      else lines.push(data);
     });
   if (run === undefined) throw new InputError(`${filepath} is not an ecotaxa-access journal`);
-  const landed = new Set(changes.map((c) => c.projid));
-  return { filepath, run, changes, unknown: intents.filter((i) => !landed.has(i.projid)), end };
+  const defaultUser = run.user?.id;
+  const withUser = (line: ChangeLine): JournalEntry => {
+    const userId = line.userId ?? defaultUser;
+    if (userId === undefined) throw new InputError(`the journal ${filepath} is damaged: a change names no user`);
+    return { ...line, userId };
+  };
+  const all = lines.map(withUser);
+  const changes = all.filter((l) => l.type === 'change');
+  const landed = new Set(changes.map((c) => `${c.projid}/${c.userId}`));
+  const unknown = all.filter((l) => l.type === 'intent' && !landed.has(`${l.projid}/${l.userId}`));
+  return { filepath, run, changes, unknown, end };
 }
 
-export function listJournals(dir: string): JournalFile[] {
+/**
+ * Every journal in `dir`, oldest first. A damaged one is refused, unless `onDamaged` is given:
+ * it is then told of it and the file is left out.
+ */
+export function listJournals(dir: string, onDamaged?: (filepath: string, error: InputError) => void): JournalFile[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return [];
   }
-  return names
-    .filter((n) => n.endsWith('.jsonl'))
-    .sort()
-    .map((n) => readJournal(path.join(dir, n)));
-}
-
-/**
- * The journal `undo` takes: the one named (a path, or a run id in `dir`), otherwise the
- * latest run on this server, by this caller, that wrote something, is not itself an undo, and
- * has not been undone yet: an undo that was interrupted or had failures does not count, so
- * running `undo` again resumes it.
- */
-export function findJournalToUndo(
-  dir: string,
-  server: string,
-  callerId: number,
-  named: string | undefined,
-  cwd: string,
-): JournalFile {
-  if (named !== undefined) {
-    const byPath = named.includes('/') || named.endsWith('.jsonl');
-    return readJournal(byPath ? path.resolve(cwd, named) : path.join(dir, `${named}.jsonl`));
+  const journals: JournalFile[] = [];
+  for (const name of names.filter((n) => n.endsWith('.jsonl')).sort()) {
+    const filepath = path.join(dir, name);
+    try {
+      journals.push(readJournal(filepath));
+    } catch (err) {
+      if (onDamaged === undefined || !(err instanceof InputError)) throw err;
+      onDamaged(filepath, err);
+    }
   }
-  const journals = listJournals(dir).filter((j) => j.run.server === server && j.run.caller.id === callerId);
-  const undone = new Set(
-    journals
-      .filter((j) => j.run.undoes !== undefined && j.end !== undefined && !j.end.interrupted && j.end.failed === 0)
-      .map((j) => j.run.undoes as string),
-  );
-  const candidate = [...journals]
-    .reverse()
-    .find((j) => j.run.undoes === undefined && !undone.has(j.run.runId) && j.changes.length + j.unknown.length > 0);
-  if (candidate === undefined) {
-    throw new UsageError(`no run to undo: no journal of a change on ${server} by you in ${dir}`);
-  }
-  return candidate;
+  return journals;
 }

@@ -24,17 +24,27 @@ export interface Plan {
   createdAt: Date;
   server: string;
   caller: Person;
+  /** The user whose right changes (entries about another user name theirs). */
   user: Person;
   operation: PlanOperation;
   entries: PlanEntry[];
   notes: string[];
+  /** --fix-contact: legacy projects get the caller as contact, as a planned change. */
+  fixContact?: boolean | undefined;
 }
 
+/** The operation one entry carries out: its own (sync, undo), else the plan's. */
 export function operationFor(plan: Pick<Plan, 'operation'>, entry: PlanEntry): Operation {
+  if (entry.restore !== undefined) return { action: 'restore', from: entry.restore.from, to: entry.restore.to };
+  if (entry.operation !== undefined) return entry.operation;
   const op = plan.operation;
-  if (op.action !== 'restore') return op;
-  if (entry.restore === undefined) throw new Error(`internal error: undo entry ${entry.projid} has no target`);
-  return { action: 'restore', from: entry.restore.from, to: entry.restore.to };
+  if (op.action === 'restore') throw new Error(`internal error: undo entry ${entry.projid} has no target`);
+  return op;
+}
+
+/** The user one entry is about: its own (plans about several users), else the plan's. */
+export function userOf(plan: Pick<Plan, 'user'>, entry: PlanEntry): Person {
+  return entry.user ?? plan.user;
 }
 
 const rightSchema = z.enum(RIGHTS);
@@ -47,6 +57,12 @@ export const personSchema = z.object({
   organisation: z.string().nullable().optional(),
 });
 
+const contactSchema = z.object({ id: z.number().int(), name: z.string(), email: z.string() });
+const entryOperationSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('grant'), right: rightSchema }),
+  z.object({ action: z.literal('revoke'), right: rightSchema, anyRight: z.boolean() }),
+]);
+
 const entrySchema = z.object({
   projid: z.number().int().positive(),
   title: z.string(),
@@ -58,6 +74,12 @@ const entrySchema = z.object({
   code: z.enum(SKIP_CODES).nullable(),
   reason: z.string().nullable(),
   restore: z.object({ from: rightOrNone, to: rightOrNone }).optional(),
+  /** Plans about several users: the entry's own user, operation and rule. */
+  user: personSchema.optional(),
+  operation: entryOperationSchema.optional(),
+  rule: z.string().optional(),
+  /** --fix-contact: the contact this change sets. */
+  contact: z.object({ from: contactSchema.nullable(), to: contactSchema }).optional(),
 });
 
 const operationSchema = z.discriminatedUnion('action', [
@@ -79,17 +101,20 @@ export const planDocumentSchema = z
     summary: z.object({ change: z.number().int(), unchanged: z.number().int(), skip: z.number().int() }),
     projects: z.array(entrySchema),
     notes: z.array(z.string()),
+    fixContact: z.boolean().optional(),
   })
   .superRefine((doc, ctx) => {
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     doc.projects.forEach((p, i) => {
-      if (seen.has(p.projid))
+      // One entry per project, or per project and user in a plan about several users.
+      const key = `${p.projid}/${p.user?.id ?? doc.user.id}`;
+      if (seen.has(key))
         ctx.addIssue({
           code: 'custom',
           message: `project ${p.projid} is listed twice`,
           path: ['projects', i, 'projid'],
         });
-      seen.add(p.projid);
+      seen.add(key);
     });
     if (doc.operation.action !== 'restore') return;
     doc.projects.forEach((p, i) => {
@@ -124,16 +149,26 @@ function entryToDocument(entry: PlanEntry): EntryDocument {
     reason: d.kind === 'change' ? null : d.reason,
   };
   if (entry.restore !== undefined) doc.restore = entry.restore;
+  if (entry.user !== undefined) doc.user = person(entry.user);
+  if (entry.operation !== undefined && entry.operation.action !== 'restore') doc.operation = entry.operation;
+  if (entry.rule !== undefined) doc.rule = entry.rule;
+  if (d.kind === 'change' && d.contact !== undefined) doc.contact = d.contact;
   return doc;
 }
 
 function entryFromDocument(doc: EntryDocument): PlanEntry {
   let decision: Decision;
-  if (doc.action === 'change') decision = { kind: 'change', from: doc.from, to: doc.to };
-  else if (doc.action === 'unchanged') decision = { kind: 'unchanged', current: doc.current, reason: doc.reason ?? '' };
+  if (doc.action === 'change') {
+    decision = { kind: 'change', from: doc.from, to: doc.to };
+    if (doc.contact !== undefined) decision.contact = doc.contact;
+  } else if (doc.action === 'unchanged')
+    decision = { kind: 'unchanged', current: doc.current, reason: doc.reason ?? '' };
   else decision = { kind: 'skip', code: doc.code ?? 'not-found', current: doc.current, reason: doc.reason ?? '' };
   const entry: PlanEntry = { projid: doc.projid, title: doc.title, fingerprint: doc.fingerprint, decision };
   if (doc.restore !== undefined) entry.restore = doc.restore;
+  if (doc.user !== undefined) entry.user = doc.user;
+  if (doc.operation !== undefined) entry.operation = doc.operation;
+  if (doc.rule !== undefined) entry.rule = doc.rule;
   return entry;
 }
 
@@ -150,6 +185,7 @@ export function toPlanDocument(plan: Plan): PlanDocument {
     summary,
     projects: plan.entries.map(entryToDocument),
     notes: plan.notes,
+    ...(plan.fixContact === true ? { fixContact: true } : {}),
   };
 }
 
@@ -162,6 +198,7 @@ export function fromPlanDocument(doc: PlanDocument): Plan {
     operation: doc.operation,
     entries: doc.projects.map(entryFromDocument),
     notes: doc.notes,
+    ...(doc.fixContact === true ? { fixContact: true } : {}),
   };
 }
 

@@ -31,8 +31,14 @@ export const SKIP_CODES = [
 ] as const;
 export type SkipCode = (typeof SKIP_CODES)[number];
 
+/** A contact set by --fix-contact: the project had none EcoTaxa accepts, the caller becomes it. */
+export interface ContactChange {
+  from: Pick<MinUser, 'id' | 'name' | 'email'> | null;
+  to: Pick<MinUser, 'id' | 'name' | 'email'>;
+}
+
 export type Decision =
-  | { kind: 'change'; from: RightOrNone; to: RightOrNone }
+  | { kind: 'change'; from: RightOrNone; to: RightOrNone; contact?: ContactChange }
   | { kind: 'unchanged'; current: RightOrNone; reason: string }
   | { kind: 'skip'; code: SkipCode; current: RightOrNone; reason: string };
 
@@ -41,6 +47,11 @@ export interface PlanContext {
   caller: Pick<MinUser, 'id' | 'name' | 'email'>;
   /** The account whose right changes. */
   user: Pick<MinUser, 'id' | 'name' | 'email'>;
+  /**
+   * --fix-contact: make the caller the contact of a project EcoTaxa would otherwise refuse to
+   * update (no contact, an inactive one, or one who is not a manager), as a planned change.
+   */
+  fixContact?: boolean | undefined;
 }
 
 function skip(code: SkipCode, current: RightOrNone, reason: string): Decision {
@@ -120,23 +131,24 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
     return skip('last-manager', current, 'would leave the project without a manager');
   }
 
-  // What EcoTaxa would refuse (API-NOTES "Changing rights"). Never mended here: the contact
-  // and the instrument are the owner's to fix, in the web UI.
+  // What EcoTaxa would refuse (API-NOTES "Changing rights"). The contact is mended only when
+  // the owner asked for it (--fix-contact), as its own planned change; the instrument never.
   const contact = project.contact;
-  if (contact === null || contact === undefined) {
-    return skip(
-      'no-contact',
-      current,
-      'EcoTaxa refuses to update a project without a valid contact (none set, or the contact account is inactive): set one in the web UI',
-    );
-  }
-  if (!project.managers.some((m) => m.id === contact.id)) {
-    return skip(
-      'contact-not-manager',
-      current,
-      `EcoTaxa refuses to update this legacy project: its contact ${contact.name} is not a manager; fix the contact in the web UI`,
-    );
-  }
+  const contactProblem =
+    contact === null || contact === undefined
+      ? skip(
+          'no-contact',
+          current,
+          'EcoTaxa refuses to update a project without a valid contact (none set, or the contact account is inactive): set one in the web UI, or add --fix-contact',
+        )
+      : !project.managers.some((m) => m.id === contact.id)
+        ? skip(
+            'contact-not-manager',
+            current,
+            `EcoTaxa refuses to update this legacy project: its contact ${contact.name} is not a manager; fix the contact in the web UI, or add --fix-contact`,
+          )
+        : undefined;
+  if (contactProblem !== undefined && ctx.fixContact !== true) return contactProblem;
   if (project.instrument === null || project.instrument === undefined || project.instrument === '') {
     return skip(
       'no-instrument',
@@ -152,7 +164,15 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
       `EcoTaxa lists user${duplicated.length > 1 ? 's' : ''} #${duplicated.join(', #')} in more than one list; an update would fail: fix it in the web UI`,
     );
   }
-  return { kind: 'change', from: current, to };
+  if (contactProblem === undefined) return { kind: 'change', from: current, to };
+  const from =
+    contact === null || contact === undefined ? null : { id: contact.id, name: contact.name, email: contact.email };
+  return {
+    kind: 'change',
+    from: current,
+    to,
+    contact: { from, to: { id: ctx.caller.id, name: ctx.caller.name, email: ctx.caller.email } },
+  };
 }
 
 export interface PlanEntry {
@@ -163,6 +183,15 @@ export interface PlanEntry {
   decision: Decision;
   /** For undo: the per-project operation (the others share the plan's operation). */
   restore?: { from: RightOrNone; to: RightOrNone };
+  /**
+   * Plans about several users (sync, the undo of a sync): this entry's user, when it is not
+   * the plan's. A project then has one entry per user, written together in one update.
+   */
+  user?: Pick<MinUser, 'id' | 'name' | 'email' | 'organisation'>;
+  /** This entry's own operation (sync), when it is not the plan's. */
+  operation?: Operation;
+  /** Which rule of a policy asked for it (sync), for display. */
+  rule?: string;
 }
 
 export function planEntry(project: Project, ctx: PlanContext, op: Operation): PlanEntry {

@@ -54,6 +54,19 @@ export function parseIdTokens(tokens: readonly string[], where = ''): IdList {
   return result;
 }
 
+/** Ids as few words as `parseIdTokens` reads back: [1, 2, 3, 5, 8, 9] → "1-3 5 8-9". */
+export function formatIdRanges(ids: readonly number[]): string {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const words: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
+    words.push(j === i ? String(sorted[i]) : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return words.join(' ');
+}
+
 /**
  * The ids of an `--ids-from` file: one id (or range) per line, `#` comments and blank lines
  * ignored; or a CSV whose header has a `projid` or `id` column (`projects list --csv`).

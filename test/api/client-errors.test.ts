@@ -9,6 +9,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
   ServerError,
+  ConflictError,
   TimeoutError,
   ValidationError,
 } from '../../src/api/errors.js';
@@ -150,14 +151,19 @@ describe('422 validation errors', () => {
 });
 
 describe('500 tracebacks', () => {
-  it('a BACK-END traceback is a ServerError with a short message and the traceback in details', async () => {
+  it('a duplicate key on "IS_ProjectsPriv" is a write conflict: nothing committed, worth another read and write', async () => {
+    // Transcripts [61] (a user in two lists) and [89] (two writers at once) give the same
+    // traceback. This tool never sends a user twice (unsafeUpdateProblems), so for it the
+    // answer means a conflict; the apply engine retries a conflict at most three times.
     const { client } = makeClient();
     api().put('/api/projects/4').reply(500, TRACEBACK_61, TEXT_TYPE);
     const err = await caught(() => client.updateProject(4, projectBody(4) as Project));
-    expect(err).toBeInstanceOf(ServerError);
-    expect((err as ServerError).status).toBe(500);
+    expect(err).toBeInstanceOf(ConflictError);
+    expect((err as ConflictError).status).toBe(500);
+    expect((err as ConflictError).transient).toBe(true);
+    expect((err as ConflictError).delivery).toBe('none');
     expect(err.message).toBe(
-      'EcoTaxa failed on PUT /projects/4 with an internal error (500: IntegrityError: Key (projid, member)=(4, 10) already exists.); --verbose shows its traceback',
+      'EcoTaxa refused PUT /projects/4: the project was changed by someone else at the same time (a write conflict); run the same command again',
     );
     expect(err.message).not.toContain('\n');
     expect(err.message).not.toContain('BACK-END');
@@ -228,7 +234,8 @@ describe('proxy errors and retries', () => {
     const err = await caught(() => client.updateProject(1, projectBody(1) as Project));
     expect(err).toBeInstanceOf(ServerError);
     expect(err.message).toContain('PUT /projects/1 answered 502 Bad Gateway from a proxy');
-    expect((err as ApiError).retryable).toBe(true);
+    expect((err as ApiError).transient).toBe(true);
+    expect((err as ApiError).delivery).toBe('maybe');
     expect(scope.pendingMocks()).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -367,7 +374,8 @@ describe('network failures', () => {
     expect(err.message).toBe(
       `EcoTaxa at ${BASE_URL} did not answer PUT /projects/1 within 0.1 s: try again, or raise --timeout`,
     );
-    expect((err as ApiError).retryable).toBe(true);
+    expect((err as ApiError).transient).toBe(true);
+    expect((err as ApiError).delivery).toBe('maybe');
     expect(sleeps).toEqual([]);
   });
 

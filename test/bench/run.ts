@@ -1,9 +1,13 @@
 /**
- * npm run bench [-- --sizes 100,1000,5000 --latency 20 --baseline-max 1000 --startup-runs 20]
+ * npm run bench [-- --only scale|concurrency|faults] [--sizes 100,1000,5000 --latency 20 --baseline-max 1000 --startup-runs 20]
+ *               [--levels 1,4,8,auto --repeat 3]
  *
- * First the start-up of the binary: `--help`, `--version`, a replayed command and one over
- * HTTP (median of 20 runs each), and of the single executable if it has been built. Then
- * runs the real binary against a loopback fake EcoTaxa (node:http, a fixed latency per answer)
+ * Two parts: scale (below) and concurrency (./concurrency.ts: --concurrency 1, 4, 8 and auto on
+ * a one-worker server and on one that scales, with the read-to-write window; issue 9).
+ *
+ * Scale: first the start-up of the binary (./startup.ts: `--help`, `--version`, a replayed
+ * command and one over HTTP, median of --startup-runs runs each; the single executable's too
+ * once built). Then runs the real binary against a loopback fake EcoTaxa (node:http, a fixed latency per answer)
  * holding N projects, and measures, for `projects list`, `grant --all --dry-run` and
  * `grant --all --yes`: wall time, HTTP requests by route, and peak RSS. Compares with a
  * sequential one-project-at-a-time script, checks the targets of the README's "Performance"
@@ -16,12 +20,13 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { AQQUA, OWNER, seedScale } from '../support/seed.js';
+import { median } from '../support/stats.js';
+import { cli, type Run } from './cli-process.js';
+import { concurrencyBench, parseLevels } from './concurrency.js';
+import { faultsBench } from './faults.js';
+import { measureStartup } from './startup.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'ecotaxa-access.js');
-const HOOK = path.join(import.meta.dirname, 'rusage-hook.mjs');
-/** Built by `npm run build:standalone`; measured when present. */
-const STANDALONE = path.join(ROOT, 'dist', `ecotaxa-access-${process.platform}-${process.arch}`);
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -33,110 +38,11 @@ const LATENCY_MS = Number(option('--latency', '20'));
 const BASELINE_MAX = Number(option('--baseline-max', '1000'));
 const CONCURRENCY = 4;
 const PAGE = 100;
+const ONLY = option('--only', 'all');
 const STARTUP_RUNS = Number(option('--startup-runs', '20'));
-
-interface Run {
-  ms: number;
-  code: number;
-  maxRssMb: number;
-  requests: Record<string, number>;
-  total: number;
-  stderr: string;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
-async function cli(argv: string[], env: Record<string, string>, server?: FakeServer): Promise<Run> {
-  const rusage = path.join(
-    os.tmpdir(),
-    `ecotaxa-access-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`,
-  );
-  server?.routes.clear();
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--import', HOOK, BIN, ...argv], {
-    env: { ...env, BENCH_RUSAGE_FILE: rusage },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
-  const ms = performance.now() - started;
-  const { maxRssKb } = JSON.parse(fs.readFileSync(rusage, 'utf8')) as { maxRssKb: number };
-  fs.rmSync(rusage, { force: true });
-  const requests = Object.fromEntries([...(server?.routes ?? new Map<string, number>())].sort());
-  const total = Object.values(requests).reduce((a, b) => a + b, 0);
-  return { ms, code, maxRssMb: maxRssKb / 1024, requests, total, stderr };
-}
-
-interface Startup {
-  label: string;
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-}
-
-/** Median wall time, spawn to exit, of `runs` runs (after one warm-up), without the rusage hook. */
-async function timeStartup(
-  label: string,
-  command: string[],
-  env: Record<string, string>,
-  runs = STARTUP_RUNS,
-): Promise<Startup> {
-  const times: number[] = [];
-  for (let i = 0; i <= runs; i++) {
-    const started = performance.now();
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(command[0] as string, command.slice(1), { cwd: ROOT, env, stdio: 'ignore' });
-      child.on('error', reject);
-      child.on('exit', (c) => resolve(c ?? -1));
-    });
-    if (code !== 0) throw new Error(`${label} exited ${code}`);
-    if (i > 0) times.push(performance.now() - started);
-  }
-  return { label, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times) };
-}
-
-/**
- * Start-up of the binary as installed (node bin/ecotaxa-access.js, dist/ bundled), of a real
- * command offline and over HTTP, and of the single executable when it has been built.
- */
-async function measureStartup(env: Record<string, string>): Promise<Startup[]> {
-  process.stderr.write('start-up... ');
-  const node = (args: string[]): string[] => [process.execPath, BIN, ...args];
-  const results = [
-    await timeStartup('node -e 0', [process.execPath, '-e', '0'], env),
-    await timeStartup('--help', node(['--help']), env),
-    await timeStartup('--version', node(['--version']), env),
-    await timeStartup(
-      'projects list --replay fixtures/demo',
-      node(['projects', 'list', '--replay', 'fixtures/demo']),
-      env,
-    ),
-  ];
-  const fake = seedScale(30);
-  const server = await startFakeServer(fake);
-  try {
-    const online = { ...env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) };
-    results.push(await timeStartup('whoami (fake EcoTaxa, no latency)', node(['whoami']), online));
-  } finally {
-    await server.close();
-  }
-  if (fs.existsSync(STANDALONE)) {
-    results.push(await timeStartup('standalone --help', [STANDALONE, '--help'], env));
-    results.push(
-      await timeStartup(
-        'standalone projects list --replay',
-        [STANDALONE, 'projects', 'list', '--replay', 'fixtures/demo'],
-        env,
-      ),
-    );
-  }
-  process.stderr.write('done\n');
-  return results;
-}
+const LEVELS = parseLevels(option('--levels', '1,4,8,auto'));
+const REPEAT = Number(option('--repeat', '3'));
+const OUT = path.join(ROOT, 'bench-results');
 
 /**
  * What a simple script does: list the projects, then for each one, in turn, read it, add the
@@ -196,11 +102,14 @@ async function main(): Promise<void> {
   };
   const wall = performance.now();
 
-  // Start-up: `--help` loads commander and the command tree only; a command loads its chunks.
-  const startup = await measureStartup(baseEnv);
-  const helpMs = startup.find((s) => s.label === '--help')?.medianMs ?? Number.NaN;
-  const replayMs = startup.find((s) => s.label === 'projects list --replay fixtures/demo')?.medianMs ?? Number.NaN;
-  const bareMs = startup.find((s) => s.label === 'node -e 0')?.medianMs ?? Number.NaN;
+  // Start-up: `--help` loads commander and the command tree only; a command, its own chunks.
+  process.stderr.write('start-up... ');
+  const startup = await measureStartup(baseEnv, STARTUP_RUNS);
+  process.stderr.write('done\n');
+  const startupMs = (label: string): number => startup.find((s) => s.label === label)?.medianMs ?? Number.NaN;
+  const helpMs = startupMs('--help');
+  const replayMs = startupMs('projects list --replay fixtures/demo');
+  const bareMs = startupMs('node -e 0');
   const helpRss = (await cli(['--help'], baseEnv)).maxRssMb;
   check(
     '--help starts in under 150 ms',
@@ -315,7 +224,7 @@ async function main(): Promise<void> {
   lines.push('', `Start-up, spawn to exit (median of ${STARTUP_RUNS} runs; min-max):`);
   for (const s of startup) {
     lines.push(
-      `  ${s.label.padEnd(40)} ${s.medianMs.toFixed(0).padStart(5)} ms  (${s.minMs.toFixed(0)}-${s.maxMs.toFixed(0)})`,
+      `  ${s.label.padEnd(42)} ${s.medianMs.toFixed(0).padStart(5)} ms  (${s.minMs.toFixed(0)}-${s.maxMs.toFixed(0)})`,
     );
   }
   lines.push(`  --help peak memory: ${helpRss.toFixed(0)} MB`, '', 'Requests by route (grant --yes):');
@@ -326,7 +235,7 @@ async function main(): Promise<void> {
   lines.push('', `Benchmark wall time: ${totalSeconds.toFixed(0)} s`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  const out = path.join(ROOT, 'bench-results');
+  const out = OUT;
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(
     path.join(out, 'bench.json'),
@@ -360,4 +269,15 @@ async function main(): Promise<void> {
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }
 
-await main();
+if (!['all', 'scale', 'concurrency', 'faults'].includes(ONLY)) {
+  throw new Error(`--only ${ONLY}: expected scale, concurrency or faults`);
+}
+if (ONLY === 'all' || ONLY === 'scale') await main();
+if (ONLY === 'all' || ONLY === 'concurrency') {
+  if (ONLY === 'all') process.stdout.write('\n');
+  if (!(await concurrencyBench({ out: OUT, levels: LEVELS, repeat: REPEAT }))) process.exitCode = 1;
+}
+if (ONLY === 'all' || ONLY === 'faults') {
+  if (ONLY === 'all') process.stdout.write('\n');
+  if (!(await faultsBench({ out: OUT }))) process.exitCode = 1;
+}

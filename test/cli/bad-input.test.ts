@@ -319,6 +319,34 @@ const rows: Row[] = [
     says: ['--concurrency 1000', 'from 1 to 32'],
     offline: true,
   },
+  {
+    name: '--max-concurrency 0',
+    run: () => ({ argv: [...grant1, '--max-concurrency', '0'] }),
+    says: ['--max-concurrency 0', 'from 1 to 32'],
+    offline: true,
+  },
+  {
+    name: '--max-concurrency beside a number --concurrency',
+    run: () => ({ argv: [...grant1, '--concurrency', '4', '--max-concurrency', '16'] }),
+    says: ['--max-concurrency 16 only bounds --concurrency auto, but --concurrency is 4'],
+    offline: true,
+  },
+  {
+    name: '--max-concurrency beside a number in the config',
+    run: () => ({ argv: [...grant1, '--max-concurrency', '16'], cwd: configDir('cfg-fixed', '{"concurrency": 4}\n') }),
+    says: [
+      '--max-concurrency 16',
+      () => `"concurrency" in ${path.join(home.home, 'cfg-fixed', '.ecotaxa-accessrc.json')} is 4`,
+    ],
+    offline: true,
+  },
+  {
+    name: '--max-concurrency abc',
+    run: () => ({ argv: [...grant1, '--max-concurrency', 'abc'] }),
+    says: ["'abc'", '--max-concurrency'],
+    commander: true,
+    offline: true,
+  },
   { name: '--timeout 0', run: () => ({ argv: ['--timeout', '0', ...grant1] }), says: ['--timeout 0'], offline: true },
   {
     name: '--timeout 601',

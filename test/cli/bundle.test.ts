@@ -55,8 +55,8 @@ describe('the bundle', () => {
     const { packages, sources } = contents(loadedAtStart(path.join(DIST, 'cli.js')));
     expect(packages).toEqual(['commander']);
     expect(sources).toEqual([
+      'src/cli/error-codes.ts',
       'src/cli/exit-codes.ts',
-      'src/cli/interrupt.ts',
       'src/cli/main.ts',
       'src/cli/program.ts',
       'src/cli/run.ts',

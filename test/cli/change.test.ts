@@ -324,7 +324,7 @@ describe('confirmation', () => {
     const result = await cli(['grant', '1', '--json'], { tty: true, stdin: 'n\n' });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
-      error: { type: 'UserError', message: 'cancelled: nothing was changed', exitCode: 1 },
+      error: { code: 'cancelled', type: 'UserError', message: 'cancelled: nothing was changed', exitCode: 1 },
     });
     expect(server.fake.log.some((r) => r.method === 'PUT')).toBe(false);
   });
@@ -396,8 +396,29 @@ describe('saved plans', () => {
   });
 });
 
+describe('the write phase, which the binary’s first Ctrl-C reads', () => {
+  it('is on while writes are under way, and off before and after', async () => {
+    const writePhase = { active: false };
+    const seen: boolean[] = [];
+    server.fake.onUpdate = () => {
+      seen.push(writePhase.active);
+    };
+    const planned = await cli(['grant', '1', '3', '--dry-run'], { writePhase });
+    expect(planned.code).toBe(0);
+    expect(writePhase.active).toBe(false);
+    const result = await cli(['grant', '1', '3', '--yes'], { writePhase });
+    expect(result.code).toBe(0);
+    expect(seen).toEqual([true, true]);
+    expect(writePhase.active).toBe(false);
+  });
+});
+
 describe('fresh state at write time', () => {
-  it('re-decides a project that changed between the plan and its write', async () => {
+  // One write at a time: a fixed 1, or auto bounded by --max-concurrency 1.
+  it.each([
+    ['--concurrency', '1'],
+    ['--max-concurrency', '1'],
+  ])('re-decides a project that changed between the plan and its write (%s %s)', async (...oneAtATime) => {
     // While project 1 is written, someone gives AqQua Manage on project 3 (written later).
     server.fake.onUpdate = (projid) => {
       if (projid === 1) {
@@ -405,7 +426,7 @@ describe('fresh state at write time', () => {
         p3?.privileges.push({ member: AQQUA.id, privilege: 'Manage', contact: false });
       }
     };
-    const result = await cli(['grant', '1', '3', '--yes', '--concurrency', '1']);
+    const result = await cli(['grant', '1', '3', '--yes', ...oneAtATime]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       /3 .*unchanged: already has Manage.*\[changed since the plan: AqQua now has Manage \(none in the plan\)\]/,

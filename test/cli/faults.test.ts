@@ -74,7 +74,7 @@ describe('failures on single projects', () => {
       /✗ +3 .*failed: EcoTaxa refused the update: Could not set Contact, the designated user is not in Managers list\./,
     );
     expect(result.stdout).toMatch(
-      /✗ +5 .*failed: EcoTaxa failed on PUT \/projects\/5 with an internal error \(500: RuntimeError: injected fault\).*\(after 5 attempts\)/,
+      /✗ +5 .*failed: EcoTaxa failed on PUT \/projects\/5 with an internal error \(500: RuntimeError: injected fault\).*\(after 10 attempts\); a re-read shows the change did not land: run the same command again/,
     );
     expect(result.stdout).toMatch(/✓ +7 .*none → View/);
     expect(result.stdout).toMatch(/✓ +13 .*none → View \(landed although EcoTaxa's answer was lost/);
@@ -86,7 +86,12 @@ describe('failures on single projects', () => {
     // Definitive refusals (403, 422) are never retried.
     expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/1')).toHaveLength(1);
     expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/3')).toHaveLength(1);
-    expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/5')).toHaveLength(5);
+    // A 500 that keeps coming is retried within the project's time budget (a minute, replica
+    // waits included), each time only after a re-read showed the last write had not landed.
+    expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/5')).toHaveLength(10);
+    // Before each write again, re-reads (with replica waits) showed the last one had not landed.
+    const reads5 = server.fake.log.filter((r) => r.path === '/projects' && r.query === 'project_ids=5');
+    expect(reads5.length).toBeGreaterThanOrEqual(1 + 9 * 4);
     const changes = journalLines(home.env.XDG_STATE_HOME as string).filter((l) => l.type === 'change');
     expect(changes.map((c) => c.projid).sort((a, b) => a - b)).toEqual([7, 13, 14]);
   });

@@ -208,6 +208,7 @@ describe('login with a password, whoami, logout', () => {
     expect(who.code).toBe(1);
     expect(JSON.parse(who.stdout)).toEqual({
       error: {
+        code: 'login-required',
         type: 'LoginRequiredError',
         message: `you are not logged in to ${server.url}: run \`ecotaxa-access login\` (or set ECOTAXA_TOKEN)`,
         exitCode: 1,

@@ -309,7 +309,12 @@ describe('projects list --csv', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('error: --csv and --json cannot be used together: choose one\n');
     expect(JSON.parse(result.stdout)).toEqual({
-      error: { type: 'UsageError', message: '--csv and --json cannot be used together: choose one', exitCode: 1 },
+      error: {
+        code: 'usage',
+        type: 'UsageError',
+        message: '--csv and --json cannot be used together: choose one',
+        exitCode: 1,
+      },
     });
     expect(server.fake.log).toEqual([]);
   });

@@ -31,11 +31,19 @@ async function run(argv: string[], options: RunOptions = {}): Promise<CliResult>
   return result;
 }
 
+/** The JSON rows. Finding nobody prints [] and exits 1, the hint on stderr; else exit 0, stderr empty. */
 async function findJson(query: string): Promise<unknown> {
   const result = await run(['users', 'find', query, '--json']);
-  expect(result.code).toBe(0);
-  expect(result.stderr).toBe('');
-  return JSON.parse(result.stdout);
+  const rows = JSON.parse(result.stdout) as unknown[];
+  expect({ code: result.code, stderr: result.stderr }).toEqual(
+    rows.length === 0
+      ? {
+          code: 1,
+          stderr: `No active user matches "${query}" (names match exactly unless you use %, e.g. '%${query}%').\n`,
+        }
+      : { code: 0, stderr: '' },
+  );
+  return rows;
 }
 
 beforeEach(async () => {
@@ -105,13 +113,13 @@ describe('users find', () => {
     );
   });
 
-  it('an unknown email: an empty JSON array, exit 0', async () => {
+  it('an unknown email: an empty JSON array, exit 1', async () => {
     expect(await findJson('nobody@example.org')).toEqual([]);
   });
 
-  it('an unknown email in text mode: nothing on stdout, a note on stderr, exit 0', async () => {
+  it('an unknown email in text mode: nothing on stdout, a note on stderr, exit 1', async () => {
     const result = await run(['users', 'find', 'nobody@example.org']);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^No active user matches "nobody@example.org".*\n$/);
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { Io, TextIn } from '../../src/output/io.js';
+import type { Io, ProjectPicker, TextIn, WritePhase } from '../../src/output/io.js';
 
 export interface CliResult {
   code: number;
@@ -42,6 +42,10 @@ export interface RunOptions {
   interrupt?: AbortSignal;
   /** Record backoff waits instead of waiting. */
   sleeps?: number[];
+  /** What the binary's SIGINT handler reads: set while writes are under way. */
+  writePhase?: WritePhase;
+  /** --pick's list, in place of the terminal one. */
+  pick?: ProjectPicker;
 }
 
 /** A home of its own for each test: config, credentials and journals under a temp dir. */
@@ -79,11 +83,13 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     env: { NO_COLOR: '1', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     interrupt: options.interrupt,
+    writePhase: options.writePhase,
     sleep: (ms) => {
       options.sleeps?.push(ms);
       return Promise.resolve();
     },
     random: () => 0.5,
+    pick: options.pick,
   };
   const code = await main(argv, io);
   return { code, stdout: stdout.text, stderr: stderr.text };

@@ -59,6 +59,35 @@ export function randomFaults(options: {
   };
 }
 
+/**
+ * A share `rate` of PUTs answered by EcoTaxa's conflict 500 (another writer of the same project
+ * won; nothing committed), seeded and drawn per request and how many times it was seen, like
+ * randomFaults. A project's first PUT conflicts on `projects_variables_pkey` half the time (the
+ * first update also inserts the variables row), any other on `IS_ProjectsPriv`. `maxInARow`
+ * caps the conflicts one project meets in a row (default: no cap).
+ */
+export function conflictFaults(options: { seed: number; rate: number; maxInARow?: number }): FaultSchedule {
+  const seen = new Map<string, number>();
+  const inARow = new Map<string, number>();
+  return (req: FakeRequest) => {
+    if (req.method !== 'PUT') return undefined;
+    const key = `${req.method} ${req.path.replace(/^\/api(?=\/)/, '')}`;
+    const nth = (seen.get(key) ?? 0) + 1;
+    seen.set(key, nth);
+    const random = seededRandom(hash(options.seed, `conflict ${key}#${nth}`));
+    const streak = inARow.get(key) ?? 0;
+    if (random() >= options.rate || streak >= (options.maxInARow ?? Infinity)) {
+      inARow.set(key, 0);
+      return undefined;
+    }
+    inARow.set(key, streak + 1);
+    return {
+      kind: 'conflict',
+      constraint: nth === 1 && random() < 0.5 ? 'projects_variables_pkey' : 'IS_ProjectsPriv',
+    };
+  };
+}
+
 /** Faults for given requests ("PUT /api/projects/5"), by how many times each was seen. */
 export function scriptedFaults(script: Record<string, (nth: number) => Fault | undefined>): FaultSchedule {
   const seen = new Map<string, number>();

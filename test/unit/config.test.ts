@@ -31,8 +31,15 @@ describe('validateConfig', () => {
   const FILE = '/home/olivia/.ecotaxa-accessrc.json';
 
   it('accepts every key', () => {
-    const config = { url: 'https://ecotaxa.example.org/api', user: 'aqqua@geomar.de', concurrency: 8, timeout: 12.5 };
+    const config = {
+      url: 'https://ecotaxa.example.org/api',
+      user: 'aqqua@geomar.de',
+      concurrency: 8,
+      maxConcurrency: 16,
+      timeout: 12.5,
+    };
     expect(validateConfig(config, FILE)).toEqual(config);
+    expect(validateConfig({ concurrency: 'auto' }, FILE)).toEqual({ concurrency: 'auto' });
     expect(validateConfig({}, FILE)).toEqual({});
   });
 
@@ -40,12 +47,27 @@ describe('validateConfig', () => {
     [
       'an unknown key',
       { url: 'https://x.org/api', conccurency: 4 },
-      'unknown key "conccurency": the keys are url, user, concurrency, timeout',
+      'unknown key "conccurency": the keys are url, user, concurrency, maxConcurrency, timeout',
     ],
     ['concurrency 0', { concurrency: 0 }, '"concurrency": expected a whole number from 1 to 32, got 0'],
     ['concurrency 1000', { concurrency: 1000 }, '"concurrency": expected a whole number from 1 to 32, got 1000'],
-    ['concurrency "4"', { concurrency: '4' }, '"concurrency": expected a whole number, got "4"'],
-    ['concurrency 2.5', { concurrency: 2.5 }, '"concurrency": expected a whole number, got 2.5'],
+    [
+      'concurrency "4"',
+      { concurrency: '4' },
+      '"concurrency": expected a whole number from 1 to 32, or "auto", got "4"',
+    ],
+    [
+      'concurrency 2.5',
+      { concurrency: 2.5 },
+      '"concurrency": expected a whole number from 1 to 32, or "auto", got 2.5',
+    ],
+    [
+      'concurrency "Auto"',
+      { concurrency: 'Auto' },
+      '"concurrency": expected a whole number from 1 to 32, or "auto", got "Auto"',
+    ],
+    ['maxConcurrency 0', { maxConcurrency: 0 }, '"maxConcurrency": expected a whole number from 1 to 32, got 0'],
+    ['maxConcurrency "auto"', { maxConcurrency: 'auto' }, '"maxConcurrency": expected a whole number, got "auto"'],
     ['timeout -1', { timeout: -1 }, '"timeout": expected a number of seconds above 0, got -1'],
     ['timeout 601', { timeout: 601 }, '"timeout": expected at most 600 seconds, got 601'],
     ['url as a number', { url: 5 }, '"url": expected the API base URL as a string, got 5'],
@@ -57,12 +79,12 @@ describe('validateConfig', () => {
     [
       'a top-level array',
       [{ url: 'x' }],
-      'expected an object with the keys url, user, concurrency, timeout, got a list',
+      'expected an object with the keys url, user, concurrency, maxConcurrency, timeout, got a list',
     ],
     [
       'a top-level string',
       'https://x.org/api',
-      'expected an object with the keys url, user, concurrency, timeout, got "https://x.org/api"',
+      'expected an object with the keys url, user, concurrency, maxConcurrency, timeout, got "https://x.org/api"',
     ],
   ])('names the file, the key and what was expected: %s', (_name, raw, message) => {
     const err = thrown(() => validateConfig(raw, FILE));

@@ -305,7 +305,7 @@ describe('decide: skip codes', () => {
       code: 'no-contact',
       current: null,
       reason:
-        'EcoTaxa refuses to update a project without a valid contact (none set, or the contact account is inactive): set one in the web UI',
+        'EcoTaxa refuses to update a project without a valid contact (none set, or the contact account is inactive): set one in the web UI, or add --fix-contact',
     },
     {
       name: 'no-contact: contact absent from the model',
@@ -326,7 +326,7 @@ describe('decide: skip codes', () => {
       code: 'contact-not-manager',
       current: null,
       reason:
-        'EcoTaxa refuses to update this legacy project: its contact Carl Colleague is not a manager; fix the contact in the web UI',
+        'EcoTaxa refuses to update this legacy project: its contact Carl Colleague is not a manager; fix the contact in the web UI, or add --fix-contact',
     },
     {
       name: 'no-instrument: null',
@@ -401,6 +401,60 @@ describe('decide: unchanged wins over refusals that only matter for a PUT', () =
   ];
   it.each(cases)('$name', ({ project: p, op, expected }) => {
     expect(decide(p, ctx, op)).toEqual(expected);
+  });
+});
+
+describe('decide with --fix-contact', () => {
+  const fix: PlanContext = { ...ctx, fixContact: true };
+  const you = { id: CALLER.id, name: CALLER.name, email: CALLER.email };
+  const cases: Case[] = [
+    {
+      name: 'no contact: the change makes the caller the contact',
+      project: project({ contact: null }),
+      op: grantView,
+      expected: { kind: 'change', from: null, to: 'View', contact: { from: null, to: you } },
+    },
+    {
+      name: 'a contact who is not a manager: replaced by the caller, who is',
+      project: project({ annotators: [OTHER], contact: OTHER }),
+      op: grantView,
+      expected: {
+        kind: 'change',
+        from: null,
+        to: 'View',
+        contact: { from: { id: OTHER.id, name: OTHER.name, email: OTHER.email }, to: you },
+      },
+    },
+    {
+      name: 'a valid contact is never touched',
+      project: project({}),
+      op: grantView,
+      expected: { kind: 'change', from: null, to: 'View' },
+    },
+    {
+      name: 'nothing to change: no contact change either',
+      project: project({ contact: null, viewers: [USER] }),
+      op: grantView,
+      expected: { kind: 'unchanged', current: 'View', reason: 'already has View' },
+    },
+    {
+      name: 'still no fix for a project without an instrument',
+      project: project({ contact: null, instrument: null }),
+      op: grantView,
+      expected: {
+        kind: 'skip',
+        code: 'no-instrument',
+        current: null,
+        reason: 'EcoTaxa refuses to update a project without an instrument: set one in the web UI',
+      },
+    },
+  ];
+  it.each(cases)('$name', ({ project: p, op, expected }) => {
+    expect(decide(p, fix, op)).toEqual(expected);
+  });
+
+  it('is never applied unless asked', () => {
+    expect(decide(project({ contact: null }), ctx, grantView)).toMatchObject({ kind: 'skip', code: 'no-contact' });
   });
 });
 

@@ -4,6 +4,7 @@ import { InputError, UsageError } from '../../src/errors.js';
 import { toCsv } from '../../src/output/csv.js';
 import {
   MAX_SELECTED_IDS,
+  formatIdRanges,
   matchesInstrumentFilter,
   matchesTitleFilter,
   mergeIdLists,
@@ -54,6 +55,16 @@ describe('parseIdTokens', () => {
 
   it('mergeIdLists keeps single and ranged ids apart', () => {
     expect(mergeIdLists(parseIdTokens(['1', '5-6']), parseIdTokens(['2']))).toEqual({ single: [1, 2], ranged: [5, 6] });
+  });
+});
+
+describe('formatIdRanges', () => {
+  it('writes ids in as few words as parseIdTokens reads back', () => {
+    expect(formatIdRanges([9, 1, 2, 3, 5, 8, 3])).toBe('1-3 5 8-9');
+    expect(formatIdRanges([])).toBe('');
+    const ids = [4, 5, 6, 10, 12, 13];
+    const back = parseIdTokens([formatIdRanges(ids)]);
+    expect([...back.single, ...back.ranged].sort((a, b) => a - b)).toEqual(ids);
   });
 });
 

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { MinUser, Project } from '../../src/api/schemas.js';
-import { unsafeUpdateProblems, withUserRight } from '../../src/plan/update.js';
+import type { RightOrNone } from '../../src/plan/rights.js';
+import { type PlannedUpdate, unsafeUpdateProblems, withContact, withUserRight } from '../../src/plan/update.js';
 import { CALLER, OTHER, THIRD, USER, project } from './factory.js';
+
+/** A write planned to leave USER, and only USER, with `to`. */
+const only = (to: RightOrNone): PlannedUpdate => ({ rights: new Map([[USER.id, to]]) });
 
 /** A project as read, with fields this tool does not know and members with extra fields. */
 function rich(overrides: Partial<Project> = {}): Project {
@@ -97,7 +101,7 @@ describe('withUserRight', () => {
   it('produces a body that unsafeUpdateProblems accepts', () => {
     const before = rich({ viewers: [USER] });
     for (const to of ['View', 'Annotate', 'Manage', null] as const) {
-      expect(unsafeUpdateProblems(before, withUserRight(before, USER, to), USER.id, CALLER.id)).toEqual([]);
+      expect(unsafeUpdateProblems(before, withUserRight(before, USER, to), only(to), CALLER.id)).toEqual([]);
     }
   });
 });
@@ -107,10 +111,11 @@ describe('unsafeUpdateProblems', () => {
 
   it('returns [] for a correct body', () => {
     const after = withUserRight(before, USER, 'Annotate');
-    expect(unsafeUpdateProblems(before, after, USER.id, CALLER.id)).toEqual([]);
+    expect(unsafeUpdateProblems(before, after, only('Annotate'), CALLER.id)).toEqual([]);
   });
 
-  const cases: { name: string; after: Project; problems: string[] }[] = [
+  /** Each case's body was planned to leave USER with `to` (default: none). */
+  const cases: { name: string; after: Project; to?: RightOrNone; problems: string[] }[] = [
     {
       name: 'a known field changed',
       after: { ...withUserRight(before, USER, null), title: 'Renamed' },
@@ -140,11 +145,13 @@ describe('unsafeUpdateProblems', () => {
     },
     {
       name: 'another user reordered',
+      to: 'View',
       after: { ...before, managers: [...before.managers].reverse() },
       problems: ['other users in managers would change'],
     },
     {
       name: "the caller's right changed",
+      to: 'View',
       after: {
         ...before,
         managers: before.managers.filter((m) => m.id !== CALLER.id),
@@ -160,6 +167,7 @@ describe('unsafeUpdateProblems', () => {
     },
     {
       name: 'no manager left',
+      to: 'View',
       after: { ...before, managers: [] },
       problems: [
         'other users in managers would change',
@@ -170,36 +178,90 @@ describe('unsafeUpdateProblems', () => {
     },
     {
       name: 'contact not a manager',
+      to: 'View',
       after: { ...before, contact: THIRD },
       problems: ['field "contact" would change', 'the contact would not be a manager'],
     },
     {
       name: 'duplicate user',
+      to: 'View',
       after: { ...before, annotators: [...before.annotators, USER] },
-      problems: ['a user would be in two lists'],
+      problems: [`user #${USER.id} would not end with View`, 'a user would be in two lists'],
     },
     {
       name: 'projid changed',
+      to: 'View',
       after: { ...before, projid: 102 },
       problems: ['field "projid" would change', 'the project id would change'],
     },
   ];
-  it.each(cases)('names the problem: $name', ({ after, problems }) => {
-    expect(unsafeUpdateProblems(before, after, USER.id, CALLER.id)).toEqual(problems);
+  it.each(cases)('names the problem: $name', ({ after, to, problems }) => {
+    expect(unsafeUpdateProblems(before, after, only(to ?? null), CALLER.id)).toEqual(problems);
   });
 
   it('names a missing contact even when the project was read without one', () => {
     const noContact = { ...before, contact: null };
-    expect(unsafeUpdateProblems(noContact, withUserRight(noContact, USER, null), USER.id, CALLER.id)).toEqual([
+    expect(unsafeUpdateProblems(noContact, withUserRight(noContact, USER, null), only(null), CALLER.id)).toEqual([
       'the project has no contact',
     ]);
   });
 
   it('refuses the last manager leaving, even when that manager is the user', () => {
     const single = rich({ managers: [USER], contact: USER, annotators: [], viewers: [CALLER] });
-    expect(unsafeUpdateProblems(single, withUserRight(single, USER, null), USER.id, CALLER.id)).toEqual([
+    expect(unsafeUpdateProblems(single, withUserRight(single, USER, null), only(null), CALLER.id)).toEqual([
       'no manager would be left',
       'the contact would not be a manager',
     ]);
+  });
+
+  it('names a changed user who does not end with the planned right', () => {
+    const after = withUserRight(before, USER, 'Annotate');
+    expect(unsafeUpdateProblems(before, after, only('Manage'), CALLER.id)).toEqual([
+      `user #${USER.id} would not end with Manage`,
+    ]);
+  });
+
+  it('refuses a plan that changes the caller, even when nothing else moves', () => {
+    expect(unsafeUpdateProblems(before, before, { rights: new Map([[CALLER.id, 'Manage']]) }, CALLER.id)).toEqual([
+      'your own right would change',
+    ]);
+  });
+
+  it('accepts several planned users in one body, and nobody else', () => {
+    const two = withUserRight(withUserRight(before, USER, null), THIRD, 'View');
+    const planned = {
+      rights: new Map<number, RightOrNone>([
+        [USER.id, null],
+        [THIRD.id, 'View'],
+      ]),
+    };
+    expect(unsafeUpdateProblems(before, two, planned, CALLER.id)).toEqual([]);
+    expect(unsafeUpdateProblems(before, two, only(null), CALLER.id)).toEqual([
+      'other users in annotators would change',
+      'other users in viewers would change',
+    ]);
+  });
+
+  it('accepts a contact change only as planned, and only to a manager', () => {
+    const legacy = rich({ viewers: [USER], contact: THIRD });
+    const fixed = withContact(withUserRight(legacy, USER, null), CALLER.id);
+    expect(unsafeUpdateProblems(legacy, fixed, { ...only(null), contactId: CALLER.id }, CALLER.id)).toEqual([]);
+    expect(unsafeUpdateProblems(legacy, fixed, only(null), CALLER.id)).toEqual(['field "contact" would change']);
+    expect(unsafeUpdateProblems(legacy, fixed, { ...only(null), contactId: OTHER.id }, CALLER.id)).toEqual([
+      'the contact would not be the one planned',
+    ]);
+  });
+});
+
+describe('withContact', () => {
+  it('takes the manager entry as the server sent it, and changes nothing else', () => {
+    const legacy = rich({ contact: THIRD });
+    const fixed = withContact(legacy, CALLER.id);
+    expect(fixed.contact).toBe(legacy.managers.find((m) => m.id === CALLER.id));
+    expect({ ...fixed, contact: legacy.contact }).toEqual(legacy);
+  });
+
+  it('refuses a contact who is not a manager (EcoTaxa would answer 422)', () => {
+    expect(() => withContact(rich(), THIRD.id)).toThrow(/not a manager/);
   });
 });

@@ -2,20 +2,23 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
+import type { ConcurrencySetting } from '../../config/settings.js';
 import { InputError } from '../../errors.js';
 import { privilegeFingerprint } from '../../plan/fingerprint.js';
-import { type Plan, operationFor, parsePlanFile } from '../../plan/plan-document.js';
+import { type Plan, operationFor, parsePlanFile, userOf } from '../../plan/plan-document.js';
 import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
 import { describeDrift, describeUser, rightOf } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
-import type { Context, Session } from '../context.js';
+import type { Context } from '../context.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
+import { type Session, openSession } from '../session.js';
 import { planNotes } from '../plan-notes.js';
 import { isActive } from '../users.js';
 
-export const applyOptionsSchema = z.object({
+export const applyOptionsSchema = z.strictObject({
   yes: z.boolean().optional(),
   strict: z.boolean().optional(),
-  concurrency: z.number().optional(),
+  ...concurrencyOptions,
 });
 
 /**
@@ -29,30 +32,42 @@ export async function replan(
   saved: Plan,
   strict: boolean,
   now: Date,
-): Promise<{ plan: Plan; driftLines: string[]; user: MinUser }> {
-  const user = await session.client.getUser(saved.user.id);
-  if (user === undefined)
-    throw new InputError(`the plan's user ${describeUser(saved.user)} no longer exists on ${saved.server}`);
+): Promise<{ plan: Plan; driftLines: string[]; users: Map<number, MinUser> }> {
+  const users = new Map<number, MinUser>();
+  for (const known of new Map(saved.entries.map((e) => [userOf(saved, e).id, userOf(saved, e)])).values()) {
+    const user = await session.client.getUser(known.id);
+    if (user === undefined) {
+      throw new InputError(`the plan's user ${describeUser(known)} no longer exists on ${saved.server}`);
+    }
+    if (!(await isActive(session.client, user))) {
+      throw new InputError(
+        `the plan's user ${describeUser(user)} has an inactive account now: EcoTaxa would not show the right and drops it at the next update`,
+      );
+    }
+    users.set(user.id, user);
+  }
   const fresh = new Map<number, Project>(
     (await session.client.getProjects(saved.entries.map((e) => e.projid))).map((p) => [p.projid, p]),
   );
-  if (!(await isActive(session.client, user))) {
-    throw new InputError(
-      `the plan's user ${describeUser(user)} has an inactive account now: EcoTaxa would not show the right and drops it at the next update`,
-    );
-  }
   const driftLines: string[] = [];
-  const ctx = { caller: session.me, user };
+  const planUser = users.get(saved.user.id) ?? saved.user;
   const entries = saved.entries.map((old): PlanEntry => {
+    const user = users.get(userOf(saved, old).id) as MinUser;
+    const ctx = { caller: session.me, user, fixContact: saved.fixContact };
+    // What the entry is about stays as planned: its own user, operation, rule, undo target.
+    const about: Partial<PlanEntry> = {};
+    if (old.restore !== undefined) about.restore = old.restore;
+    if (old.user !== undefined) about.user = user;
+    if (old.operation !== undefined) about.operation = old.operation;
+    if (old.rule !== undefined) about.rule = old.rule;
     const project = fresh.get(old.projid);
     if (project === undefined) {
       if (old.fingerprint !== null) driftLines.push(`${old.projid} ${old.title}: no longer visible to you`);
-      return notFoundEntry(old.projid, old.title);
+      return { ...notFoundEntry(old.projid, old.title), ...about };
     }
     const fingerprint = privilegeFingerprint(project);
     const decision = decide(project, ctx, operationFor(saved, old));
-    const entry: PlanEntry = { projid: old.projid, title: project.title, fingerprint, decision };
-    if (old.restore !== undefined) entry.restore = old.restore;
+    const entry: PlanEntry = { projid: old.projid, title: project.title, fingerprint, decision, ...about };
     if (old.fingerprint !== fingerprint) {
       const before = old.decision.kind === 'change' ? old.decision.from : old.decision.current;
       driftLines.push(
@@ -69,16 +84,20 @@ export async function replan(
     }
     return entry;
   });
-  const plan: Plan = { ...saved, createdAt: now, user, entries, notes: [] };
+  const plan: Plan = { ...saved, createdAt: now, user: planUser, entries, notes: [] };
   plan.notes = planNotes(plan);
-  return { plan, driftLines, user };
+  return { plan, driftLines, users };
 }
 
-/** apply FILE: a saved plan, for this server and this caller only, on fresh state. */
-export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
-  const opts = applyOptionsSchema.parse(rawOptions);
+/** Checks the flags and reads the plan file, before the first request. */
+export async function parseInputs(
+  ctx: Context,
+  args: string[],
+  options: Record<string, unknown>,
+): Promise<{ file: string; saved: Plan; opts: z.infer<typeof applyOptionsSchema>; concurrency: ConcurrencySetting }> {
+  const opts = parseOptions(applyOptionsSchema, options, 'apply');
   const file = args[0] as string;
-  const concurrency = ctx.concurrency(opts.concurrency);
+  const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
   let text: string;
   try {
     text = await fs.readFile(path.resolve(ctx.io.cwd, file), 'utf8');
@@ -92,7 +111,13 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
       `${file} is a plan for ${saved.server}, not ${ctx.serverUrl}: use --url ${saved.server}, or make a new plan`,
     );
   }
-  const session = await ctx.session();
+  return { file, saved, opts, concurrency: concurrency.value };
+}
+
+/** apply FILE: a saved plan, for this server and this caller only, on fresh state. */
+export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
+  const { file, saved, opts, concurrency } = await parseInputs(ctx, args, options);
+  const session = await openSession(ctx);
   if (saved.caller.id !== session.me.id) {
     throw new InputError(
       `${file} was made by ${describeUser(saved.caller)}, but you are ${describeUser(session.me)}: make a new plan as yourself`,
@@ -109,7 +134,7 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
     ctx,
     session,
     plan: fresh.plan,
-    user: fresh.user,
+    users: fresh.users,
     planOnly: false,
     yes: opts.yes === true,
     detailedExitcode: false,

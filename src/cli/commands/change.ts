@@ -1,34 +1,56 @@
 import { z } from 'zod';
-import { type Operation, planEntry, notFoundEntry, type PlanContext } from '../../plan/planner.js';
+import type { MinUser, Project } from '../../api/schemas.js';
+import type { ConcurrencySetting, Sourced } from '../../config/settings.js';
+import { UsageError } from '../../errors.js';
 import type { Plan, PlanOperation } from '../../plan/plan-document.js';
+import { type Operation, type PlanContext, notFoundEntry, planEntry } from '../../plan/planner.js';
+import { formatIdRanges } from '../../plan/selectors.js';
 import { parseRight } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
-import type { Context, Session } from '../context.js';
-import type { MinUser } from '../../api/schemas.js';
-import { parseSelection, type SelectionInput, selectProjects } from '../selection.js';
-import { resolveUser } from '../users.js';
-import { UsageError } from '../../errors.js';
+import type { Context } from '../context.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
+import type { CommandName } from '../program.js';
 import { planNotes } from '../plan-notes.js';
+import { pickProjects } from '../pick.js';
+import { parseSelection, type SelectionInput, selectProjects } from '../selection.js';
+import { type Session, openSession } from '../session.js';
+import { resolveUser } from '../users.js';
 
-/** Options of grant, revoke, plan grant and plan revoke, as commander gives them. */
-export const changeOptionsSchema = z.object({
-  command: z.enum(['grant', 'revoke', 'plan grant', 'plan revoke']),
+type ChangeCommand = 'grant' | 'revoke' | 'plan grant' | 'plan revoke';
+
+const selectionShape = {
   all: z.boolean().optional(),
   title: z.string().optional(),
   instrument: z.string().optional(),
   idsFrom: z.string().optional(),
   exclude: z.array(z.string()).optional(),
+  pick: z.boolean().optional(),
+};
+const planShape = {
+  ...selectionShape,
   user: z.string().optional(),
   right: z.string().default('view'),
-  anyRight: z.boolean().optional(),
-  dryRun: z.boolean().optional(),
-  yes: z.boolean().optional(),
   out: z.string().optional(),
   detailedExitcode: z.boolean().optional(),
-  concurrency: z.number().optional(),
+};
+const applyShape = {
+  dryRun: z.boolean().optional(),
+  yes: z.boolean().optional(),
+  ...concurrencyOptions,
   strict: z.boolean().optional(),
-});
-export type ChangeOptions = z.infer<typeof changeOptionsSchema>;
+};
+const anyRight = z.boolean().optional();
+
+/** The options of each command this module runs, exactly as program.ts declares them. */
+export const changeOptionsSchemas = {
+  grant: z.strictObject({ ...planShape, ...applyShape }),
+  revoke: z.strictObject({ ...planShape, anyRight, ...applyShape }),
+  'plan grant': z.strictObject(planShape),
+  'plan revoke': z.strictObject({ ...planShape, anyRight }),
+} as const satisfies Record<ChangeCommand, z.ZodType>;
+
+/** Any of them: the widest, every key optional but --right. */
+export type ChangeOptions = z.infer<(typeof changeOptionsSchemas)['revoke']>;
 
 /** The selectors as typed, for messages. */
 function describeSelection(args: readonly string[], opts: ChangeOptions): string {
@@ -42,28 +64,107 @@ function describeSelection(args: readonly string[], opts: ChangeOptions): string
   return parts.join(' ');
 }
 
-/** grant / revoke / plan grant / plan revoke: select, plan, show, confirm, apply. */
-export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
-  const opts = changeOptionsSchema.parse(rawOptions);
-  const kind = opts.command.endsWith('grant') ? 'grant' : 'revoke';
-  const planOnly = opts.command.startsWith('plan') || opts.dryRun === true;
+/**
+ * The command as the journal and `history` show it, and as a re-run must repeat to finish an
+ * interrupted one: the selectors and what changes for whom, not how it runs (--yes, --concurrency).
+ */
+export function journalCommand(name: ChangeCommand, args: readonly string[], opts: ChangeOptions): string {
+  const parts = [name.replace(/^plan /, ''), describeSelection(args, opts)];
+  if (opts.user !== undefined) parts.push(`--user ${/\s/.test(opts.user) ? `"${opts.user}"` : opts.user}`);
+  if (opts.right.toLowerCase() !== 'view') parts.push(`--right ${opts.right.toLowerCase()}`);
+  if (opts.anyRight === true) parts.push('--any-right');
+  return parts.filter((p) => p !== '').join(' ');
+}
+
+function isChangeCommand(name: CommandName): name is ChangeCommand {
+  return Object.hasOwn(changeOptionsSchemas, name);
+}
+
+/** What the user asked for, every part checked. */
+export interface ChangeInputs {
+  opts: ChangeOptions;
+  planOnly: boolean;
+  operation: PlanOperation & Operation;
+  selection: SelectionInput;
+  /** The user whose right changes, not yet looked up. */
+  user: Sourced<string>;
+  concurrency: ConcurrencySetting;
+}
+
+/** Checks everything the user typed (and --ids-from's file) before the first request. */
+export async function parseInputs(
+  ctx: Context,
+  args: string[],
+  options: Record<string, unknown>,
+  name: ChangeCommand,
+): Promise<ChangeInputs> {
+  const opts: ChangeOptions = parseOptions(changeOptionsSchemas[name], options, name);
   if (opts.dryRun === true && opts.yes === true)
     throw new UsageError('--dry-run and --yes contradict each other: choose one');
-
-  // Everything the user typed is checked before the first request.
   const right = parseRight(opts.right);
-  const selection = await parseSelection(ctx.io, args, opts);
-  const concurrency = ctx.concurrency(opts.concurrency);
-  const operation: PlanOperation & Operation =
-    kind === 'grant' ? { action: 'grant', right } : { action: 'revoke', right, anyRight: opts.anyRight === true };
+  if (opts.pick === true && !ctx.output.interactive) {
+    throw new UsageError(
+      '--pick shows a list to choose from: it needs a terminal (stdin and stderr, not in CI); name the projects instead (ids, --all, --title, --instrument, --ids-from)',
+    );
+  }
+  // --pick alone lists every project you manage.
+  const pickAll =
+    opts.pick === true &&
+    args.length === 0 &&
+    [opts.title, opts.instrument, opts.idsFrom].every((selector) => selector === undefined);
+  const selection = await parseSelection(ctx.io, args, pickAll ? { ...opts, all: true } : opts);
+  const settings = ctx.settings({
+    concurrency: opts.concurrency,
+    maxConcurrency: opts.maxConcurrency,
+    user: opts.user,
+    userFlag: '--user',
+  });
+  const operation: PlanOperation & Operation = name.endsWith('grant')
+    ? { action: 'grant', right }
+    : { action: 'revoke', right, anyRight: opts.anyRight === true };
+  return {
+    opts,
+    planOnly: name.startsWith('plan') || opts.dryRun === true,
+    operation,
+    selection,
+    user: settings.user,
+    concurrency: settings.concurrency.value,
+  };
+}
 
-  const session = await ctx.session();
+/** grant / revoke / plan grant / plan revoke: select, plan, show, confirm, apply. */
+export async function run(
+  ctx: Context,
+  args: string[],
+  options: Record<string, unknown>,
+  name: CommandName,
+): Promise<number> {
+  if (!isChangeCommand(name)) throw new Error(`change.ts cannot run ${name}`);
+  const inputs = await parseInputs(ctx, args, options, name);
+  const { opts } = inputs;
+
+  const session = await openSession(ctx);
   const spinner = await ctx.output.spinner('Reading projects');
   let plan: Plan;
   let user: MinUser;
   try {
-    user = await resolveUser(session.client, opts.user ?? ctx.defaultUser, '--user');
-    plan = await buildPlan(ctx, session, user, operation, selection, (n) => spinner.set(`Reading projects: ${n}`));
+    user = await resolveUser(session.client, inputs.user.value, inputs.user.label);
+    const pick =
+      opts.pick === true
+        ? (projects: Project[]): Promise<Project[]> => {
+            spinner.stop();
+            return pickProjects(ctx.io, projects, user, inputs.operation);
+          }
+        : undefined;
+    plan = await buildPlan(
+      ctx,
+      session,
+      user,
+      inputs.operation,
+      inputs.selection,
+      (n) => spinner.set(`Reading projects: ${n}`),
+      pick,
+    );
     if (plan.entries.length === 0) {
       throw new UsageError(
         `the selection (${describeSelection(args, opts)}) matched no project you can see: check it against \`ecotaxa-access projects list\``,
@@ -76,14 +177,22 @@ export async function run(ctx: Context, args: string[], rawOptions: Record<strin
     ctx,
     session,
     plan,
-    user,
-    planOnly,
+    users: new Map([[user.id, user]]),
+    planOnly: inputs.planOnly,
     yes: opts.yes === true,
     detailedExitcode: opts.detailedExitcode === true,
     out: opts.out,
-    concurrency,
+    concurrency: inputs.concurrency,
     strict: opts.strict === true,
-    command: `${opts.command} ${args.join(' ')}`.trim(),
+    // After --pick, the projects picked: what a re-run must name to finish this one.
+    command:
+      opts.pick === true
+        ? journalCommand(name, [formatIdRanges(plan.entries.map((e) => e.projid))], {
+            right: opts.right,
+            user: opts.user,
+            anyRight: opts.anyRight,
+          })
+        : journalCommand(name, args, opts),
   });
 }
 
@@ -99,8 +208,10 @@ async function buildPlan(
   operation: PlanOperation & Operation,
   selection: SelectionInput,
   onProgress: (count: number) => void,
+  pick?: (projects: Project[]) => Promise<Project[]>,
 ): Promise<Plan> {
   const selected = await selectProjects(session.client, session.me.id, selection, onProgress);
+  if (pick !== undefined) selected.projects = await pick(selected.projects);
   const planCtx: PlanContext = { caller: session.me, user };
   const entries = [
     ...selected.projects.map((p) => planEntry(p, planCtx, operation)),

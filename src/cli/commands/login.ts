@@ -4,10 +4,11 @@ import type { UserWithRights } from '../../api/schemas.js';
 import { LoginRequiredError, UsageError } from '../../errors.js';
 import { promptLine, readAllStdin } from '../../output/prompt.js';
 import type { Context } from '../context.js';
-import { formatDate } from '../context.js';
+import { parseOptions } from '../options.js';
+import { formatDate, tokenInfo } from '../session.js';
 import { describeUser } from '../../plan/rights.js';
 
-export const loginOptionsSchema = z.object({
+export const loginOptionsSchema = z.strictObject({
   email: z.string().optional(),
   passwordStdin: z.boolean().optional(),
   tokenStdin: z.boolean().optional(),
@@ -29,8 +30,8 @@ async function secretFromStdin(ctx: Context, what: string): Promise<string> {
  * login: POST /login (or a token from stdin), checked with GET /users/me, kept per server in
  * the credentials file. The password is never accepted from a flag.
  */
-export async function run(ctx: Context, _args: string[], rawOptions: Record<string, unknown>): Promise<number> {
-  const opts = loginOptionsSchema.parse(rawOptions);
+export async function run(ctx: Context, _args: string[], options: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(loginOptionsSchema, options, 'login');
   if (opts.passwordStdin === true && opts.tokenStdin === true) {
     throw new UsageError('--password-stdin and --token-stdin cannot be used together');
   }
@@ -39,7 +40,7 @@ export async function run(ctx: Context, _args: string[], rawOptions: Record<stri
   if (opts.tokenStdin === true) {
     token = (await secretFromStdin(ctx, 'token')).trim();
     ctx.addSecret(token);
-    const info = ctx.tokenInfo(token);
+    const info = tokenInfo(ctx, token);
     if (info !== undefined && info.expiresAt.getTime() <= ctx.now().getTime()) {
       throw new LoginRequiredError(
         `the token given on stdin expired on ${formatDate(info.expiresAt)} (tokens last 31 days): log in to the web site again and copy a fresh one`,
@@ -60,7 +61,7 @@ export async function run(ctx: Context, _args: string[], rawOptions: Record<stri
     else throw new UsageError('stdin is not a terminal: pass the password with --password-stdin');
     ctx.addSecret(password);
     try {
-      token = await ctx.client().login(email, password);
+      token = await (await ctx.client()).login(email, password);
     } catch (err) {
       if (err instanceof PermissionDeniedError) {
         throw new LoginRequiredError(
@@ -74,7 +75,7 @@ export async function run(ctx: Context, _args: string[], rawOptions: Record<stri
   ctx.fixtures?.noteToken(token);
   let me: UserWithRights;
   try {
-    me = await ctx.client(token).me();
+    me = await (await ctx.client(token)).me();
   } catch (err) {
     if (err instanceof AuthenticationError && opts.tokenStdin === true) {
       throw new LoginRequiredError(
@@ -83,7 +84,7 @@ export async function run(ctx: Context, _args: string[], rawOptions: Record<stri
     }
     throw err;
   }
-  const info = ctx.tokenInfo(token);
+  const info = tokenInfo(ctx, token);
   if (ctx.replaying) {
     ctx.output.info('Replay: the login was answered by the recording and is not saved.');
   } else {

@@ -1,7 +1,12 @@
+import { z } from 'zod';
 import type { Context } from '../context.js';
+import { parseOptions } from '../options.js';
+
+export const logoutOptionsSchema = z.strictObject({});
 
 /** logout: forgets the saved token of this server (EcoTaxa itself keeps no session to end). */
-export async function run(ctx: Context): Promise<number> {
+export async function run(ctx: Context, _args: string[], options: Record<string, unknown>): Promise<number> {
+  parseOptions(logoutOptionsSchema, options, 'logout');
   const removed = ctx.replaying ? false : await ctx.credentials().remove(ctx.serverUrl);
   const message = removed ? `Logged out of ${ctx.serverUrl}.` : `You were not logged in to ${ctx.serverUrl}.`;
   if (ctx.json) ctx.output.data(JSON.stringify({ server: ctx.serverUrl, loggedOut: removed }, null, 2));

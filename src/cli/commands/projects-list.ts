@@ -5,10 +5,13 @@ import { toCsv } from '../../output/csv.js';
 import { renderTable } from '../../output/table.js';
 import { matchesInstrumentFilter, matchesTitleFilter, parseIdTokens } from '../../plan/selectors.js';
 import { rightOf } from '../../plan/rights.js';
+import type { Sourced } from '../../config/settings.js';
 import type { Context } from '../context.js';
+import { parseOptions } from '../options.js';
+import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
-export const listOptionsSchema = z.object({
+export const listOptionsSchema = z.strictObject({
   allRights: z.boolean().optional(),
   title: z.string().optional(),
   instrument: z.string().optional(),
@@ -47,26 +50,35 @@ function toRow(project: Project, myId: number, user: MinUser | undefined): Proje
 
 const ACCESS: Record<string, string> = { '0': 'private', '1': 'public', '2': 'open' };
 
+/** Checks the flags and ids before the first request. */
+export function parseInputs(
+  ctx: Context,
+  args: string[],
+  options: Record<string, unknown>,
+): { opts: z.infer<typeof listOptionsSchema>; wanted: Set<number>; withUser: Sourced<string> } {
+  const opts = parseOptions(listOptionsSchema, options, 'projects list');
+  if (opts.csv === true && ctx.json) throw new UsageError('--csv and --json cannot be used together: choose one');
+  const ids = parseIdTokens(args);
+  const { user } = ctx.settings({ user: opts.withUser, userFlag: '--with-user' });
+  return { opts, wanted: new Set([...ids.single, ...ids.ranged]), withUser: user };
+}
+
 /**
  * projects list: the projects you manage (or every one you have a right on), with one
  * user's right on each, from one paged search (member lists come with every item).
  */
-export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
-  const opts = listOptionsSchema.parse(rawOptions);
-  if (opts.csv === true && ctx.json) throw new UsageError('--csv and --json cannot be used together: choose one');
-  const ids = parseIdTokens(args);
-  const wanted = new Set([...ids.single, ...ids.ranged]);
-
-  const session = await ctx.session();
+export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
+  const { opts, wanted, withUser } = parseInputs(ctx, args, options);
+  const session = await openSession(ctx);
   const { client, me } = session;
   const spinner = await ctx.output.spinner('Reading projects');
   try {
     let user: MinUser | undefined;
     try {
-      user = await resolveUser(client, opts.withUser ?? ctx.defaultUser, '--with-user');
+      user = await resolveUser(client, withUser.value, withUser.label);
     } catch (err) {
       // The default grantee may not exist on another EcoTaxa instance: list anyway.
-      if (opts.withUser !== undefined || !(err instanceof UserError)) throw err;
+      if (withUser.origin === 'flag' || !(err instanceof UserError)) throw err;
       ctx.output.warn(`${err.message}; the user's right column is left empty`);
     }
     const found =

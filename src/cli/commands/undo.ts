@@ -1,111 +1,131 @@
 import { z } from 'zod';
+import type { MinUser } from '../../api/schemas.js';
 import { InputError } from '../../errors.js';
-import { type ChangeLine, findJournalToUndo, type JournalFile } from '../../plan/journal.js';
-import type { Plan } from '../../plan/plan-document.js';
-import { decide, notFoundEntry, type PlanEntry } from '../../plan/planner.js';
 import { privilegeFingerprint } from '../../plan/fingerprint.js';
+import { listJournals } from '../../plan/journal.js';
+import type { Person, Plan } from '../../plan/plan-document.js';
+import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
 import { describeUser } from '../../plan/rights.js';
+import { type RunGroup, contactChanges, groupRuns, groupsToUndo, undoTargets } from '../../plan/runs.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
+import { type Session, openSession } from '../session.js';
 import { planNotes } from '../plan-notes.js';
 import { isActive } from '../users.js';
 
-export const undoOptionsSchema = z.object({
+export const undoOptionsSchema = z.strictObject({
   dryRun: z.boolean().optional(),
   yes: z.boolean().optional(),
   strict: z.boolean().optional(),
-  concurrency: z.number().optional(),
+  ...concurrencyOptions,
   detailedExitcode: z.boolean().optional(),
 });
 
-/**
- * Per project: what the run found (first "before") and what it left (last "after"). Writes
- * whose outcome the run never learned count too: if the project shows their result, it is
- * put back; if it shows what they replaced, it is left as it is.
- */
-function targets(
-  journal: JournalFile,
-): Map<number, { title: string; from: ChangeLine['after']; to: ChangeLine['before'] }> {
-  const out = new Map<number, { title: string; from: ChangeLine['after']; to: ChangeLine['before'] }>();
-  for (const change of [...journal.changes, ...journal.unknown]) {
-    const known = out.get(change.projid);
-    out.set(change.projid, {
-      title: change.title,
-      from: change.after,
-      to: known === undefined ? change.before : known.to,
-    });
+/** The users of the runs, as EcoTaxa has them now: each must still exist and be active. */
+async function resolveRunUsers(session: Session, groups: readonly RunGroup[]): Promise<Map<number, MinUser>> {
+  const wanted = new Map<number, Person>();
+  for (const group of groups) for (const user of group.users) wanted.set(user.id, user);
+  const users = new Map<number, MinUser>();
+  for (const known of wanted.values()) {
+    const user = await session.client.getUser(known.id);
+    if (user === undefined) throw new InputError(`the user of that run, ${describeUser(known)}, no longer exists`);
+    if (!(await isActive(session.client, user))) {
+      throw new InputError(
+        `the user of that run, ${describeUser(user)}, has an inactive account now: EcoTaxa no longer shows its rights`,
+      );
+    }
+    users.set(user.id, user);
   }
-  return out;
+  return users;
 }
 
 /**
- * undo [JOURNAL]: the exact inverse of an earlier run, planned on the current state: each
- * project the run changed goes back to the right it had, unless it changed again since.
+ * undo [RUN...]: the exact inverse of earlier runs, planned on the current state: each
+ * project and user a run changed goes back to the right it had, unless it changed again
+ * since. A run that finished an interrupted one is undone with it.
  */
-export async function run(ctx: Context, args: string[], rawOptions: Record<string, unknown>): Promise<number> {
-  const opts = undoOptionsSchema.parse(rawOptions);
-  const concurrency = ctx.concurrency(opts.concurrency);
-  const session = await ctx.session();
-  const journal = findJournalToUndo(ctx.journalDir(), ctx.serverUrl, session.me.id, args[0], ctx.io.cwd);
-  if (journal.run.server !== ctx.serverUrl) {
-    throw new InputError(
-      `${journal.filepath} records changes on ${journal.run.server}, not ${ctx.serverUrl}: use --url ${journal.run.server}`,
-    );
+export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(undoOptionsSchema, options, 'undo');
+  const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
+  const session = await openSession(ctx);
+  const dir = ctx.journalDir();
+  const groups = groupsToUndo(groupRuns(listJournals(dir)), {
+    server: ctx.serverUrl,
+    callerId: session.me.id,
+    named: args,
+    cwd: ctx.io.cwd,
+    dir,
+  });
+  for (const group of groups) {
+    if (group.server !== ctx.serverUrl) {
+      throw new InputError(`run ${group.id} changed ${group.server}, not ${ctx.serverUrl}: use --url ${group.server}`);
+    }
+    if (group.caller.id !== session.me.id) {
+      throw new InputError(`run ${group.id} was made by ${describeUser(group.caller)}, not by you`);
+    }
   }
-  if (journal.run.caller.id !== session.me.id) {
-    throw new InputError(`${journal.filepath} records changes by ${describeUser(journal.run.caller)}, not by you`);
-  }
-  if (journal.changes.length + journal.unknown.length === 0) {
-    throw new InputError(`${journal.filepath} records no change: nothing to undo`);
+  const targets = undoTargets(groups);
+  if (targets.length === 0) {
+    throw new InputError(`run ${groups.map((g) => g.id).join(', ')} changed nothing: nothing to undo`);
   }
 
-  const user = await session.client.getUser(journal.run.user.id);
-  if (user === undefined)
-    throw new InputError(`the user of that run, ${describeUser(journal.run.user)}, no longer exists`);
-  if (!(await isActive(session.client, user))) {
-    throw new InputError(
-      `the user of that run, ${describeUser(user)}, has an inactive account now: EcoTaxa no longer shows its rights`,
-    );
-  }
-  const wanted = targets(journal);
-  const current = new Map((await session.client.getProjects([...wanted.keys()])).map((p) => [p.projid, p]));
-  const planCtx = { caller: session.me, user };
-  const entries: PlanEntry[] = [...wanted.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([projid, target]) => {
-      const project = current.get(projid);
-      const restore = { from: target.from, to: target.to };
-      if (project === undefined) return { ...notFoundEntry(projid, target.title), restore };
-      return {
-        projid,
-        title: project.title,
-        fingerprint: privilegeFingerprint(project),
-        decision: decide(project, planCtx, { action: 'restore', ...restore }),
-        restore,
-      };
-    });
+  const users = await resolveRunUsers(session, groups);
+  const firstUser = users.get(targets[0]?.userId ?? -1) as MinUser;
+  const aboutOneUser = targets.every((t) => t.userId === firstUser.id);
+  const current = new Map(
+    (await session.client.getProjects([...new Set(targets.map((t) => t.projid))])).map((p) => [p.projid, p]),
+  );
+  const entries: PlanEntry[] = targets.map((target) => {
+    const user = users.get(target.userId) as MinUser;
+    const restore = { from: target.from, to: target.to };
+    const project = current.get(target.projid);
+    const entry: PlanEntry =
+      project === undefined
+        ? { ...notFoundEntry(target.projid, target.title), restore }
+        : {
+            projid: target.projid,
+            title: project.title,
+            fingerprint: privilegeFingerprint(project),
+            decision: decide(project, { caller: session.me, user }, { action: 'restore', ...restore }),
+            restore,
+          };
+    if (!aboutOneUser) entry.user = user;
+    return entry;
+  });
+  const ids = groups.map((g) => g.id);
   const plan: Plan = {
     createdAt: ctx.now(),
     server: ctx.serverUrl,
     caller: session.me,
-    user,
-    operation: { action: 'restore', journal: journal.run.runId },
+    user: firstUser,
+    operation: { action: 'restore', journal: ids.join(',') },
     entries,
     notes: [],
   };
-  plan.notes = [`Undoing ${journal.run.command} (${journal.filepath}).`, ...planNotes(plan)];
+  const undoing = groups.map((g) => `${g.command} (run ${g.id}${g.runs.length > 1 ? `, ${g.runs.length} runs` : ''})`);
+  const contacts = contactChanges(groups);
+  plan.notes = [
+    `Undoing ${undoing.join('; ')}.`,
+    ...(contacts.length === 0
+      ? []
+      : [
+          `The contact set by --fix-contact stays on ${contacts.map((c) => c.projid).join(', ')}: EcoTaxa cannot update a project without a valid contact.`,
+        ]),
+    ...planNotes(plan),
+  ];
   return showPlanAndApply({
     ctx,
     session,
     plan,
-    user,
+    users,
     planOnly: opts.dryRun === true,
     yes: opts.yes === true,
     detailedExitcode: opts.detailedExitcode === true,
     out: undefined,
-    concurrency,
+    concurrency: concurrency.value,
     strict: opts.strict === true,
-    command: `undo ${journal.run.runId}`,
-    undoes: journal.run.runId,
+    command: `undo ${ids.join(' ')}`,
+    undoes: ids,
   });
 }

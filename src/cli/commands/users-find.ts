@@ -1,14 +1,28 @@
+import { z } from 'zod';
+import { ExitCode, UsageError } from '../../errors.js';
 import { renderTable } from '../../output/table.js';
 import type { Context } from '../context.js';
-import { findUsers, isActive, parseUserQuery } from '../users.js';
-import { UsageError } from '../../errors.js';
+import { parseOptions } from '../options.js';
+import { openSession } from '../session.js';
+import { findUsers, isActive, parseUserQuery, type UserQuery } from '../users.js';
 
-/** users find QUERY: by id, exact email, exact name or name pattern (% wildcard). */
-export async function run(ctx: Context, args: string[]): Promise<number> {
+export const usersFindOptionsSchema = z.strictObject({});
+
+/** Checks the query before the first request. */
+export function parseInputs(args: string[], options: Record<string, unknown>): { text: string; query: UserQuery } {
+  parseOptions(usersFindOptionsSchema, options, 'users find');
   const text = args[0] ?? '';
   if (text.trim() === '') throw new UsageError('give an id, an email or a name to find');
-  const session = await ctx.session();
-  const query = parseUserQuery(text);
+  return { text, query: parseUserQuery(text) };
+}
+
+/**
+ * users find QUERY: by id, exact email, exact name or name pattern (% wildcard). Finding
+ * nobody exits 1, as grep does, so that a script can test it.
+ */
+export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
+  const { text, query } = parseInputs(args, options);
+  const session = await openSession(ctx);
   const users = await findUsers(session.client, query);
   // A name search only returns active accounts; a lookup by id returns any.
   const rows = await Promise.all(
@@ -22,9 +36,7 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
   );
   if (ctx.json) {
     ctx.output.data(JSON.stringify(rows, null, 2));
-  } else if (rows.length === 0) {
-    ctx.output.info(`No active user matches "${text}" (names match exactly unless you use %, e.g. '%${text}%').`);
-  } else {
+  } else if (rows.length > 0) {
     ctx.output.data(
       renderTable(
         [
@@ -38,5 +50,7 @@ export async function run(ctx: Context, args: string[]): Promise<number> {
       ),
     );
   }
-  return 0;
+  if (rows.length > 0) return ExitCode.Success;
+  ctx.output.info(`No active user matches "${text}" (names match exactly unless you use %, e.g. '%${text}%').`);
+  return ExitCode.Error;
 }

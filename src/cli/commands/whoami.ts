@@ -1,6 +1,10 @@
 import { describeUser } from '../../plan/rights.js';
+import { z } from 'zod';
 import type { Context } from '../context.js';
-import { formatDate } from '../context.js';
+import { parseOptions } from '../options.js';
+import { formatDate, openSession, tokenInfo } from '../session.js';
+
+export const whoamiOptionsSchema = z.strictObject({});
 
 function inDays(from: Date, to: Date): string {
   const days = Math.floor((to.getTime() - from.getTime()) / 86_400_000);
@@ -8,10 +12,11 @@ function inDays(from: Date, to: Date): string {
 }
 
 /** whoami: the account behind the token, the server, and when the token expires. */
-export async function run(ctx: Context): Promise<number> {
-  const session = await ctx.session();
+export async function run(ctx: Context, _args: string[], options: Record<string, unknown>): Promise<number> {
+  parseOptions(whoamiOptionsSchema, options, 'whoami');
+  const session = await openSession(ctx);
   const { me } = session;
-  const info = ctx.tokenInfo(session.token);
+  const info = tokenInfo(ctx, session.token);
   if (ctx.json) {
     ctx.output.data(
       JSON.stringify(

@@ -1,0 +1,360 @@
+import type { Command, Option } from 'commander';
+
+/*
+ * Shell completion scripts, generated from the command tree itself (program.ts), so that
+ * the commands and options they complete can never drift from what the tool accepts. Run
+ * ids for `undo` come at completion time from `ecotaxa-access history --ids` (offline).
+ */
+
+/** What follows an option: nothing, a file, a directory, one of some words, or free text. */
+export type ValueKind = 'none' | 'file' | 'dir' | 'text' | { choices: readonly string[] };
+
+/** What a command's positional arguments are. */
+export type OperandKind = 'none' | 'files' | 'runs' | 'text' | { choices: readonly string[] };
+
+export interface OptionSpec {
+  /** Every spelling: ["-y", "--yes"]. */
+  names: string[];
+  description: string;
+  value: ValueKind;
+}
+
+export interface CommandSpec {
+  /** ["plan", "grant"]; [] for the program itself. */
+  path: string[];
+  description: string;
+  /** Its own options (the program's: the global ones), help included. */
+  options: OptionSpec[];
+  subcommands: CommandSpec[];
+  operand: OperandKind;
+}
+
+function optionSpec(option: Option): OptionSpec {
+  const names = [option.short, option.long].filter((n): n is string => n !== undefined);
+  let value: ValueKind = 'none';
+  if (option.required || option.optional) {
+    if (option.argChoices !== undefined) value = { choices: option.argChoices };
+    else if (/<file>/.test(option.flags)) value = 'file';
+    else if (/<dir>/.test(option.flags)) value = 'dir';
+    else value = 'text';
+  }
+  return { names, description: option.description, value };
+}
+
+function operandOf(cmd: Command): OperandKind {
+  const first = cmd.registeredArguments[0];
+  if (first === undefined) return 'none';
+  if (first.argChoices !== undefined) return { choices: first.argChoices };
+  if (first.name() === 'runs') return 'runs';
+  if (first.name() === 'file') return 'files';
+  return 'text';
+}
+
+/** The tree of visible commands and options, as completion sees it (the implicit `help` left out). */
+export function completionSpec(program: Command, path: string[] = []): CommandSpec {
+  const help = program.createHelp();
+  return {
+    path,
+    description: program.description(),
+    options: help.visibleOptions(program).map(optionSpec),
+    subcommands: help
+      .visibleCommands(program)
+      .filter((c) => c.name() !== 'help')
+      .map((c) => completionSpec(c, [...path, c.name()])),
+    operand: operandOf(program),
+  };
+}
+
+function allCommands(spec: CommandSpec): CommandSpec[] {
+  return [spec, ...spec.subcommands.flatMap(allCommands)];
+}
+
+/** Every option name that takes a value, anywhere: the words after them are never commands. */
+function optionsWithValues(spec: CommandSpec): Map<string, ValueKind> {
+  const out = new Map<string, ValueKind>();
+  for (const cmd of allCommands(spec)) {
+    for (const option of cmd.options) {
+      if (option.value === 'none') continue;
+      for (const name of option.names) out.set(name, option.value);
+    }
+  }
+  return out;
+}
+
+const shellWords = (words: readonly string[]): string => words.join(' ');
+
+function namesOf(options: readonly OptionSpec[]): string[] {
+  return options.flatMap((o) => o.names);
+}
+
+/** The program's options that also go after a command: all but its --help and --version. */
+function globalOptions(spec: CommandSpec): OptionSpec[] {
+  return spec.options.filter((o) => !o.names.includes('--help') && !o.names.includes('--version'));
+}
+
+// ---- bash --------------------------------------------------------------------------------
+
+/** A bash script for `complete -F`; plain bash, no bash-completion package needed. */
+export function bashScript(spec: CommandSpec, tool: string): string {
+  const fn = `_${tool.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const withValues = optionsWithValues(spec);
+  const commands = allCommands(spec).filter((c) => c.path.length > 0);
+  const valueCase = (kind: (v: ValueKind) => boolean): string[] =>
+    [...withValues].filter(([, v]) => kind(v)).map(([name]) => name);
+  const files = valueCase((v) => v === 'file');
+  const dirs = valueCase((v) => v === 'dir');
+  const choices = [...withValues].filter(([, v]) => typeof v === 'object') as [string, { choices: string[] }][];
+  const text = valueCase((v) => v === 'text');
+
+  const pathCases = allCommands(spec).map((cmd) => {
+    const own = cmd.path.length === 0 ? namesOf(spec.options) : [...namesOf(cmd.options), '$globals'];
+    const operand = cmd.operand;
+    const operandLine =
+      operand === 'runs'
+        ? 'operand=runs'
+        : operand === 'files'
+          ? 'operand=files'
+          : typeof operand === 'object'
+            ? `operand=words words="${shellWords(operand.choices)}"`
+            : 'operand=none';
+    const subs = cmd.subcommands.map((s) => s.path[s.path.length - 1] ?? '');
+    return `    "${cmd.path.join(' ')}") opts="${shellWords(own)}" subs="${shellWords(subs)}" ${operandLine} ;;`;
+  });
+
+  return `# bash completion for ${tool}, generated by \`${tool} completion bash\` from its own command tree.
+# Install: ${tool} completion bash > ~/.local/share/bash-completion/completions/${tool}
+#     (or: source <(${tool} completion bash) in ~/.bashrc)
+${fn}() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" path="" word i skip=0 opts="" subs="" operand=none words=""
+  local -a url=()
+  local globals="${shellWords(namesOf(globalOptions(spec)))}"
+  (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  # The command path so far (e.g. "plan grant"): words that are not options nor their values.
+  for (( i = 1; i < COMP_CWORD; i++ )); do
+    word="\${COMP_WORDS[i]}"
+    if (( skip )); then
+      skip=0
+      [[ \${COMP_WORDS[i-1]} == --url ]] && url=(--url "$word")
+      continue
+    fi
+    case "$word" in
+      ${[...withValues.keys()].join('|')}) skip=1 ;;
+      -*) ;;
+      *)
+        case "\${path:+$path }$word" in
+          ${commands.map((c) => `"${c.path.join(' ')}"`).join('|')}) path="\${path:+$path }$word" ;;
+        esac
+        ;;
+    esac
+  done
+  case "$prev" in
+    ${files.length === 0 ? '__none__' : files.join('|')}) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    ${dirs.length === 0 ? '__none__' : dirs.join('|')}) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
+${choices.map(([name, v]) => `    ${name}) COMPREPLY=($(compgen -W "${shellWords(v.choices)}" -- "$cur")); return ;;`).join('\n')}${choices.length === 0 ? '' : '\n'}    ${text.length === 0 ? '__none__' : text.join('|')}) COMPREPLY=(); return ;;
+  esac
+  case "$path" in
+${pathCases.join('\n')}
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  elif [[ -n $subs ]]; then
+    COMPREPLY=($(compgen -W "$subs" -- "$cur"))
+  elif [[ $operand == runs ]]; then
+    COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" "\${url[@]}" history --ids 2>/dev/null)" -- "$cur"))
+  elif [[ $operand == files ]]; then
+    compopt -o filenames 2>/dev/null
+    COMPREPLY=($(compgen -f -- "$cur"))
+  elif [[ $operand == words ]]; then
+    COMPREPLY=($(compgen -W "$words" -- "$cur"))
+  fi
+}
+complete -F ${fn} ${tool}
+`;
+}
+
+// ---- zsh ---------------------------------------------------------------------------------
+
+/** "name:description" for zsh's _describe, colons in names and descriptions escaped. */
+function describeItem(name: string, description: string): string {
+  const quote = (t: string): string => `'${t.replace(/'/g, "'\\''")}'`;
+  return quote(`${name.replace(/:/g, '\\:')}:${description.replace(/:/g, '\\:')}`);
+}
+
+/** A zsh script: `#compdef` file for $fpath, or sourced directly. */
+export function zshScript(spec: CommandSpec, tool: string): string {
+  const fn = `_${tool.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const withValues = optionsWithValues(spec);
+  const commands = allCommands(spec).filter((c) => c.path.length > 0);
+  const valueNames = (kind: (v: ValueKind) => boolean): string =>
+    [...withValues]
+      .filter(([, v]) => kind(v))
+      .map(([name]) => name)
+      .join('|') || '__none__';
+  const choices = [...withValues].filter(([, v]) => typeof v === 'object') as [string, { choices: string[] }][];
+  const optionItems = (options: readonly OptionSpec[]): string[] =>
+    options.flatMap((o) => o.names.map((n) => describeItem(n, o.description)));
+
+  const pathCases = allCommands(spec).map((cmd) => {
+    const own = cmd.path.length === 0 ? optionItems(spec.options) : [...optionItems(cmd.options), '"${globals[@]}"'];
+    const subs = cmd.subcommands.map((s) => describeItem(s.path[s.path.length - 1] ?? '', s.description));
+    const operand = cmd.operand;
+    const operandLine =
+      operand === 'runs'
+        ? 'operand=runs'
+        : operand === 'files'
+          ? 'operand=files'
+          : typeof operand === 'object'
+            ? `operand=words; choices=(${shellWords(operand.choices)})`
+            : 'operand=none';
+    return `    ('${cmd.path.join(' ')}') opts=(${own.join(' ')}); subs=(${subs.join(' ')}); ${operandLine} ;;`;
+  });
+
+  return `#compdef ${tool}
+# zsh completion for ${tool}, generated by \`${tool} completion zsh\` from its own command tree.
+# Install: ${tool} completion zsh > ~/.zfunc/_${tool}   (with fpath=(~/.zfunc $fpath) before compinit)
+#     (or: source <(${tool} completion zsh) in ~/.zshrc, after compinit)
+${fn}() {
+  local cmdpath="" word prev="\${words[CURRENT-1]}" cur="\${words[CURRENT]}" operand=none
+  local -i i skip=0
+  # (not "words": zsh's own array of the words on the line)
+  local -a url opts subs choices ids
+  local -a globals=(${optionItems(globalOptions(spec)).join(' ')})
+  for (( i = 2; i < CURRENT; i++ )); do
+    word="\${words[i]}"
+    if (( skip )); then
+      skip=0
+      [[ \${words[i-1]} == --url ]] && url=(--url "$word")
+      continue
+    fi
+    case "$word" in
+      (${valueNames(() => true)}) skip=1 ;;
+      (-*) ;;
+      (*)
+        case "\${cmdpath:+$cmdpath }$word" in
+          (${commands.map((c) => `'${c.path.join(' ')}'`).join('|')}) cmdpath="\${cmdpath:+$cmdpath }$word" ;;
+        esac
+        ;;
+    esac
+  done
+  case "$prev" in
+    (${valueNames((v) => v === 'file')}) _files; return ;;
+    (${valueNames((v) => v === 'dir')}) _files -/; return ;;
+${choices.map(([name, v]) => `    (${name}) compadd -- ${shellWords(v.choices)}; return ;;`).join('\n')}${choices.length === 0 ? '' : '\n'}    (${valueNames((v) => v === 'text')}) _message 'a value'; return ;;
+  esac
+  case "$cmdpath" in
+${pathCases.join('\n')}
+  esac
+  if [[ $cur == -* ]]; then
+    _describe -t options 'option' opts
+  elif (( \${#subs} )); then
+    _describe -t commands 'command' subs
+  elif [[ $operand == runs ]]; then
+    ids=(\${(f)"$(\${words[1]} "\${url[@]}" history --ids 2>/dev/null)"})
+    compadd -V runs -- "\${ids[@]}"
+  elif [[ $operand == files ]]; then
+    _files
+  elif [[ $operand == words ]]; then
+    compadd -- "\${choices[@]}"
+  fi
+}
+if [[ \${zsh_eval_context[-1]} == loadautofunc ]]; then
+  ${fn} "$@"
+else
+  compdef ${fn} ${tool}
+fi
+`;
+}
+
+// ---- fish --------------------------------------------------------------------------------
+
+function fishQuote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A fish script: one `complete` line per command and option, conditioned on the command path. */
+export function fishScript(spec: CommandSpec, tool: string): string {
+  const fn = `__${tool.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const withValues = optionsWithValues(spec);
+  const commands = allCommands(spec).filter((c) => c.path.length > 0);
+  const lines: string[] = [];
+  const optionLine = (o: OptionSpec, condition: string | undefined): string => {
+    const parts = [`complete -c ${tool}`];
+    if (condition !== undefined) parts.push(`-n ${fishQuote(condition)}`);
+    const longFirst = [...o.names].sort((a, b) => Number(b.startsWith('--')) - Number(a.startsWith('--')));
+    for (const name of longFirst) parts.push(name.startsWith('--') ? `-l ${name.slice(2)}` : `-s ${name.slice(1)}`);
+    if (o.value === 'file' || o.value === 'dir') parts.push('-r -F');
+    else if (typeof o.value === 'object') parts.push(`-x -a ${fishQuote(shellWords(o.value.choices))}`);
+    else if (o.value === 'text') parts.push('-x');
+    parts.push(`-d ${fishQuote(o.description)}`);
+    return parts.join(' ');
+  };
+  // Global options go anywhere on the line.
+  for (const o of spec.options) lines.push(optionLine(o, undefined));
+  for (const cmd of allCommands(spec)) {
+    // Command names are plain words: `__…_at plan grant` compares "$argv", "plan grant".
+    const at = `${fn}_at ${cmd.path.join(' ')}`.trim();
+    for (const sub of cmd.subcommands) {
+      lines.push(
+        `complete -c ${tool} -n ${fishQuote(at)} -a ${fishQuote(sub.path[sub.path.length - 1] ?? '')} -d ${fishQuote(sub.description)}`,
+      );
+    }
+    if (cmd.path.length === 0) continue;
+    for (const o of cmd.options) lines.push(optionLine(o, at));
+    const operand = cmd.operand;
+    if (operand === 'runs') lines.push(`complete -c ${tool} -n ${fishQuote(at)} -a '(${fn}_runs)'`);
+    else if (operand === 'files') lines.push(`complete -c ${tool} -n ${fishQuote(at)} -F`);
+    else if (typeof operand === 'object') {
+      lines.push(`complete -c ${tool} -n ${fishQuote(at)} -a ${fishQuote(shellWords(operand.choices))}`);
+    }
+  }
+  return `# fish completion for ${tool}, generated by \`${tool} completion fish\` from its own command tree.
+# Install: ${tool} completion fish > ~/.config/fish/completions/${tool}.fish
+
+# The command path so far ("plan grant"): the words that are not options nor their values.
+function ${fn}_path
+    set -l tokens (commandline -opc)
+    set -l path
+    set -l skip 0
+    for word in $tokens[2..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $word
+            case ${[...withValues.keys()].join(' ')}
+                set skip 1
+            case '-*'
+            case '*'
+                if contains -- (string join ' ' $path $word) ${commands.map((c) => fishQuote(c.path.join(' '))).join(' ')}
+                    set path $path $word
+                end
+        end
+    end
+    string join ' ' $path
+end
+
+function ${fn}_at
+    set -l path (${fn}_path)
+    test "$path" = "$argv"
+end
+
+# Run ids for undo, read offline from the journals (with the --url on the line, if any).
+function ${fn}_runs
+    set -l tokens (commandline -opc)
+    set -l url
+    set -l i (contains -i -- --url $tokens)
+    and set url --url $tokens[(math $i + 1)]
+    $tokens[1] $url history --ids 2>/dev/null
+end
+
+complete -c ${tool} -f
+${lines.join('\n')}
+`;
+}
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
+
+export function completionScript(shell: Shell, spec: CommandSpec, tool = 'ecotaxa-access'): string {
+  return shell === 'bash' ? bashScript(spec, tool) : shell === 'zsh' ? zshScript(spec, tool) : fishScript(spec, tool);
+}

@@ -1,0 +1,86 @@
+import type { Readable, Writable } from 'node:stream';
+import type { MinUser, Project } from '../api/schemas.js';
+import { UserError } from '../errors.js';
+import type { Io, ProjectPicker, PickChoice } from '../output/io.js';
+import { renderTable } from '../output/table.js';
+import type { Operation } from '../plan/planner.js';
+import { formatRight, rightOf } from '../plan/rights.js';
+
+/*
+ * --pick: the selected projects in a multi-select list on the terminal, sorted by id like
+ * `projects list`. Arrows move, space (once the arrows moved) or Tab toggles, typing filters
+ * (every word typed must appear in the row), Enter confirms, Escape or Ctrl-C cancels.
+ */
+
+/** Room the list takes left of each row: clack's guide bar and checkbox ("│  ◻ "), and a margin. */
+const ROW_PREFIX = 6;
+
+/** One row per project: id, title, instrument and the user's right now, in aligned columns. */
+export function pickChoices(projects: readonly Project[], user: Pick<MinUser, 'id'>, width?: number): PickChoice[] {
+  const sorted = [...projects].sort((a, b) => a.projid - b.projid);
+  const rows = sorted.map((p) => [String(p.projid), p.title, p.instrument ?? '', formatRight(rightOf(p, user.id))]);
+  const table = renderTable(
+    [{ header: '', align: 'right' }, { header: '', flexible: true }, { header: '' }, { header: '' }],
+    rows,
+    { width: width === undefined ? undefined : Math.max(40, width - ROW_PREFIX) },
+  );
+  const lines = table.split('\n').slice(1);
+  return sorted.map((p, i) => ({ projid: p.projid, label: lines[i] ?? String(p.projid) }));
+}
+
+/** The question above the list: what will happen to the projects picked, and what each row shows. */
+export function pickMessage(operation: Operation, user: Pick<MinUser, 'name'>): string {
+  const what =
+    operation.action === 'grant'
+      ? `Grant ${operation.right} to ${user.name}`
+      : operation.action === 'revoke'
+        ? `Revoke ${user.name}'s ${operation.anyRight ? 'right' : operation.right}`
+        : `Change ${user.name}'s right`;
+  return `${what} on which projects? (id, title, instrument, ${user.name}'s right now)`;
+}
+
+/** Every word typed appears in the row, in any case: "kiel 2019" finds "Kiel Fjord zooplankton 2019". */
+export function matchesPickFilter(search: string, label: string): boolean {
+  const text = label.toLowerCase();
+  return search
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .every((w) => text.includes(w));
+}
+
+/**
+ * The list, drawn by @clack/prompts on the command's own streams (stderr for the list, so
+ * stdout keeps only data). Loaded only when --pick is used: no cost to any other command.
+ */
+export const clackPicker: ProjectPicker = async (io, { message, choices }) => {
+  const { autocompleteMultiselect, isCancel } = await import('@clack/prompts');
+  const picked = await autocompleteMultiselect<number>({
+    message,
+    options: choices.map((c) => ({ value: c.projid, label: c.label })),
+    filter: (search, option) => matchesPickFilter(search, option.label ?? ''),
+    placeholder: 'type to filter',
+    required: true,
+    // The binary's streams are the process's own; clack needs their Node stream types.
+    input: io.stdin as unknown as Readable,
+    output: io.stderr as unknown as Writable,
+  });
+  return isCancel(picked) ? undefined : picked;
+};
+
+/** Shows the list and returns the projects picked, in id order; cancelling changes nothing. */
+export async function pickProjects(
+  io: Io,
+  projects: readonly Project[],
+  user: MinUser,
+  operation: Operation,
+): Promise<Project[]> {
+  if (projects.length === 0) return [];
+  const choices = pickChoices(projects, user, io.stderr.columns);
+  const picker = io.pick ?? clackPicker;
+  const picked = await picker(io, { message: pickMessage(operation, user), choices });
+  if (picked === undefined)
+    throw new UserError('cancelled at the list: nothing was changed', { errorCode: 'cancelled' });
+  const wanted = new Set(picked);
+  return projects.filter((p) => wanted.has(p.projid)).sort((a, b) => a.projid - b.projid);
+}

@@ -1,0 +1,246 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import type { EndLine, JournalEntry, JournalFile, RunLine } from '../../src/plan/journal.js';
+import {
+  contactChanges,
+  groupRuns,
+  groupToContinue,
+  groupsToUndo,
+  undoTargets,
+  undoneGroups,
+} from '../../src/plan/runs.js';
+import { thrown } from '../support/thrown.js';
+import { CALLER, OTHER, USER } from './factory.js';
+
+const SERVER = 'https://ecotaxa.example/api';
+
+/** A journal as readJournal gives it: run `id`, its changes, its end (undefined: crashed). */
+function journal(
+  id: string,
+  options: {
+    command?: string;
+    changes?: [number, string | null, string | null][];
+    unknown?: [number, string | null, string | null][];
+    end?: Partial<EndLine> | null;
+    continues?: string;
+    undoes?: string[];
+    caller?: typeof CALLER;
+    server?: string;
+  } = {},
+): JournalFile {
+  const run: RunLine = {
+    type: 'run',
+    version: 1,
+    runId: id,
+    startedAt: '2026-11-27T10:00:00.000Z',
+    server: options.server ?? SERVER,
+    caller: options.caller ?? CALLER,
+    user: USER,
+    command: options.command ?? 'grant --all',
+    ...(options.continues === undefined ? {} : { continues: options.continues }),
+    ...(options.undoes === undefined ? {} : { undoes: options.undoes }),
+  };
+  const line =
+    (type: 'change' | 'intent') =>
+    ([projid, before, after]: [number, string | null, string | null]): JournalEntry => ({
+      type,
+      runId: id,
+      time: run.startedAt,
+      projid,
+      title: `P${projid}`,
+      userId: USER.id,
+      before: before as JournalEntry['before'],
+      after: after as JournalEntry['after'],
+    });
+  const changes = (options.changes ?? []).map(line('change'));
+  return {
+    filepath: `/j/${id}.jsonl`,
+    run,
+    changes,
+    unknown: (options.unknown ?? []).map(line('intent')),
+    end:
+      options.end === null
+        ? undefined
+        : {
+            type: 'end',
+            runId: id,
+            time: run.startedAt,
+            interrupted: false,
+            applied: changes.length,
+            failed: 0,
+            ...options.end,
+          },
+  };
+}
+
+describe('groupRuns', () => {
+  it('groups a run that finished an interrupted one with it, and sums what they did', () => {
+    const groups = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']], end: { interrupted: true, notStarted: 2 } }),
+      journal('2-b', {
+        changes: [
+          [2, null, 'View'],
+          [3, null, 'View'],
+        ],
+        continues: '1-a',
+      }),
+      journal('3-c', { command: 'revoke 9', changes: [[9, 'View', null]] }),
+    ]);
+    expect(groups.map((g) => [g.id, g.runs.length, g.counts.applied, g.counts.notStarted, g.complete])).toEqual([
+      ['1-a', 2, 3, 0, true],
+      ['3-c', 1, 1, 0, true],
+    ]);
+  });
+
+  it('marks what a completed undo undid; an undo that did not complete does not count', () => {
+    const groups = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']] }),
+      journal('2-u', {
+        command: 'undo 1-a',
+        changes: [[1, 'View', null]],
+        undoes: ['1-a'],
+        end: { interrupted: true },
+      }),
+    ]);
+    expect(groups[0]?.undoneBy).toBeUndefined();
+    const done = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']] }),
+      journal('2-u', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] }),
+    ]);
+    expect(done[0]?.undoneBy).toBe('2-u');
+  });
+
+  it('counts a crashed run (no end line) as incomplete, its unanswered writes unconfirmed', () => {
+    const [group] = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']], unknown: [[2, null, 'View']], end: null }),
+    ]);
+    expect(group).toMatchObject({ complete: false, counts: { applied: 1, unconfirmed: 1 } });
+  });
+});
+
+describe('groupToContinue', () => {
+  const run = { server: SERVER, callerId: CALLER.id, command: 'grant --all' };
+
+  it('continues the latest group when it ran the same command and did not complete', () => {
+    const groups = groupRuns([journal('1-a', { end: { interrupted: true } })]);
+    expect(groupToContinue(groups, run)).toBe('1-a');
+    expect(groupToContinue(groups, { ...run, command: 'grant 101' })).toBeUndefined();
+    expect(groupToContinue(groups, { ...run, server: 'https://other/api' })).toBeUndefined();
+  });
+
+  it('does not continue a job about other users, even with the same command line', () => {
+    const groups = groupRuns([journal('1-a', { end: { interrupted: true } })]);
+    expect(groupToContinue(groups, { ...run, userIds: [USER.id] })).toBe('1-a');
+    expect(groupToContinue(groups, { ...run, userIds: [OTHER.id] })).toBeUndefined();
+  });
+
+  it('starts a new group after one that completed, or after failures were finished', () => {
+    expect(groupToContinue(groupRuns([journal('1-a')]), run)).toBeUndefined();
+    const failedThenDone = groupRuns([journal('1-a', { end: { failed: 2 } }), journal('2-b', { continues: '1-a' })]);
+    expect(groupToContinue(failedThenDone, run)).toBeUndefined();
+  });
+});
+
+describe('groupsToUndo', () => {
+  const options = { server: SERVER, callerId: CALLER.id, named: [] as string[], cwd: '/home/o', dir: '/j' };
+
+  it('takes the latest group not undone yet, skipping undos and runs that changed nothing', () => {
+    const groups = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']] }),
+      journal('2-b', { changes: [[2, null, 'View']] }),
+      journal('3-u', { command: 'undo 2-b', changes: [[2, 'View', null]], undoes: ['2-b'] }),
+      journal('4-c', { command: 'grant 5' }),
+    ]);
+    expect(groupsToUndo(groups, options).map((g) => g.id)).toEqual(['1-a']);
+  });
+
+  it("never takes another caller's or another server's run by default", () => {
+    const groups = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']], caller: OTHER }),
+      journal('2-b', { changes: [[1, null, 'View']], server: 'https://other/api' }),
+    ]);
+    const err = thrown(() => groupsToUndo(groups, options));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe(
+      `no run to undo: no change on ${SERVER} by you that is not undone yet (\`ecotaxa-access history\` lists the runs)`,
+    );
+  });
+
+  it('finds named runs by id (any run of a group) or journal path, each group once', () => {
+    const groups = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']], end: { interrupted: true } }),
+      journal('2-b', { changes: [[2, null, 'View']], continues: '1-a' }),
+      journal('3-c', { changes: [[3, null, 'View']] }),
+    ]);
+    expect(groupsToUndo(groups, { ...options, named: ['2-b', '1-a', '/j/3-c.jsonl'] }).map((g) => g.id)).toEqual([
+      '1-a',
+      '3-c',
+    ]);
+    expect(thrown(() => groupsToUndo(groups, { ...options, named: ['9-z'] })).message).toBe(
+      'no run 9-z in /j: `ecotaxa-access history` lists the runs (give a run id or a journal file)',
+    );
+  });
+});
+
+describe('undoneGroups', () => {
+  it('a group is undone by a completed undo, and in effect again once that undo is undone (a redo)', () => {
+    const grant = journal('1-a', { changes: [[1, null, 'View']] });
+    const undo = journal('2-u', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] });
+    const redo = journal('3-r', { command: 'undo 2-u', changes: [[1, null, 'View']], undoes: ['2-u'] });
+    const again = journal('4-u', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] });
+    expect([...undoneGroups(groupRuns([grant, undo]))]).toEqual(['1-a']);
+    expect([...undoneGroups(groupRuns([grant, undo, redo]))]).toEqual(['2-u']);
+    expect([...undoneGroups(groupRuns([grant, undo, redo, again]))].sort()).toEqual(['1-a', '2-u']);
+  });
+
+  it('after a redo, a bare undo takes the redone group again', () => {
+    const groups = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']] }),
+      journal('2-u', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] }),
+      journal('3-r', { command: 'undo 2-u', changes: [[1, null, 'View']], undoes: ['2-u'] }),
+    ]);
+    const options = { server: SERVER, callerId: CALLER.id, named: [] as string[], cwd: '/home/o', dir: '/j' };
+    expect(groupsToUndo(groups, options).map((g) => g.id)).toEqual(['1-a']);
+  });
+});
+
+describe('undoTargets', () => {
+  it('puts each project back to what the first run found, from what the last run left', () => {
+    const groups = groupRuns([
+      journal('1-a', {
+        changes: [
+          [1, null, 'View'],
+          [2, 'View', 'Annotate'],
+        ],
+        end: { interrupted: true },
+      }),
+      journal('2-b', {
+        changes: [
+          [1, 'View', 'Annotate'],
+          [3, null, 'View'],
+        ],
+        continues: '1-a',
+      }),
+    ]);
+    expect(undoTargets(groups).map((t) => [t.projid, t.from, t.to])).toEqual([
+      [1, 'Annotate', null],
+      [2, 'Annotate', 'View'],
+      [3, 'View', null],
+    ]);
+  });
+
+  it('includes writes whose outcome the run never learned', () => {
+    const groups = groupRuns([journal('1-a', { unknown: [[7, null, 'View']], end: null })]);
+    expect(undoTargets(groups).map((t) => [t.projid, t.from, t.to])).toEqual([[7, 'View', null]]);
+  });
+});
+
+describe('contactChanges', () => {
+  it('lists projects whose contact a run set', () => {
+    const j = journal('1-a', { changes: [[1, null, 'View']] });
+    const [first] = j.changes;
+    if (first === undefined) throw new Error('no change');
+    first.contact = { before: null, after: { id: CALLER.id, name: CALLER.name, email: CALLER.email } };
+    expect(contactChanges(groupRuns([j]))).toEqual([{ projid: 1, title: 'P1' }]);
+  });
+});

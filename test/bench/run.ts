@@ -13,14 +13,12 @@
  * sequential one-project-at-a-time script, checks the targets of the README's "Performance"
  * section, prints a table and writes bench-results/bench.json. Exits 1 if a target is missed.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { AQQUA, OWNER, seedScale } from '../support/seed.js';
-import { median } from '../support/stats.js';
 import { cli, type Run } from './cli-process.js';
 import { concurrencyBench, parseLevels } from './concurrency.js';
 import { faultsBench } from './faults.js';

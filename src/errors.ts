@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   connection: 'EcoTaxa could not be reached: connection refused or reset, unknown host',
   timeout: 'EcoTaxa did not answer within --timeout',
   'replay-miss': 'with --replay: the recordings have no answer for a request',
+  'mass-revoke':
+    "a policy's authoritative rule would take back over a quarter of its user's right: see --allow-mass-revoke",
   unclassified: 'a failure without a more precise code; the message says what failed',
   internal: 'a bug in ecotaxa-access: please report it with the output of --verbose',
 } as const;

@@ -4,14 +4,16 @@ import type { MinUser } from '../api/schemas.js';
 import type { ConcurrencySetting } from '../config/settings.js';
 import { ExitCode, InputError, UsageError, UserError } from '../errors.js';
 import { confirm } from '../output/prompt.js';
-import { renderTable } from '../output/table.js';
+import { type Column, renderTable } from '../output/table.js';
 import { type ApplyReport, type ApplyResult, type Outcome, applyPlan } from '../plan/apply.js';
 import { type ConcurrencyLimit, adaptiveLimit, fixedLimit } from '../plan/concurrency-limit.js';
 import { listJournals } from '../plan/journal.js';
 import { type Plan, toPlanDocument, userOf } from '../plan/plan-document.js';
 import { groupRuns, groupToContinue } from '../plan/runs.js';
 import { summarize } from '../plan/planner.js';
+import { namesUsers } from '../plan/plan-counts.js';
 import { renderPlan } from '../plan/render.js';
+import { renderPlanMarkdown, renderResultsMarkdown } from '../plan/render-markdown.js';
 import { formatRight } from '../plan/rights.js';
 import type { Context } from './context.js';
 import type { Session } from './session.js';
@@ -35,9 +37,18 @@ export interface ExecuteOptions {
   undoes?: string[];
   /** Lines shown under the plan: how projects changed since a saved plan. */
   driftLines?: string[];
+  /** The confirmation's question, when the command says better what it does (sync). */
+  question?: string;
+  /** --format markdown: the plan and the results as Markdown on stdout (sync). */
+  format?: 'text' | 'markdown';
 }
 
-const PAST: Record<Plan['operation']['action'], string> = { grant: 'granted', revoke: 'revoked', restore: 'restored' };
+const PAST: Record<Plan['operation']['action'], string> = {
+  grant: 'granted',
+  revoke: 'revoked',
+  restore: 'restored',
+  sync: 'changed',
+};
 
 async function savePlan(ctx: Context, plan: Plan, file: string): Promise<string> {
   const target = path.resolve(ctx.io.cwd, file);
@@ -90,7 +101,13 @@ export function countOutcomes(results: readonly ApplyResult[]): Record<Outcome, 
 
 function summaryLine(plan: Plan, report: ApplyReport): string {
   const c = countOutcomes(report.results);
-  const parts = [`${c.applied} ${PAST[plan.operation.action]}`, `${c.failed} failed`];
+  const applied = report.results.filter((r) => r.outcome === 'applied');
+  // A policy both grants and revokes: "12 granted, 3 revoked".
+  const done =
+    plan.operation.action === 'sync'
+      ? `${applied.filter((r) => r.to !== null).length} granted, ${applied.filter((r) => r.to === null).length} revoked`
+      : `${c.applied} ${PAST[plan.operation.action]}`;
+  const parts = [done, `${c.failed} failed`];
   if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
   if (c.unchanged > 0) parts.push(`${c.unchanged} already done`);
   if (c.unconfirmed > 0) parts.push(`${c.unconfirmed} unconfirmed`);
@@ -99,6 +116,20 @@ function summaryLine(plan: Plan, report: ApplyReport): string {
     return `${report.interrupted ? 'Interrupted' : 'Stopped'}: ${parts.join(', ')}. Run the same command again to finish.`;
   }
   return `Done: ${parts.join(', ')}.`;
+}
+
+/** Plans about several users (a policy, its undo): whose right each result is about, and which rule asked. */
+function resultWhose(
+  plan: Plan,
+  results: readonly ApplyResult[],
+): { columns: Column[]; cells: (result: ApplyResult) => string[] } {
+  const users = namesUsers(plan);
+  const rules = results.some((r) => r.rule !== undefined);
+  const names = new Map(plan.entries.map((e) => [userOf(plan, e).id, userOf(plan, e).name]));
+  return {
+    columns: [...(users ? [{ header: 'USER' }] : []), ...(rules ? [{ header: 'RULE' }] : [])],
+    cells: (r) => [...(users ? [names.get(r.userId) ?? `#${r.userId}`] : []), ...(rules ? [r.rule ?? ''] : [])],
+  };
 }
 
 function renderResults(ctx: Context, plan: Plan, report: ApplyReport): string {
@@ -111,15 +142,24 @@ function renderResults(ctx: Context, plan: Plan, report: ApplyReport): string {
         : outcome === 'skipped'
           ? c.magenta(text)
           : c.dim(text);
+  const whose = resultWhose(plan, report.results);
   const table = renderTable(
-    [{ header: ' ' }, { header: 'ID', align: 'right' }, { header: 'TITLE', flexible: true }, { header: 'RESULT' }],
-    report.results.map((r) => [outcomeGlyph(r.outcome), String(r.projid), r.title, resultDetail(r)]),
+    [
+      { header: ' ' },
+      { header: 'ID', align: 'right' },
+      { header: 'TITLE', flexible: true },
+      ...whose.columns,
+      { header: 'RESULT' },
+    ],
+    report.results.map((r) => [outcomeGlyph(r.outcome), String(r.projid), r.title, ...whose.cells(r), resultDetail(r)]),
     {
       width: ctx.output.stdoutWidth,
       headerStyle: (t) => c.bold(t),
       style: (text, row, column) => {
         const result = report.results[row];
-        return result !== undefined && (column === 0 || column === 3) ? style(result.outcome, text) : text;
+        return result !== undefined && (column === 0 || column === 3 + whose.columns.length)
+          ? style(result.outcome, text)
+          : text;
       },
     },
   );
@@ -140,6 +180,9 @@ function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: s
       reason: r.reason ?? null,
       drift: r.drift ?? null,
       verified: r.verified ?? null,
+      // Plans about several users: whose right, and which rule of a policy asked for it.
+      ...(namesUsers(plan) ? { userId: r.userId } : {}),
+      ...(r.rule === undefined ? {} : { rule: r.rule }),
     })),
     summary: {
       applied: counts.applied,
@@ -169,6 +212,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   const output = ctx.output;
   const changes = summarize(plan.entries).change;
   const rendered = (): string => {
+    if (opts.format === 'markdown') return renderPlanMarkdown(plan);
     const text = renderPlan(plan, { color: output.out, width: output.stdoutWidth });
     return opts.driftLines === undefined || opts.driftLines.length === 0
       ? text
@@ -200,7 +244,10 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
       );
     }
     if (ctx.json) ctx.io.stderr.write(`${renderPlan(plan, { color: output.err })}\n`);
-    const ok = await confirm(ctx.io, `\nApply these ${changes} change${changes === 1 ? '' : 's'} on ${plan.server}?`);
+    const ok = await confirm(
+      ctx.io,
+      `\n${opts.question ?? `Apply these ${changes} change${changes === 1 ? '' : 's'} on ${plan.server}?`}`,
+    );
     if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
   }
 
@@ -268,6 +315,8 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   }
 
   if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
+  else if (opts.format === 'markdown')
+    output.data(renderResultsMarkdown(plan, report.results, summaryLine(plan, report)));
   else output.data(`\n${renderResults(ctx, plan, report)}`);
   if (journal.filepath !== undefined && journal.runId !== undefined) {
     const group = continues ?? journal.runId;

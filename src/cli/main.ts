@@ -30,6 +30,8 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
   undo: () => import('./commands/undo.js'),
   history: () => import('./commands/history.js'),
   completion: () => import('./commands/completion.js'),
+  sync: () => import('./commands/sync.js'),
+  'plan sync': () => import('./commands/sync.js'),
 };
 
 interface RunState {

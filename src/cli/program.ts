@@ -22,7 +22,9 @@ export type CommandName =
   | 'apply'
   | 'undo'
   | 'history'
-  | 'completion';
+  | 'completion'
+  | 'sync'
+  | 'plan sync';
 
 /** One command to run, as commander parsed it: plain data, checked by the command's own schema. */
 export interface Invocation {
@@ -109,6 +111,46 @@ function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' 
   }
   return cmd;
 }
+
+/** The options of sync and plan sync (README "Sharing as code"). */
+function addSyncOptions(cmd: Command, mode: 'apply' | 'plan'): Command {
+  if (mode === 'apply') {
+    cmd
+      .option('--dry-run', 'show the plan and stop: nothing is written')
+      .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)');
+  }
+  cmd
+    .option('--out <file>', 'save the plan to FILE, for `apply FILE`')
+    .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending, 1 on error')
+    .addOption(
+      new Option('--format <format>', 'text, or markdown for a CI job summary or a pull-request comment').choices([
+        'text',
+        'markdown',
+      ]),
+    )
+    .option(
+      '--allow-mass-revoke',
+      'let an authoritative rule take back more than a quarter of the projects where its user holds its right',
+    );
+  if (mode === 'apply') {
+    addConcurrencyOptions(cmd).option(
+      '--strict',
+      'skip projects whose rights changed since the plan, instead of deciding them again',
+    );
+  }
+  return cmd;
+}
+
+const SYNC_HELP = `
+The policy (YAML or JSON):
+  version: 1
+  rules:
+    - user: aqqua@geomar.de        # id, exact email or exact name, as --user
+      right: view                  # view | annotate | manage
+      projects: { instrument: [UVP5HD, UVP5SD, UVP6], exclude: [12, "40-45"] }
+      mode: additive               # or authoritative: also take the right back elsewhere
+      until: 2027-07-31            # from this day (UTC) the rule takes back what it gives
+  Only projects you explicitly manage are ever changed. See the README, "Sharing as code".`;
 
 const SELECTOR_HELP = `
 Selectors:
@@ -278,8 +320,8 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
   }
 
   const plan = group(
-    program.command('plan').description('show what grant or revoke would change, and optionally save it'),
-    examples('plan grant --all', 'plan revoke --all --out revoke.plan.json'),
+    program.command('plan').description('show what grant, revoke or sync would change, and optionally save it'),
+    examples('plan grant --all', 'plan revoke --all --out revoke.plan.json', 'plan sync sharing.yaml'),
   );
   for (const kind of ['grant', 'revoke'] as const) {
     leaf(
@@ -300,6 +342,37 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       )}`,
     );
   }
+
+  leaf(
+    addSyncOptions(
+      program
+        .command('sync')
+        .description('make the rights on your projects what a policy file says: plan, confirm, apply')
+        .argument('<file>', 'the policy, YAML or JSON'),
+      'apply',
+    ),
+    'sync',
+    `${SYNC_HELP}\n${examples(
+      'sync sharing.yaml',
+      'sync sharing.yaml --dry-run --detailed-exitcode',
+      'sync sharing.yaml --dry-run --format markdown >> "$GITHUB_STEP_SUMMARY"',
+      'sync sharing.yaml --yes',
+    )}`,
+  );
+  leaf(
+    addSyncOptions(
+      plan
+        .command('sync')
+        .description('plan a policy file (the same as `sync FILE --dry-run`)')
+        .argument('<file>', 'the policy, YAML or JSON'),
+      'plan',
+    ),
+    'plan sync',
+    `${SYNC_HELP}\n${examples(
+      'plan sync sharing.yaml --out sync.plan.json',
+      'plan sync sharing.yaml --replay fixtures/sync --detailed-exitcode',
+    )}`,
+  );
 
   leaf(
     addConcurrencyOptions(

@@ -10,7 +10,9 @@ export const PLAN_VERSION = 1;
 export type PlanOperation =
   | { action: 'grant'; right: Right }
   | { action: 'revoke'; right: Right; anyRight: boolean }
-  | { action: 'restore'; journal: string };
+  | { action: 'restore'; journal: string }
+  /** A policy file (`sync FILE`): every entry carries its own user, operation and rule. */
+  | { action: 'sync'; policy: string };
 
 export interface Person {
   id: number;
@@ -39,6 +41,7 @@ export function operationFor(plan: Pick<Plan, 'operation'>, entry: PlanEntry): O
   if (entry.operation !== undefined) return entry.operation;
   const op = plan.operation;
   if (op.action === 'restore') throw new Error(`internal error: undo entry ${entry.projid} has no target`);
+  if (op.action === 'sync') throw new Error(`internal error: sync entry ${entry.projid} has no operation`);
   return op;
 }
 
@@ -86,6 +89,7 @@ const operationSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('grant'), right: rightSchema }),
   z.object({ action: z.literal('revoke'), right: rightSchema, anyRight: z.boolean() }),
   z.object({ action: z.literal('restore'), journal: z.string() }),
+  z.object({ action: z.literal('sync'), policy: z.string() }),
 ]);
 
 /** The JSON document: `plan --json`, `plan --out FILE`, `apply FILE` (README "Plan files"). */
@@ -116,6 +120,18 @@ export const planDocumentSchema = z
         });
       seen.add(key);
     });
+    if (doc.operation.action === 'sync') {
+      doc.projects.forEach((p, i) => {
+        if (p.operation === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'a sync plan needs an "operation" on every project',
+            path: ['projects', i, 'operation'],
+          });
+        }
+      });
+      return;
+    }
     if (doc.operation.action !== 'restore') return;
     doc.projects.forEach((p, i) => {
       if (p.restore === undefined) {

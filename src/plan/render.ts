@@ -1,8 +1,9 @@
 import type { ChalkInstance } from 'chalk';
-import { renderTable } from '../output/table.js';
+import { type Column, renderTable } from '../output/table.js';
 import type { PlanEntry } from './planner.js';
 import { summarize } from './planner.js';
-import type { Person, Plan, PlanOperation } from './plan-document.js';
+import { changesByAction, namesUsers, planUsers } from './plan-counts.js';
+import { type Person, type Plan, type PlanOperation, userOf } from './plan-document.js';
 import { describeUser, formatRight } from './rights.js';
 
 export interface RenderOptions {
@@ -45,6 +46,8 @@ export function describeOperation(op: PlanOperation): string {
       return op.anyRight ? `revoke ${op.right} (or any other right: --any-right)` : `revoke ${op.right}`;
     case 'restore':
       return `undo run ${op.journal} (put back each project's previous right)`;
+    case 'sync':
+      return `sync the policy ${op.policy}`;
   }
 }
 
@@ -64,20 +67,56 @@ export function planHeader(server: string, caller: Person, user: Person, op: Pla
   ];
 }
 
+/** A policy's header: whose rights it is about, and the file, instead of one user and one action. */
+function policyHeader(plan: Plan, policy: string): string[] {
+  return [
+    `Server:  ${plan.server}`,
+    `You:     ${describeUser(plan.caller)}`,
+    `Users:   ${planUsers(plan).map(describeUser).join(', ')}`,
+    `Policy:  ${policy}`,
+  ];
+}
+
 /** "Plan: 12 to grant, 3 unchanged, 2 skipped." or "No changes. 3 unchanged, 2 skipped." */
 export function planSummaryLine(plan: Pick<Plan, 'operation' | 'entries'>): string {
   const s = summarize(plan.entries);
   const rest = [`${s.unchanged} unchanged`, `${s.skip} skipped`];
   if (s.change === 0) return `No changes. ${rest.join(', ')}.`;
+  if (plan.operation.action === 'sync') {
+    // A policy grants and revokes in one plan: "Plan: 12 to grant, 3 to revoke, ...".
+    const c = changesByAction(plan);
+    const actions = [c.grants > 0 ? `${c.grants} to grant` : '', c.revocations > 0 ? `${c.revocations} to revoke` : ''];
+    return `Plan: ${[...actions.filter((a) => a !== ''), ...rest].join(', ')}.`;
+  }
   return `Plan: ${s.change} to ${plan.operation.action}, ${rest.join(', ')}.`;
+}
+
+/**
+ * Plans about several users (a policy, its undo) say whose right each line changes, and, for
+ * a policy, which rule asked: columns before CHANGE.
+ */
+function whoseColumns(plan: Plan): { columns: Column[]; cells: (entry: PlanEntry) => string[] } {
+  const users = namesUsers(plan);
+  const rules = plan.entries.some((e) => e.rule !== undefined);
+  return {
+    columns: [...(users ? [{ header: 'USER' }] : []), ...(rules ? [{ header: 'RULE' }] : [])],
+    cells: (e) => [...(users ? [userOf(plan, e).name] : []), ...(rules ? [e.rule ?? ''] : [])],
+  };
 }
 
 /** The plan as terraform shows one: header, one line per project, summary, notes. */
 export function renderPlan(plan: Plan, options: RenderOptions): string {
   const c = options.color;
-  const rows = plan.entries.map((e) => [glyphOf(e), String(e.projid), e.title, entryDetail(e)]);
+  const whose = whoseColumns(plan);
+  const rows = plan.entries.map((e) => [glyphOf(e), String(e.projid), e.title, ...whose.cells(e), entryDetail(e)]);
   const table = renderTable(
-    [{ header: ' ' }, { header: 'ID', align: 'right' }, { header: 'TITLE', flexible: true }, { header: 'CHANGE' }],
+    [
+      { header: ' ' },
+      { header: 'ID', align: 'right' },
+      { header: 'TITLE', flexible: true },
+      ...whose.columns,
+      { header: 'CHANGE' },
+    ],
     rows,
     {
       width: options.width === undefined ? undefined : Math.max(60, options.width - 2),
@@ -86,13 +125,20 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
         const entry = plan.entries[row];
         if (entry === undefined) return text;
         const glyph = glyphOf(entry);
-        if (column === 0 || column === 3) return styleGlyph(glyph, text, c);
+        if (column === 0 || column === 3 + whose.columns.length) return styleGlyph(glyph, text, c);
         return glyph === '=' ? c.dim(text) : text;
       },
     },
   );
   const lines = [
-    ...planHeader(plan.server, plan.caller, plan.user, plan.operation),
+    ...(plan.operation.action === 'sync'
+      ? policyHeader(plan, plan.operation.policy)
+      : planHeader(plan.server, plan.caller, plan.user, plan.operation).map((line) =>
+          // The undo of a policy is about several users: name them all.
+          line.startsWith('User:') && namesUsers(plan)
+            ? `Users:   ${planUsers(plan).map(describeUser).join(', ')}`
+            : line,
+        )),
     '',
     ...table.split('\n').map((l) => `  ${l}`),
     '',

@@ -11,6 +11,7 @@ import { historyOptionsSchema } from '../../src/cli/commands/history.js';
 import { loginOptionsSchema } from '../../src/cli/commands/login.js';
 import { logoutOptionsSchema } from '../../src/cli/commands/logout.js';
 import { listOptionsSchema } from '../../src/cli/commands/projects-list.js';
+import { syncOptionsSchemas } from '../../src/cli/commands/sync.js';
 import { undoOptionsSchema } from '../../src/cli/commands/undo.js';
 import { usersFindOptionsSchema } from '../../src/cli/commands/users-find.js';
 import { whoamiOptionsSchema } from '../../src/cli/commands/whoami.js';
@@ -41,6 +42,8 @@ const SCHEMAS: Record<CommandName, z.ZodObject> = {
   undo: undoOptionsSchema,
   history: historyOptionsSchema,
   completion: completionOptionsSchema,
+  sync: syncOptionsSchemas.sync,
+  'plan sync': syncOptionsSchemas['plan sync'],
 };
 
 function quietIo(): Io {
@@ -295,6 +298,53 @@ const TABLE: [string, string[], Invocation][] = [
     { name: 'history', args: [], options: { ids: true }, globals: { ...G, url: 'https://ecotaxa.example.org/api' } },
   ],
   ['completion bash', ['completion', 'bash'], { name: 'completion', args: ['bash'], options: {}, globals: G }],
+  ['sync', ['sync', 'sharing.yaml'], { name: 'sync', args: ['sharing.yaml'], options: {}, globals: G }],
+  [
+    'sync with every option',
+    [
+      'sync',
+      'sharing.yaml',
+      '--dry-run',
+      '--detailed-exitcode',
+      '--format',
+      'markdown',
+      '--out',
+      'sync.plan.json',
+      '--allow-mass-revoke',
+      '--concurrency',
+      '2',
+      '--max-concurrency',
+      '4',
+      '--strict',
+      '-y',
+    ],
+    {
+      name: 'sync',
+      args: ['sharing.yaml'],
+      options: {
+        dryRun: true,
+        detailedExitcode: true,
+        format: 'markdown',
+        out: 'sync.plan.json',
+        allowMassRevoke: true,
+        concurrency: 2,
+        maxConcurrency: 4,
+        strict: true,
+        yes: true,
+      },
+      globals: G,
+    },
+  ],
+  [
+    'plan sync for a CI job',
+    ['plan', 'sync', 'sharing.yaml', '--replay', 'fixtures/sync', '--detailed-exitcode', '--format', 'markdown'],
+    {
+      name: 'plan sync',
+      args: ['sharing.yaml'],
+      options: { detailedExitcode: true, format: 'markdown' },
+      globals: { ...G, replay: 'fixtures/sync' },
+    },
+  ],
 ];
 
 describe('argv → the exact invocation each command receives', () => {
@@ -315,6 +365,13 @@ describe('argv → the exact invocation each command receives', () => {
       code: 'commander.invalidArgument',
       message:
         "error: command-argument value 'powershell' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish.",
+    });
+  });
+
+  it('--format takes text or markdown, nothing else', async () => {
+    await expect(invocation(['plan', 'sync', 'p.yaml', '--format', 'html'])).rejects.toMatchObject({
+      code: 'commander.invalidArgument',
+      message: "error: option '--format <format>' argument 'html' is invalid. Allowed choices are text, markdown.",
     });
   });
 

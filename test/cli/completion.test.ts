@@ -40,10 +40,10 @@ describe('completion bash', () => {
   it('completes each command’s own options, its subcommands, and run ids for undo', async () => {
     const bash = await script('bash');
     expect(bash).toContain(
-      '    "") opts="-V --version --url --json -v --verbose -q --quiet --timeout --config --insecure --no-color --record --replay --scenario -h --help" subs="demo login logout whoami users projects grant revoke plan apply undo history completion" operand=none ;;\n',
+      '    "") opts="-V --version --url --json -v --verbose -q --quiet --timeout --config --insecure --no-color --record --replay --scenario -h --help" subs="demo login logout whoami users projects grant revoke plan sync apply undo history completion" operand=none ;;\n',
     );
     expect(bash).toContain(`  local globals="${GLOBALS}"\n`);
-    expect(bash).toContain('    "plan") opts="-h --help $globals" subs="grant revoke" operand=none ;;\n');
+    expect(bash).toContain('    "plan") opts="-h --help $globals" subs="grant revoke sync" operand=none ;;\n');
     expect(bash).toContain(
       '    "undo") opts="--dry-run -y --yes --strict --concurrency --max-concurrency --detailed-exitcode -h --help $globals" subs="" operand=runs ;;\n',
     );
@@ -65,7 +65,7 @@ describe('completion zsh', () => {
     const zsh = await script('zsh');
     expect(zsh.startsWith('#compdef ecotaxa-access\n')).toBe(true);
     expect(zsh).toContain(
-      "    ('plan') opts=('-h:show help' '--help:show help' \"${globals[@]}\"); subs=('grant:plan a grant (the same as `grant --dry-run`)' 'revoke:plan a revoke (the same as `revoke --dry-run`)'); operand=none ;;\n",
+      "    ('plan') opts=('-h:show help' '--help:show help' \"${globals[@]}\"); subs=('grant:plan a grant (the same as `grant --dry-run`)' 'revoke:plan a revoke (the same as `revoke --dry-run`)' 'sync:plan a policy file (the same as `sync FILE --dry-run`)'); operand=none ;;\n",
     );
     expect(zsh).toContain(
       "    ('undo') opts=('--dry-run:show the plan and stop' '-y:apply without asking' '--yes:apply without asking' '--strict:skip projects whose rights changed since the plan' ",
@@ -136,6 +136,7 @@ describe('the scripts follow the command tree', () => {
       'grant',
       'revoke',
       'plan',
+      'sync',
       'apply',
       'undo',
       'history',
@@ -195,8 +196,8 @@ describe('the bash script, run by bash', () => {
     expect(await complete('gr')).toEqual(['grant']);
   });
 
-  it('ecotaxa-access plan <TAB> → grant revoke; plan grant --o<TAB> → --out; --out <TAB> → files', async () => {
-    expect(await complete('--timeout', '5', 'plan', '')).toEqual(['grant', 'revoke']);
+  it('ecotaxa-access plan <TAB> → grant revoke sync; plan grant --o<TAB> → --out; --out <TAB> → files', async () => {
+    expect(await complete('--timeout', '5', 'plan', '')).toEqual(['grant', 'revoke', 'sync']);
     expect(await complete('plan', 'grant', '--o')).toEqual(['--out']);
     fs.writeFileSync(path.join(home.home, 'grant.plan.json'), '{}');
     expect(await complete('plan', 'grant', '--out', 'grant.p')).toEqual(['grant.plan.json']);

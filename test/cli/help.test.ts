@@ -21,6 +21,8 @@ const COMMANDS = [
   ['plan'],
   ['plan', 'grant'],
   ['plan', 'revoke'],
+  ['plan', 'sync'],
+  ['sync'],
   ['apply'],
   ['undo'],
   ['history'],

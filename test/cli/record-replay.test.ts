@@ -10,9 +10,11 @@ import { startFakeServer } from '../support/fake-server.js';
 import {
   CANONICAL_ORIGIN,
   normaliseOrigin,
+  REPO_ROOT,
   recordScenario,
   type RecordedRun,
   SCENARIOS,
+  SYNC_POLICY,
 } from '../support/scenarios.js';
 import { OWNER, seedWorld } from '../support/seed.js';
 
@@ -53,7 +55,10 @@ describe('record, then replay with no server and no credentials', () => {
       const run = runs.find((r) => r.scenario === scenario);
       if (run === undefined) throw new Error('not recorded');
       expect(fs.existsSync(run.file)).toBe(true);
-      const replay = await runCli([...scenario.argv, '--replay', path.dirname(run.file)], { env: offline() });
+      const replay = await runCli([...scenario.argv, '--replay', path.dirname(run.file)], {
+        env: offline(),
+        ...(scenario.fromRepo === true ? { cwd: REPO_ROOT } : {}),
+      });
       expect(replay.code).toBe(run.code);
       expect(replay.stdout).toBe(run.stdout);
     },
@@ -112,6 +117,60 @@ describe('CI dry-runs against recordings', () => {
     const doc = JSON.parse(json.stdout) as { summary: { change: number }; user: { email: string } };
     expect(doc.summary.change).toBe(23);
     expect(doc.user.email).toBe('aqqua@geomar.de');
+  });
+});
+
+describe('CI dry-runs of a policy against recordings (README "Sharing as code")', () => {
+  const plan = (dir: string, extra: string[] = [], policy = SYNC_POLICY) =>
+    runCli(['plan', 'sync', policy, '--replay', path.join(FIXTURES, dir), '--detailed-exitcode', ...extra], {
+      env: offline(),
+      cwd: REPO_ROOT,
+    });
+
+  it('exit 2 while the policy has changes pending, 0 once the server is in step', async () => {
+    const pending = await plan('sync');
+    expect(pending.code).toBe(2);
+    expect(pending.stdout).toContain('Plan: 3 to grant, 3 unchanged, 0 skipped.');
+    const synced = await plan('synced');
+    expect(synced.code).toBe(0);
+    expect(synced.stdout).toContain('No changes. 6 unchanged, 0 skipped.');
+  });
+
+  it('the Markdown summary for the job, from sync --dry-run as well', async () => {
+    const result = await runCli(
+      ['sync', SYNC_POLICY, '--dry-run', '--detailed-exitcode', '--format', 'markdown', '--replay', 'fixtures/sync'],
+      { env: offline(), cwd: REPO_ROOT },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('## ecotaxa-access plan: sync `fixtures/sync/sharing.yaml`\n');
+    expect(result.stdout).toContain('**Plan: 3 to grant, 3 unchanged, 0 skipped.**\n');
+    expect(result.stdout).toContain('| + | 19 | Cape Verde UVP6 profiles | AqQua | aqqua-uvp | none → View |\n');
+  });
+
+  it('exit 1 when the policy is wrong, or asks what the recordings cannot answer', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-policy-'));
+    try {
+      const bad = path.join(dir, 'bad.yaml');
+      fs.writeFileSync(
+        bad,
+        'version: 1\nrules:\n  - { user: aqqua@geomar.de, right: edit, projects: { all: true } }\n',
+      );
+      const wrong = await plan('sync', [], bad);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toBe(
+        `error: ${bad}:3: rules[0].right: "edit" is not a right: use view, annotate or manage\n`,
+      );
+      const other = path.join(dir, 'other.yaml');
+      fs.writeFileSync(
+        other,
+        'version: 1\nrules:\n  - { user: Carl Colleague, right: view, projects: { all: true } }\n',
+      );
+      const miss = await plan('sync', ['--json'], other);
+      expect(miss.code).toBe(1);
+      expect(JSON.parse(miss.stdout)).toMatchObject({ error: { code: 'replay-miss' } });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -18,7 +18,17 @@ export interface Scenario {
   argv: string[];
   /** Commands run first, unrecorded, to bring the server to the scenario's state. */
   setup?: string[][];
+  /**
+   * Run from the repository's root, where the files the command names are (a policy under
+   * fixtures/), instead of a temporary home; replays then run from there too.
+   */
+  fromRepo?: boolean;
 }
+
+/** The repository's root: where `fromRepo` scenarios run, and replays of them. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+/** The policy of the sync scenarios (README "Sharing as code"). */
+export const SYNC_POLICY = 'fixtures/sync/sharing.yaml';
 
 export const SCENARIOS: readonly Scenario[] = [
   { dir: 'demo', name: 'whoami', argv: ['whoami'] },
@@ -33,9 +43,18 @@ export const SCENARIOS: readonly Scenario[] = [
     // One at a time, so that the server's "recently used" list is always in the same order.
     setup: [['grant', '--all', '--yes', '--concurrency', '1']],
   },
+  { dir: 'sync', name: 'plan-sync', argv: ['plan', 'sync', SYNC_POLICY], fromRepo: true },
+  { dir: 'sync', name: 'sync', argv: ['sync', SYNC_POLICY, '--yes'], fromRepo: true },
+  {
+    dir: 'synced',
+    name: 'plan-sync',
+    argv: ['plan', 'sync', SYNC_POLICY],
+    fromRepo: true,
+    setup: [['sync', SYNC_POLICY, '--yes', '--concurrency', '1']],
+  },
 ];
 
-/** The recordings' clock: 2026-11-02T09:00:00Z. */
+/** The recordings' clock: 2026-11-08T09:00:00Z. */
 export const FROZEN_EPOCH = 1_794_128_400;
 /** Where recordings say the fake EcoTaxa ran (its real port changes every run). */
 export const CANONICAL_ORIGIN = 'http://127.0.0.1:8088';
@@ -54,6 +73,7 @@ export async function recordScenario(scenario: Scenario, root: string): Promise<
   const fake = seedWorld({ now: () => new Date(FROZEN_EPOCH * 1000) });
   const server = await startFakeServer(fake);
   const home = tempHome();
+  const cwd = scenario.fromRepo === true ? REPO_ROOT : home.home;
   try {
     const env = {
       ...home.env,
@@ -62,14 +82,11 @@ export async function recordScenario(scenario: Scenario, root: string): Promise<
       SOURCE_DATE_EPOCH: String(FROZEN_EPOCH),
     };
     for (const step of scenario.setup ?? []) {
-      const result = await runCli(step, { env, cwd: home.home });
+      const result = await runCli(step, { env, cwd });
       if (result.code !== 0) throw new Error(`setup ${step.join(' ')} failed: ${result.stderr}`);
     }
     const dir = path.join(root, scenario.dir);
-    const result = await runCli([...scenario.argv, '--record', dir, '--scenario', scenario.name], {
-      env,
-      cwd: home.home,
-    });
+    const result = await runCli([...scenario.argv, '--record', dir, '--scenario', scenario.name], { env, cwd });
     return {
       scenario,
       file: path.join(dir, `${scenario.name}.json`),

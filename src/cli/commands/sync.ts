@@ -1,0 +1,170 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { MinUser, Project } from '../../api/schemas.js';
+import { InputError, UsageError, UserError } from '../../errors.js';
+import { changedScope, changesByAction, counted } from '../../plan/plan-counts.js';
+import type { Plan } from '../../plan/plan-document.js';
+import { type MassRevoke, type PolicyPlan, planPolicy } from '../../policy/plan-policy.js';
+import { type Policy, checkServer, parsePolicy, ruleName } from '../../policy/policy-file.js';
+import { showPlanAndApply } from '../apply-flow.js';
+import type { Context } from '../context.js';
+import { concurrencyOptions, parseOptions } from '../options.js';
+import type { CommandName } from '../program.js';
+import { planNotes } from '../plan-notes.js';
+import { type Session, openSession } from '../session.js';
+import { resolveUser } from '../users.js';
+
+type SyncCommand = 'sync' | 'plan sync';
+
+const planShape = {
+  out: z.string().optional(),
+  detailedExitcode: z.boolean().optional(),
+  format: z.enum(['text', 'markdown']).optional(),
+  allowMassRevoke: z.boolean().optional(),
+};
+
+/** The options of `sync` and `plan sync`, exactly as program.ts declares them. */
+export const syncOptionsSchemas = {
+  sync: z.strictObject({
+    ...planShape,
+    dryRun: z.boolean().optional(),
+    yes: z.boolean().optional(),
+    ...concurrencyOptions,
+    strict: z.boolean().optional(),
+  }),
+  'plan sync': z.strictObject(planShape),
+} as const satisfies Record<SyncCommand, z.ZodType>;
+
+type SyncOptions = z.infer<(typeof syncOptionsSchemas)['sync']>;
+
+function isSyncCommand(name: CommandName): name is SyncCommand {
+  return Object.hasOwn(syncOptionsSchemas, name);
+}
+
+/** Reads and checks the policy file: one line naming the file, the line and the key if it is wrong. */
+async function readPolicy(ctx: Context, file: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.resolve(ctx.io.cwd, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code);
+    throw new InputError(`cannot read the policy ${file}: ${why}`);
+  }
+  return parsePolicy(text, file);
+}
+
+/** Each rule's user, looked up like --user (id, exact email, exact name; active accounts only). */
+async function resolveRuleUsers(session: Session, policy: Policy): Promise<MinUser[]> {
+  const byText = new Map<string, MinUser>();
+  const users: MinUser[] = [];
+  for (const rule of policy.rules) {
+    const where = `${policy.file}:${rule.userLine}: ${ruleName(rule)}.user`;
+    const user = byText.get(rule.user) ?? (await resolveUser(session.client, rule.user, where));
+    byText.set(rule.user, user);
+    if (user.id === session.me.id) {
+      throw new InputError(`${where} "${rule.user}" is you: this tool never changes your own right`);
+    }
+    users.push(user);
+  }
+  return users;
+}
+
+/** The peribolos guard: an authoritative rule may not take back more than a quarter of what its user holds. */
+function refuseMassRevoke(policy: Policy, found: readonly MassRevoke[]): void {
+  const first = found[0];
+  if (first === undefined) return;
+  const { rule, user, revocations, held } = first;
+  const more = found.length > 1 ? ` (and ${counted(found.length - 1, 'more rule')})` : '';
+  throw new UserError(
+    `${policy.file}:${rule.line}: ${ruleName(rule)} (${rule.user} ${rule.right.toLowerCase()}, authoritative) would take ${rule.right} back from ${revocations} of the ${counted(held, 'project')} where ${user.name} holds it, more than a quarter${more}: check the policy, or add --allow-mass-revoke (with --dry-run to see the plan first)`,
+    { errorCode: 'mass-revoke' },
+  );
+}
+
+/** "Apply this policy: 12 grants and 3 revocations for 2 users on 14 projects at URL?" */
+function question(plan: Plan): string {
+  const c = changesByAction(plan);
+  const scope = changedScope(plan);
+  const what = [
+    c.grants > 0 ? counted(c.grants, 'grant') : '',
+    c.revocations > 0 ? counted(c.revocations, 'revocation') : '',
+  ].filter((w) => w !== '');
+  return `Apply this policy: ${what.join(' and ')} for ${counted(scope.users, 'user')} on ${counted(scope.projects, 'project')} at ${plan.server}?`;
+}
+
+/** sync FILE / plan sync FILE: read the policy, plan it on your projects, show, confirm, apply. */
+export async function run(
+  ctx: Context,
+  args: string[],
+  options: Record<string, unknown>,
+  name: CommandName,
+): Promise<number> {
+  if (!isSyncCommand(name)) throw new Error(`sync.ts cannot run ${name}`);
+  const opts: SyncOptions = parseOptions(syncOptionsSchemas[name], options, name);
+  if (opts.dryRun === true && opts.yes === true)
+    throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  if (ctx.json && opts.format === 'markdown')
+    throw new UsageError('--json and --format markdown are two different outputs: choose one');
+  const file = args[0] as string;
+  const policy = await readPolicy(ctx, file);
+  checkServer(policy, ctx.serverUrl);
+  const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
+
+  const session = await openSession(ctx);
+  const spinner = await ctx.output.spinner('Reading your projects');
+  let users: MinUser[];
+  let planned: PolicyPlan;
+  let notManaged = 0;
+  try {
+    users = await resolveRuleUsers(session, policy);
+    // Every project you manage, in one paged search: a policy is about all of them (an
+    // authoritative rule takes back from those it does not select). An administrator's search
+    // returns the whole server (API-NOTES "Projects"): "yours" means explicitly a manager.
+    const mine: Project[] = [];
+    for (const project of await session.client.searchProjects({ forManaging: true }, (n) =>
+      spinner.set(`Reading your projects: ${n}`),
+    )) {
+      if (project.managers.some((m) => m.id === session.me.id)) mine.push(project);
+      else notManaged++;
+    }
+    planned = planPolicy({
+      policy,
+      caller: session.me,
+      projects: mine,
+      users,
+      today: ctx.now().toISOString().slice(0, 10),
+    });
+  } finally {
+    spinner.stop();
+  }
+  if (opts.allowMassRevoke !== true) refuseMassRevoke(policy, planned.massRevokes);
+
+  const plan: Plan = {
+    createdAt: ctx.now(),
+    server: ctx.serverUrl,
+    caller: session.me,
+    // The first rule's user; each entry names its own.
+    user: users[0] as MinUser,
+    operation: { action: 'sync', policy: file },
+    entries: planned.entries,
+    notes: [],
+  };
+  plan.notes = [...planned.notes, ...planNotes(plan, { rangedMissing: 0, notManagedAdminProjects: notManaged })];
+  return showPlanAndApply({
+    ctx,
+    session,
+    plan,
+    users: new Map(users.map((u) => [u.id, u])),
+    planOnly: name === 'plan sync' || opts.dryRun === true,
+    yes: opts.yes === true,
+    detailedExitcode: opts.detailedExitcode === true,
+    out: opts.out,
+    concurrency: concurrency.value,
+    strict: opts.strict === true,
+    command: `${name} ${file}`,
+    question: question(plan),
+    format: opts.format ?? 'text',
+  });
+}

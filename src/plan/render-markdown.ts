@@ -1,0 +1,144 @@
+import type { ApplyResult } from './apply-steps.js';
+import { namesUsers, planUsers } from './plan-counts.js';
+import { type Person, type Plan, userOf } from './plan-document.js';
+import type { PlanEntry } from './planner.js';
+import { describeOperation, entryDetail, glyphOf, planSummaryLine } from './render.js';
+import { describeUser, formatRight } from './rights.js';
+
+/*
+ * --format markdown: a plan (and what applying it did) as GitHub-flavoured Markdown, for a CI
+ * job summary ($GITHUB_STEP_SUMMARY) or a pull-request comment. Changes and skips are tables;
+ * unchanged projects are a count. Pure: the same plan always gives the same text.
+ */
+
+/** Text made safe for a Markdown table cell: no pipe, no line break, no emphasis, code or HTML. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/([\\`*_<>|~])/g, '\\$1');
+}
+
+function tableOf(header: readonly string[], align: readonly ('left' | 'right')[], rows: readonly string[][]): string[] {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [
+    line(header),
+    line(align.map((a) => (a === 'right' ? '---:' : '---'))),
+    ...rows.map((row) => line(row.map(escapeMarkdown))),
+  ];
+}
+
+function who(plan: Plan, entryOrUserId: PlanEntry | number): string {
+  if (typeof entryOrUserId !== 'number') return userOf(plan, entryOrUserId).name;
+  return plan.entries.map((e) => userOf(plan, e)).find((u) => u.id === entryOrUserId)?.name ?? `#${entryOrUserId}`;
+}
+
+function person(p: Person): string {
+  return escapeMarkdown(describeUser(p));
+}
+
+/** Columns about whose right and which rule, when the plan names them. */
+function whose(plan: Plan): { header: string[]; cells: (entry: PlanEntry) => string[] } {
+  const users = namesUsers(plan);
+  const rules = plan.entries.some((e) => e.rule !== undefined);
+  return {
+    header: [...(users ? ['User'] : []), ...(rules ? ['Rule'] : [])],
+    cells: (e) => [...(users ? [who(plan, e)] : []), ...(rules ? [e.rule ?? ''] : [])],
+  };
+}
+
+/** The plan: title, who and where, the summary, a table of changes, one of skips, the notes. */
+export function renderPlanMarkdown(plan: Plan): string {
+  const op = plan.operation;
+  const title =
+    op.action === 'sync' ? `sync \`${op.policy.replace(/`/g, "'")}\`` : escapeMarkdown(describeOperation(op));
+  const users = planUsers(plan);
+  const lines = [
+    `## ecotaxa-access plan: ${title}`,
+    '',
+    `- Server: ${plan.server}`,
+    `- You: ${person(plan.caller)}`,
+    `- ${users.length === 1 ? 'User' : 'Users'}: ${users.map(person).join(', ')}`,
+    '',
+    `**${planSummaryLine(plan)}**`,
+  ];
+  const extra = whose(plan);
+  const changes = plan.entries.filter((e) => e.decision.kind === 'change');
+  if (changes.length > 0) {
+    lines.push(
+      '',
+      `### Changes (${changes.length})`,
+      '',
+      ...tableOf(
+        ['', 'ID', 'Title', ...extra.header, 'Change'],
+        ['left', 'right', 'left', ...extra.header.map(() => 'left' as const), 'left'],
+        changes.map((e) => [glyphOf(e), String(e.projid), e.title, ...extra.cells(e), entryDetail(e)]),
+      ),
+    );
+  }
+  const skips = plan.entries.filter((e) => e.decision.kind === 'skip');
+  if (skips.length > 0) {
+    lines.push(
+      '',
+      `### Skipped (${skips.length})`,
+      '',
+      ...tableOf(
+        ['ID', 'Title', ...extra.header, 'Reason'],
+        ['right', 'left', ...extra.header.map(() => 'left' as const), 'left'],
+        skips.map((e) => [
+          String(e.projid),
+          e.title,
+          ...extra.cells(e),
+          e.decision.kind === 'skip' ? e.decision.reason : '',
+        ]),
+      ),
+    );
+  }
+  if (plan.notes.length > 0) lines.push('', '### Notes', '', ...plan.notes.map((n) => `- ${escapeMarkdown(n)}`));
+  return lines.join('\n');
+}
+
+function resultDetail(result: ApplyResult): string {
+  const change = `${formatRight(result.from)} → ${formatRight(result.to)}`;
+  const reason = result.reason === undefined ? '' : `: ${result.reason}`;
+  switch (result.outcome) {
+    case 'applied':
+      return result.reason === undefined ? change : `${change} (${result.reason})`;
+    case 'not-started':
+      return `not started: ${change}`;
+    default:
+      return `${result.outcome}${reason}`;
+  }
+}
+
+const OUTCOME_GLYPH: Record<ApplyResult['outcome'], string> = {
+  applied: '✓',
+  unchanged: '=',
+  skipped: '!',
+  failed: '✗',
+  unconfirmed: '?',
+  'not-started': '·',
+};
+
+/** What applying did: the closing line, and a table of every project and user written or not. */
+export function renderResultsMarkdown(plan: Plan, results: readonly ApplyResult[], summary: string): string {
+  const users = namesUsers(plan);
+  const rules = results.some((r) => r.rule !== undefined);
+  const header = ['', 'ID', 'Title', ...(users ? ['User'] : []), ...(rules ? ['Rule'] : []), 'Result'];
+  const lines = ['', '### Result', '', `**${summary}**`];
+  if (results.length > 0) {
+    lines.push(
+      '',
+      ...tableOf(
+        header,
+        header.map((h) => (h === 'ID' ? 'right' : 'left')),
+        results.map((r) => [
+          OUTCOME_GLYPH[r.outcome],
+          String(r.projid),
+          r.title,
+          ...(users ? [who(plan, r.userId)] : []),
+          ...(rules ? [r.rule ?? ''] : []),
+          resultDetail(r),
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}

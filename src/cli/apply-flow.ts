@@ -4,17 +4,16 @@ import type { MinUser } from '../api/schemas.js';
 import type { ConcurrencySetting } from '../config/settings.js';
 import { ExitCode, InputError, UsageError, UserError } from '../errors.js';
 import { confirm } from '../output/prompt.js';
-import { type Column, renderTable } from '../output/table.js';
-import { type ApplyReport, type ApplyResult, type Outcome, applyPlan } from '../plan/apply.js';
+import { type ApplyReport, applyPlan } from '../plan/apply.js';
 import { type ConcurrencyLimit, adaptiveLimit, fixedLimit } from '../plan/concurrency-limit.js';
 import { listJournals } from '../plan/journal.js';
 import { type Plan, toPlanDocument, userOf } from '../plan/plan-document.js';
 import { groupRuns, groupToContinue } from '../plan/runs.js';
 import { summarize } from '../plan/planner.js';
 import { namesUsers } from '../plan/plan-counts.js';
-import { renderPlan } from '../plan/render.js';
+import { confirmQuestion, planSummaryLine, renderPlan } from '../plan/render.js';
 import { renderPlanMarkdown, renderResultsMarkdown } from '../plan/render-markdown.js';
-import { formatRight } from '../plan/rights.js';
+import { countOutcomes, doneLine, problemLines, problemSummary, renderResults } from '../plan/render-results.js';
 import type { Context } from './context.js';
 import type { Session } from './session.js';
 
@@ -41,13 +40,20 @@ export interface ExecuteOptions {
   question?: string;
   /** --format markdown: the plan and the results as Markdown on stdout (sync). */
   format?: 'text' | 'markdown';
+  /** --show-unchanged: list the projects left as they are, not only their count. */
+  showUnchanged?: boolean;
+  /**
+   * Ids the user named (on the command line or in --ids-from): one that is not found or
+   * cannot be changed makes the run exit 1, after doing the rest.
+   */
+  named?: ReadonlySet<number>;
 }
 
-const PAST: Record<Plan['operation']['action'], string> = {
-  grant: 'granted',
-  revoke: 'revoked',
-  restore: 'restored',
-  sync: 'changed',
+const ACTION: Record<Plan['operation']['action'], string> = {
+  grant: 'Granting',
+  revoke: 'Revoking',
+  restore: 'Restoring',
+  sync: 'Applying',
 };
 
 async function savePlan(ctx: Context, plan: Plan, file: string): Promise<string> {
@@ -65,107 +71,6 @@ async function savePlan(ctx: Context, plan: Plan, file: string): Promise<string>
   return target;
 }
 
-function outcomeGlyph(outcome: Outcome): string {
-  return { applied: '✓', unchanged: '=', skipped: '!', failed: '✗', unconfirmed: '?', 'not-started': '·' }[outcome];
-}
-
-function resultDetail(result: ApplyResult): string {
-  const change = `${formatRight(result.from)} → ${formatRight(result.to)}`;
-  const drift = result.drift === undefined ? '' : ` [changed since the plan: ${result.drift}]`;
-  switch (result.outcome) {
-    case 'applied':
-      return `${change}${result.reason === undefined ? '' : ` (${result.reason})`}${drift}`;
-    case 'failed':
-      return `failed: ${result.reason ?? 'unknown error'}${drift}`;
-    case 'unconfirmed':
-      return `unconfirmed: ${result.reason ?? 'unknown'}${drift}`;
-    case 'not-started':
-      return `not started: ${change}`;
-    default:
-      return `${result.outcome}: ${result.reason ?? ''}${drift}`;
-  }
-}
-
-export function countOutcomes(results: readonly ApplyResult[]): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = {
-    applied: 0,
-    unchanged: 0,
-    skipped: 0,
-    failed: 0,
-    unconfirmed: 0,
-    'not-started': 0,
-  };
-  for (const r of results) counts[r.outcome]++;
-  return counts;
-}
-
-function summaryLine(plan: Plan, report: ApplyReport): string {
-  const c = countOutcomes(report.results);
-  const applied = report.results.filter((r) => r.outcome === 'applied');
-  // A policy both grants and revokes: "12 granted, 3 revoked".
-  const done =
-    plan.operation.action === 'sync'
-      ? `${applied.filter((r) => r.to !== null).length} granted, ${applied.filter((r) => r.to === null).length} revoked`
-      : `${c.applied} ${PAST[plan.operation.action]}`;
-  const parts = [done, `${c.failed} failed`];
-  if (c.skipped > 0) parts.push(`${c.skipped} skipped`);
-  if (c.unchanged > 0) parts.push(`${c.unchanged} already done`);
-  if (c.unconfirmed > 0) parts.push(`${c.unconfirmed} unconfirmed`);
-  if (c['not-started'] > 0) parts.push(`${c['not-started']} not started`);
-  if (report.interrupted || report.stopped !== undefined) {
-    return `${report.interrupted ? 'Interrupted' : 'Stopped'}: ${parts.join(', ')}. Run the same command again to finish.`;
-  }
-  return `Done: ${parts.join(', ')}.`;
-}
-
-/** Plans about several users (a policy, its undo): whose right each result is about, and which rule asked. */
-function resultWhose(
-  plan: Plan,
-  results: readonly ApplyResult[],
-): { columns: Column[]; cells: (result: ApplyResult) => string[] } {
-  const users = namesUsers(plan);
-  const rules = results.some((r) => r.rule !== undefined);
-  const names = new Map(plan.entries.map((e) => [userOf(plan, e).id, userOf(plan, e).name]));
-  return {
-    columns: [...(users ? [{ header: 'USER' }] : []), ...(rules ? [{ header: 'RULE' }] : [])],
-    cells: (r) => [...(users ? [names.get(r.userId) ?? `#${r.userId}`] : []), ...(rules ? [r.rule ?? ''] : [])],
-  };
-}
-
-function renderResults(ctx: Context, plan: Plan, report: ApplyReport): string {
-  const c = ctx.output.out;
-  const style = (outcome: Outcome, text: string): string =>
-    outcome === 'applied'
-      ? c.green(text)
-      : outcome === 'failed'
-        ? c.red(text)
-        : outcome === 'skipped'
-          ? c.magenta(text)
-          : c.dim(text);
-  const whose = resultWhose(plan, report.results);
-  const table = renderTable(
-    [
-      { header: ' ' },
-      { header: 'ID', align: 'right' },
-      { header: 'TITLE', flexible: true },
-      ...whose.columns,
-      { header: 'RESULT' },
-    ],
-    report.results.map((r) => [outcomeGlyph(r.outcome), String(r.projid), r.title, ...whose.cells(r), resultDetail(r)]),
-    {
-      width: ctx.output.stdoutWidth,
-      headerStyle: (t) => c.bold(t),
-      style: (text, row, column) => {
-        const result = report.results[row];
-        return result !== undefined && (column === 0 || column === 3 + whose.columns.length)
-          ? style(result.outcome, text)
-          : text;
-      },
-    },
-  );
-  return [...table.split('\n').map((l) => `  ${l}`), '', c.bold(summaryLine(plan, report))].join('\n');
-}
-
 function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: string | undefined): object {
   const results = report?.results ?? [];
   const counts = countOutcomes(results);
@@ -180,6 +85,7 @@ function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: s
       reason: r.reason ?? null,
       drift: r.drift ?? null,
       verified: r.verified ?? null,
+      contact: r.contact ?? null,
       // Plans about several users: whose right, and which rule of a policy asked for it.
       ...(namesUsers(plan) ? { userId: r.userId } : {}),
       ...(r.rule === undefined ? {} : { rule: r.rule }),
@@ -204,16 +110,57 @@ function concurrencyLimit(setting: ConcurrencySetting): ConcurrencyLimit {
 }
 
 /**
+ * Says on stderr what went wrong: off a terminal (a pipe, a file, --json) one line per
+ * project, errors (failures, ids the user named that were not found or cannot be changed)
+ * and notes (other skips); on a terminal, where the list is on screen just above, one error
+ * line that explains the exit code. Returns whether there were errors.
+ */
+function reportProblems(
+  ctx: Context,
+  plan: Plan,
+  report: ApplyReport | undefined,
+  named: ReadonlySet<number>,
+): boolean {
+  const lines = problemLines(plan, report?.results ?? [], named);
+  if (ctx.json || !ctx.output.stdoutIsTerminal) {
+    for (const line of lines.notes) ctx.output.info(line);
+    for (const line of [...lines.failed, ...lines.named]) ctx.output.error(line);
+  } else {
+    const summary = problemSummary(lines);
+    if (summary !== undefined) ctx.output.error(summary);
+  }
+  return lines.failed.length + lines.named.length > 0;
+}
+
+/**
+ * Asks before writing, on stderr: the plan is out of the process first (`| tee log` shows it
+ * above the question), and when stdout is not the terminal the summary is repeated right
+ * above the question, where the owner is looking.
+ */
+async function askFirst(ctx: Context, plan: Plan, question: string | undefined): Promise<void> {
+  const output = ctx.output;
+  if (ctx.json) {
+    ctx.io.stderr.write(`${renderPlan(plan, { color: output.err, width: output.stderrWidth })}\n`);
+  } else {
+    await output.flushStdout();
+    if (!output.stdoutIsTerminal) ctx.io.stderr.write(`${output.err.bold(planSummaryLine(plan))}\n`);
+  }
+  const ok = await confirm(ctx.io, question ?? confirmQuestion(plan));
+  if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
+}
+
+/**
  * The second half of grant, revoke, apply and undo: show the plan, save it if asked, ask
- * (or require --yes), apply, and report every project.
+ * (or require --yes), apply, and report what needs attention.
  */
 export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   const { ctx, plan } = opts;
   const output = ctx.output;
+  const named = opts.named ?? new Set<number>();
   const changes = summarize(plan.entries).change;
   const rendered = (): string => {
     if (opts.format === 'markdown') return renderPlanMarkdown(plan);
-    const text = renderPlan(plan, { color: output.out, width: output.stdoutWidth });
+    const text = renderPlan(plan, { color: output.out, width: output.stdoutWidth, showUnchanged: opts.showUnchanged });
     return opts.driftLines === undefined || opts.driftLines.length === 0
       ? text
       : `${text}\n\n${output.out.yellow(`Changed since the plan (${opts.driftLines.length}):`)}\n${opts.driftLines.map((l) => `  ${l}`).join('\n')}`;
@@ -232,10 +179,10 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     const saved = await savePlan(ctx, plan, opts.out);
     output.info(`Saved the plan to ${saved}: apply it with \`ecotaxa-access apply ${opts.out}\``);
   }
-  if (opts.planOnly) {
-    return opts.detailedExitcode && changes > 0 ? ExitCode.ChangesPending : ExitCode.Success;
+  if (opts.planOnly || changes === 0) {
+    if (reportProblems(ctx, plan, undefined, named)) return ExitCode.Error;
+    return opts.planOnly && opts.detailedExitcode && changes > 0 ? ExitCode.ChangesPending : ExitCode.Success;
   }
-  if (changes === 0) return ExitCode.Success;
 
   if (!opts.yes) {
     if (!output.interactive) {
@@ -243,12 +190,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
         `refusing to change ${changes} project${changes === 1 ? '' : 's'} without confirmation: stdin is not a terminal; add --yes (or --dry-run to only see the plan)`,
       );
     }
-    if (ctx.json) ctx.io.stderr.write(`${renderPlan(plan, { color: output.err })}\n`);
-    const ok = await confirm(
-      ctx.io,
-      `\n${opts.question ?? `Apply these ${changes} change${changes === 1 ? '' : 's'} on ${plan.server}?`}`,
-    );
-    if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
+    await askFirst(ctx, plan, opts.question);
   }
 
   const planUsers = [...new Map(plan.entries.map((e) => [userOf(plan, e).id, userOf(plan, e)])).values()];
@@ -272,7 +214,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   });
   // On disk before the first write: a run that cannot be journaled does not start.
   await journal.open();
-  const spinner = await output.spinner(`Applying 0/${changes}`);
+  const bar = output.progressBar(ACTION[plan.operation.action], changes);
   ctx.writePhase.active = true;
   let report: ApplyReport;
   const concurrency = concurrencyLimit(opts.concurrency);
@@ -289,7 +231,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
       random: ctx.io.random,
       signal: ctx.io.interrupt,
       onProgress: (p) => {
-        spinner.set(`Applying ${p.done}/${p.total}`);
+        bar.update(p);
         if (p.limit !== limit)
           output.debug(`concurrency: ${limit} → ${p.limit} project${p.limit === 1 ? '' : 's'} at once`);
         limit = p.limit;
@@ -297,7 +239,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     });
   } finally {
     ctx.writePhase.active = false;
-    spinner.stop();
+    bar.stop();
   }
   const counts = countOutcomes(report.results);
   try {
@@ -315,9 +257,9 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   }
 
   if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
-  else if (opts.format === 'markdown')
-    output.data(renderResultsMarkdown(plan, report.results, summaryLine(plan, report)));
-  else output.data(`\n${renderResults(ctx, plan, report)}`);
+  else if (opts.format === 'markdown') output.data(renderResultsMarkdown(plan, report.results, doneLine(plan, report)));
+  else output.data(`\n${renderResults(plan, report, { color: output.out, width: output.stdoutWidth })}`);
+  const failed = reportProblems(ctx, plan, report, named);
   if (journal.filepath !== undefined && journal.runId !== undefined) {
     const group = continues ?? journal.runId;
     const again = opts.undoes === undefined ? 'undo it' : 'redo it';
@@ -331,5 +273,5 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
       { errorCode: 'stopped' },
     );
   }
-  return counts.failed > 0 ? ExitCode.Error : ExitCode.Success;
+  return failed ? ExitCode.Error : ExitCode.Success;
 }

@@ -20,7 +20,7 @@ export function pickChoices(projects: readonly Project[], user: Pick<MinUser, 'i
   const sorted = [...projects].sort((a, b) => a.projid - b.projid);
   const rows = sorted.map((p) => [String(p.projid), p.title, p.instrument ?? '', formatRight(rightOf(p, user.id))]);
   const table = renderTable(
-    [{ header: '', align: 'right' }, { header: '', flexible: true }, { header: '' }, { header: '' }],
+    [{ header: '', align: 'right' }, { header: '', shrink: 'truncate' }, { header: '' }, { header: '' }],
     rows,
     { width: width === undefined ? undefined : Math.max(40, width - ROW_PREFIX) },
   );

@@ -86,6 +86,9 @@ function addConcurrencyOptions(cmd: Command): Command {
     );
 }
 
+/** --show-unchanged, on every command that shows a plan (grant, revoke, plan, apply, undo). */
+const SHOW_UNCHANGED_HELP = 'list the projects left as they are, not only their count';
+
 function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' | 'plan'): Command {
   cmd
     .option(
@@ -95,6 +98,11 @@ function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' 
     .option('--right <right>', 'view, annotate or manage', 'view');
   if (kind === 'revoke')
     cmd.option('--any-right', "also remove a right other than --right (never the contact's or the last manager's)");
+  cmd.option(
+    '--fix-contact',
+    'make you the contact of legacy projects EcoTaxa refuses to update otherwise (no contact, an inactive one, or one not a manager)',
+  );
+  cmd.option('--show-unchanged', SHOW_UNCHANGED_HELP);
   if (mode === 'apply') {
     cmd
       .option('--dry-run', 'show the plan and stop: nothing is written')
@@ -128,6 +136,7 @@ function addSyncOptions(cmd: Command, mode: 'apply' | 'plan'): Command {
         'markdown',
       ]),
     )
+    .option('--show-unchanged', SHOW_UNCHANGED_HELP)
     .option(
       '--allow-mass-revoke',
       'let an authoritative rule take back more than a quarter of the projects where its user holds its right',
@@ -382,7 +391,7 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
         .argument('<file>', 'the saved plan')
         .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)')
         .option('--strict', 'skip projects whose rights changed since the plan'),
-    ),
+    ).option('--show-unchanged', SHOW_UNCHANGED_HELP),
     'apply',
     examples('apply grant.plan.json', 'apply grant.plan.json --yes --strict'),
   );
@@ -399,7 +408,9 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
         .option('--dry-run', 'show the plan and stop')
         .option('-y, --yes', 'apply without asking')
         .option('--strict', 'skip projects whose rights changed since the plan'),
-    ).option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending'),
+    )
+      .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending')
+      .option('--show-unchanged', SHOW_UNCHANGED_HELP),
     'undo',
     examples(
       'undo --dry-run',

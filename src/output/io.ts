@@ -3,7 +3,8 @@ import type { Env } from '../config/env.js';
 
 /** A stream we write text to: process.stdout/stderr, or a capture in tests. */
 export interface TextOut {
-  write(chunk: string): unknown;
+  /** `callback` runs once the chunk has left the process (a real stream calls it; see Output.flushStdout). */
+  write(chunk: string, callback?: (error?: Error | null) => void): unknown;
   isTTY?: boolean | undefined;
   columns?: number | undefined;
 }

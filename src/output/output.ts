@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { EnvSettings } from '../config/env.js';
 import { colorFor } from './color.js';
 import type { Io } from './io.js';
+import { type ProgressCounts, progressLine } from './progress.js';
 
 export interface OutputOptions {
   quiet: boolean;
@@ -14,16 +15,39 @@ export interface Spinner {
   stop(): void;
 }
 
+export interface ProgressBar {
+  update(progress: ProgressCounts): void;
+  stop(): void;
+}
+
 const noSpinner: Spinner = { set() {}, stop() {} };
+const noBar: ProgressBar = { update() {}, stop() {} };
+
+/** How often the progress bar is drawn again: often enough that it never looks frozen (retries wait seconds). */
+const REDRAW_MS = 100;
+/** Back to the line's start, and clear it. */
+const CLEAR_LINE = '\r\u001b[K';
 
 /**
  * Data goes to stdout; progress, notes and errors to stderr. --quiet keeps only errors on
- * stderr; --verbose adds request lines. Spinners only when stderr is a terminal.
+ * stderr; --verbose adds request lines.
  */
 export class Output {
   readonly out: ChalkInstance;
   readonly err: ChalkInstance;
+  /**
+   * Whether to ask questions: stdin and stderr are terminals and not CI. Gates prompts only;
+   * spinners and progress bars follow `animated`.
+   */
   readonly interactive: boolean;
+  /**
+   * Whether to draw spinners and progress bars on stderr: a terminal that reports its width,
+   * not CI, not --quiet. A terminal reporting 0 columns (some CI runners, serial consoles)
+   * gets none: ora would loop forever there (STYLE-SIDE-BY-SIDE.md §7).
+   */
+  readonly animated: boolean;
+  /** A progress line is on stderr: clear it before writing anything else there. */
+  private lineInUse = false;
 
   constructor(
     private readonly io: Io,
@@ -33,6 +57,13 @@ export class Output {
     this.out = colorFor(io.stdout, env, options.noColor, 'stdout');
     this.err = colorFor(io.stderr, env, options.noColor, 'stderr');
     this.interactive = io.stdin.isTTY === true && io.stderr.isTTY === true && !env.ci;
+    this.animated =
+      !options.quiet && io.stderr.isTTY === true && !env.ci && io.stderr.columns !== undefined && io.stderr.columns > 0;
+  }
+
+  private stderr(text: string): void {
+    if (this.lineInUse) this.io.stderr.write(CLEAR_LINE);
+    this.io.stderr.write(text);
   }
 
   /** A line (or lines) of data on stdout. */
@@ -42,28 +73,81 @@ export class Output {
 
   /** Progress and notes on stderr, unless --quiet. */
   info(text: string): void {
-    if (!this.options.quiet) this.io.stderr.write(`${text}\n`);
+    if (!this.options.quiet) this.stderr(`${text}\n`);
   }
 
   warn(text: string): void {
-    if (!this.options.quiet) this.io.stderr.write(`${this.err.yellow('warning:')} ${text}\n`);
+    if (!this.options.quiet) this.stderr(`${this.err.yellow('warning:')} ${text}\n`);
   }
 
   error(text: string): void {
-    this.io.stderr.write(`${this.err.red('error:')} ${text}\n`);
+    this.stderr(`${this.err.red('error:')} ${text}\n`);
   }
 
   debug(text: string): void {
-    if (this.options.verbose) this.io.stderr.write(`${this.err.dim(text)}\n`);
+    if (this.options.verbose) this.stderr(`${this.err.dim(text)}\n`);
   }
 
+  /** Whether stdout is the terminal (not a pipe or a file). */
+  get stdoutIsTerminal(): boolean {
+    return this.io.stdout.isTTY === true;
+  }
+
+  /** The terminal's width for tables on stdout; undefined off a terminal, or when it reports none. */
   get stdoutWidth(): number | undefined {
-    return this.io.stdout.isTTY === true ? this.io.stdout.columns : undefined;
+    const columns = this.io.stdout.columns;
+    return this.io.stdout.isTTY === true && columns !== undefined && columns > 0 ? columns : undefined;
   }
 
-  /** An ora spinner on stderr when it is a terminal; a silent stand-in otherwise. */
+  /** The same for text on stderr (a plan shown there with --json). */
+  get stderrWidth(): number | undefined {
+    const columns = this.io.stderr.columns;
+    return this.io.stderr.isTTY === true && columns !== undefined && columns > 0 ? columns : undefined;
+  }
+
+  /**
+   * Resolves once everything written to stdout has left the process (into a pipe such as
+   * `| tee log`): a prompt on stderr then comes after the plan, not before it.
+   */
+  flushStdout(): Promise<void> {
+    const stdout = this.io.stdout as Io['stdout'] & { writableLength?: number };
+    if (stdout.writableLength === undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      stdout.write('', () => resolve());
+    });
+  }
+
+  /**
+   * A progress bar on stderr, drawn again every 100 ms (so that the time keeps moving while
+   * writes wait to be retried); a silent stand-in unless `animated`.
+   */
+  progressBar(label: string, total: number, now: () => number = () => performance.now()): ProgressBar {
+    if (!this.animated) return noBar;
+    const started = now();
+    let counts: ProgressCounts = { total, done: 0, failed: 0, retrying: 0 };
+    const draw = (): void => {
+      const width = this.io.stderr.columns ?? 80;
+      this.io.stderr.write(`${CLEAR_LINE}${progressLine(label, counts, now() - started, width)}`);
+    };
+    this.lineInUse = true;
+    draw();
+    const timer = setInterval(draw, REDRAW_MS);
+    timer.unref?.();
+    return {
+      update(progress) {
+        counts = progress;
+      },
+      stop: () => {
+        clearInterval(timer);
+        this.lineInUse = false;
+        this.io.stderr.write(CLEAR_LINE);
+      },
+    };
+  }
+
+  /** An ora spinner on stderr when `animated`; a silent stand-in otherwise. */
   async spinner(text: string): Promise<Spinner> {
-    if (this.options.quiet || this.io.stderr.isTTY !== true || this.env.ci) return noSpinner;
+    if (!this.animated) return noSpinner;
     const { default: ora } = await import('ora');
     const spinner = ora({
       text,

@@ -1,12 +1,18 @@
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, UserError } from '../errors.js';
 import type { Io, TextIn } from './io.js';
 
 /** Input typed past the end of one answer, kept for the next prompt on the same stream. */
 const leftovers = new WeakMap<TextIn, string>();
 
+/** Ctrl-D on an empty line: no answer, so nothing happens (exit 1, like a "no"). */
+function endOfInput(): UserError {
+  return new UserError('cancelled (end of input): nothing was changed', { errorCode: 'cancelled' });
+}
+
 /**
  * Reads one line typed at the terminal. With `hidden`, the characters are not echoed
- * (a password); Ctrl-C at the prompt stops the command (exit 130).
+ * (a password); Ctrl-C at the prompt stops the command (exit 130). Ctrl-D ends the line
+ * (the terminal does not), so that an error that follows starts on a line of its own.
  * Listens for 'data' rather than iterating the stream: iterating would destroy stdin when
  * the loop ends early, and a second prompt could no longer read.
  */
@@ -17,14 +23,12 @@ export function promptLine(io: Io, question: string, options: { hidden?: boolean
   return new Promise<string>((resolve, reject) => {
     let line = '';
     let done = false;
-    const finish = (error: Error | undefined, rest = ''): void => {
+    const finish = (error: Error | undefined, rest = '', ended = false): void => {
       done = true;
       stdin.off?.('data', onData);
       stdin.off?.('end', onEnd);
-      if (raw) {
-        stdin.setRawMode?.(false);
-        io.stderr.write('\n');
-      }
+      if (raw) stdin.setRawMode?.(false);
+      if (raw || ended) io.stderr.write('\n');
       stdin.pause?.();
       if (rest !== '') leftovers.set(stdin, rest);
       if (error === undefined) resolve(line);
@@ -35,7 +39,7 @@ export function promptLine(io: Io, question: string, options: { hidden?: boolean
       for (let i = 0; i < chars.length; i++) {
         const ch = chars[i] as string;
         if (ch === '\u0003') return finish(new InterruptedError());
-        if (ch === '\u0004' && line === '') return finish(new InterruptedError('no answer (end of input)'));
+        if (ch === '\u0004' && line === '') return finish(endOfInput(), '', !raw);
         if (ch === '\r' || ch === '\n') {
           const rest = chars.slice(i + (ch === '\r' && chars[i + 1] === '\n' ? 2 : 1)).join('');
           return finish(undefined, rest);
@@ -45,7 +49,7 @@ export function promptLine(io: Io, question: string, options: { hidden?: boolean
       }
     };
     const onData = (chunk: unknown): void => consume(typeof chunk === 'string' ? chunk : String(chunk));
-    const onEnd = (): void => finish(line === '' ? new InterruptedError('no answer (end of input)') : undefined);
+    const onEnd = (): void => finish(line === '' ? endOfInput() : undefined, '', true);
 
     const pending = leftovers.get(stdin);
     leftovers.delete(stdin);

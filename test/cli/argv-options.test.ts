@@ -247,6 +247,31 @@ const TABLE: [string, string[], Invocation][] = [
     },
   ],
   [
+    'grant --fix-contact --show-unchanged',
+    ['grant', '8', '9', '--fix-contact', '--show-unchanged'],
+    { name: 'grant', args: ['8', '9'], options: { fixContact: true, showUnchanged: true, right: 'view' }, globals: G },
+  ],
+  [
+    'plan revoke --fix-contact --show-unchanged',
+    ['plan', 'revoke', '--all', '--fix-contact', '--show-unchanged'],
+    {
+      name: 'plan revoke',
+      args: [],
+      options: { all: true, fixContact: true, showUnchanged: true, right: 'view' },
+      globals: G,
+    },
+  ],
+  [
+    'apply --show-unchanged',
+    ['apply', 'grant.plan.json', '--show-unchanged'],
+    { name: 'apply', args: ['grant.plan.json'], options: { showUnchanged: true }, globals: G },
+  ],
+  [
+    'undo --show-unchanged',
+    ['undo', '--show-unchanged'],
+    { name: 'undo', args: [], options: { showUnchanged: true }, globals: G },
+  ],
+  [
     'apply with every option',
     ['apply', 'grant.plan.json', '--yes', '--strict', '--concurrency', '2', '--max-concurrency', '4'],
     {

@@ -211,7 +211,19 @@ describe('the demo: a recorded plan, no token, no network', () => {
     const [demo, detailed] = await Promise.all([run(DEMO_ARGS), run([...REPLAY_ARGS, '--detailed-exitcode'])]);
     expect(demo.code).toBe(0);
     expect(demo.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
-    expect(demo.stderr).toMatch(/^Demo: a replay of a recorded session .*\nTo start for real: .*\n$/);
+    // On stderr: what the demo is; the skips of --all (not errors; off a terminal, each is
+    // listed on stderr too); how to start for real.
+    const lines = demo.stderr.split('\n');
+    expect(lines[0]).toMatch(/^Demo: a replay of a recorded session of Olivia Owner, an invented owner/);
+    expect(lines.slice(1, -2).map((l) => l.slice(0, l.indexOf(':')))).toEqual([
+      'project 8 (Bornholm Basin larval fish (legacy contact))',
+      'project 9 (North Sea herring larvae 2008 (no contact))',
+      'project 10 (PlanktoScope Kiel harbour)',
+    ]);
+    expect(lines.slice(-2)).toEqual([
+      'To start for real: `ecotaxa-access login`, then `ecotaxa-access plan grant --all`.',
+      '',
+    ]);
     expect(detailed.code).toBe(2);
     expect(detailed.stdout).toBe(demo.stdout);
   });
@@ -300,7 +312,7 @@ describe('a real SIGINT', () => {
     expect(r1.signal).toBeNull();
     expect(r1.code).toBe(130);
     expect(r1.stdout).toContain('Interrupted:');
-    expect(r1.stdout).toContain('Run the same command again to finish.');
+    expect(r1.stdout).toMatch(/\nNext: run the same command again to do the \d+ not started/);
 
     const afterFirst = fake.snapshot();
     const diff1 = worldDiff(before, afterFirst);

@@ -60,7 +60,7 @@ describe('grant --all', () => {
     const result = await cli(['grant', '--all', '--yes']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
-    expect(result.stdout).toContain('Done: 23 granted, 0 failed.');
+    expect(result.stdout).toContain('Done: 23 granted, 0 failed, 3 skipped, 6 already done.');
 
     const expected = GRANTABLE.map((id) => `${id}: user ${AQQUA.id} none→View`);
     // API-NOTES: any update drops the rights of inactive accounts (invisible to reads).
@@ -76,6 +76,9 @@ describe('grant --all', () => {
     const again = await cli(['grant', '--all', '--yes']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes. 29 unchanged, 3 skipped.');
+    expect(again.stdout).toContain(
+      '  = 29 projects unchanged (AqQua already has View or higher); --show-unchanged lists them',
+    );
     expect(worldDiff(after, server.fake.snapshot())).toEqual([]);
     expect(server.fake.log.filter((r) => r.method === 'PUT')).toHaveLength(23);
   });
@@ -134,7 +137,10 @@ describe('undo', () => {
 
     const undoGrant = await cli(['undo', '--yes']);
     expect(undoGrant.code).toBe(0);
-    expect(undoGrant.stdout).toMatch(/3 .*already back to none/);
+    expect(undoGrant.stdout).toContain(
+      '  = 1 project unchanged (already back to the right before that run); --show-unchanged lists them',
+    );
+    expect(undoGrant.stdout).toContain('Done: 1 restored, 0 failed, 1 already done.');
     expect(server.fake.privilegeOf(1, AQQUA.id)).toBeNull();
 
     const nothing = await cli(['undo', '--yes']);
@@ -153,12 +159,13 @@ describe('undo', () => {
     const partial = await cli(['undo', '--yes']);
     expect(partial.code).toBe(1);
     expect(partial.stdout).toContain('Done: 1 restored, 1 failed.');
+    expect(partial.stdout).toContain('Next: run the same command again to retry the one that failed');
     server.setFaults(undefined);
 
-    const resumed = await cli(['undo', '--yes']);
+    const resumed = await cli(['undo', '--yes', '--show-unchanged']);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(/1 .*unchanged: already back to none/);
-    expect(resumed.stdout).toContain('Done: 1 restored, 0 failed.');
+    expect(resumed.stdout).toMatch(/= +1 .*unchanged: already back to none/);
+    expect(resumed.stdout).toContain('Done: 1 restored, 0 failed, 1 already done.');
     expect(server.fake.privilegeOf(3, AQQUA.id)).toBeNull();
     // The older run, by someone else's hand in the plan, is left alone.
     expect(server.fake.privilegeOf(15, COLLEAGUE.id)).toBe('View');
@@ -208,7 +215,11 @@ describe('revoke', () => {
     const before = server.fake.snapshot();
     const result = await cli(['revoke', '--all', '--yes']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('has Annotate, not View (--any-right would remove it)');
+    expect(result.stdout).toContain(
+      '  = 29 projects unchanged (26: AqQua has no right there; 3: AqQua has a right other than View, which --any-right removes); --show-unchanged lists them',
+    );
+    const listed = await cli(['plan', 'revoke', '--all', '--show-unchanged']);
+    expect(listed.stdout).toMatch(/= +6 .*unchanged: has Annotate, not View \(--any-right would remove it\)/);
     expect(worldDiff(before, server.fake.snapshot())).toEqual([
       `4: user ${AQQUA.id} View→none`,
       `20: user ${AQQUA.id} View→none`,
@@ -219,8 +230,12 @@ describe('revoke', () => {
   it('--any-right removes Annotate and Manage, but never the contact or the last manager', async () => {
     const before = server.fake.snapshot();
     const result = await cli(['revoke', '6', '11', '12', '--any-right', '--yes']);
-    expect(result.code).toBe(0);
+    // 12 was named but cannot be changed: the others are done, and the run says so.
+    expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/12 .*skipped: AqQua is the project's contact/);
+    expect(result.stderr).toContain(
+      "error: project 12 (Atlantic Meridional Transect AMT28): skipped: AqQua is the project's contact, who must stay a manager: choose another contact in the web UI first\n",
+    );
     expect(worldDiff(before, server.fake.snapshot())).toEqual([
       `6: user ${AQQUA.id} Annotate→none`,
       `11: user ${AQQUA.id} Manage→none`,
@@ -232,7 +247,7 @@ describe('selection and planning', () => {
   it('reports ids that are missing, not visible, or not managed, and never writes them', async () => {
     const before = server.fake.snapshot();
     const result = await cli(['grant', '1', String(KIND.ownerViewer), String(KIND.othersPrivate), '99999', '--yes']);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/33 .*skipped: you are not a manager of this project \(you have View\)/);
     expect(result.stdout).toMatch(/35 +skipped: not found, or you have no right on it/);
     expect(result.stdout).toMatch(/99999 +skipped: not found, or you have no right on it/);

@@ -45,7 +45,7 @@ describe('completion bash', () => {
     expect(bash).toContain(`  local globals="${GLOBALS}"\n`);
     expect(bash).toContain('    "plan") opts="-h --help $globals" subs="grant revoke sync" operand=none ;;\n');
     expect(bash).toContain(
-      '    "undo") opts="--dry-run -y --yes --strict --concurrency --max-concurrency --detailed-exitcode -h --help $globals" subs="" operand=runs ;;\n',
+      '    "undo") opts="--dry-run -y --yes --strict --concurrency --max-concurrency --detailed-exitcode --show-unchanged -h --help $globals" subs="" operand=runs ;;\n',
     );
     expect(bash).toContain(
       '    "completion") opts="-h --help $globals" subs="" operand=words words="bash zsh fish" ;;\n',

@@ -76,7 +76,7 @@ describe('write conflicts', () => {
     const puts = server.requests.filter((r) => r.method === 'PUT');
     expect(conflicts.length / puts.length).toBeGreaterThan(0.25);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Done: ${planned.length} granted, 0 failed.`);
+    expect(result.stdout).toContain(`Done: ${planned.length} granted, 0 failed, ${200 - planned.length} already done.`);
 
     expect(colleague.size).toBeGreaterThan(10);
     // Exactly AqQua's View on every planned project, and the colleague's Views: nothing else.

@@ -76,9 +76,19 @@ describe('failures on single projects', () => {
     expect(result.stdout).toMatch(
       /✗ +5 .*failed: EcoTaxa failed on PUT \/projects\/5 with an internal error \(500: RuntimeError: injected fault\).*\(after 10 attempts\); a re-read shows the change did not land: run the same command again/,
     );
-    expect(result.stdout).toMatch(/✓ +7 .*none → View/);
-    expect(result.stdout).toMatch(/✓ +13 .*none → View \(landed although EcoTaxa's answer was lost/);
-    expect(result.stdout).toContain('Done: 3 granted, 3 failed.');
+    // Only what needs attention is listed after the run; the counts cover everything.
+    expect(result.stdout).not.toMatch(/✓/);
+    expect(result.stdout).toContain(
+      '\nDone: 3 granted, 3 failed.\nNext: run the same command again to retry the 3 that failed: it reads each project again and changes only what is left.\n',
+    );
+    // Each failure on stderr too, one line each.
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('error: project '))).toEqual([
+      'error: project 1 (Kiel Fjord zooplankton 2019): failed: EcoTaxa refused: you are not allowed to change this project (403)',
+      'error: project 3 (Boknis Eck time series - UVP6): failed: EcoTaxa refused the update: Could not set Contact, the designated user is not in Managers list.',
+      expect.stringMatching(
+        /^error: project 5 \(Gotland Basin deep chlorophyll maximum\): failed: EcoTaxa failed on PUT \/projects\/5 with an internal error/,
+      ),
+    ]);
 
     expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(7), granted(13), granted(14)]);
     // The PUT that committed behind a 502 was not sent again: a fresh read showed it landed.
@@ -122,9 +132,11 @@ describe('a write whose answer was lost', () => {
     };
     const before = server.fake.snapshot();
     const sleeps: number[] = [];
-    const result = await runCli(['grant', '1', '--yes'], { env, sleeps });
+    const result = await runCli(['grant', '1', '--yes', '--json'], { env, sleeps });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/✓ +1 .*none → View \(landed although EcoTaxa's answer was lost/);
+    const [applied] = (JSON.parse(result.stdout) as { results: { outcome: string; reason: string }[] }).results;
+    expect(applied?.outcome).toBe('applied');
+    expect(applied?.reason).toMatch(/^landed although EcoTaxa's answer was lost/);
     // Sent once; the colleague's viewer survives.
     expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
     expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(1), '1: user 12 none→View']);
@@ -168,11 +180,14 @@ describe('conditions that stop every write', () => {
     const before = server.fake.snapshot();
     const result = await runCli(['grant', '1', '3', '5', '7', '--yes', '--concurrency', '1'], { env });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/✓ +1 /);
     expect(result.stdout).toMatch(/✗ +3 .*rejected your token/);
-    expect(result.stdout).toMatch(/· +5 .*not started/);
     expect(result.stdout).toContain(
-      'Stopped: 1 granted, 1 failed, 2 not started. Run the same command again to finish.',
+      [
+        '  · 2 changes not started: the run stopped before their turn',
+        '',
+        'Stopped: 1 granted, 1 failed, 2 not started.',
+        'Next: run the same command again to retry the one that failed and do the 2 not started: it reads each project again and changes only what is left.',
+      ].join('\n'),
     );
     expect(result.stderr).toContain('error: stopped before the end: EcoTaxa at');
     expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(1)]);
@@ -227,7 +242,7 @@ describe('a 200-project grant --all under a heavy mix of transient faults', () =
     expect(journaled).toEqual(changed);
 
     // Retries with backoff absorb a 25% transient failure rate: this run completes.
-    expect(first.stdout).toContain(`Done: ${planned.length} granted, 0 failed.`);
+    expect(first.stdout).toContain(`Done: ${planned.length} granted, 0 failed, ${200 - planned.length} already done.`);
     expect(first.code).toBe(0);
     expect(changed).toEqual(planned);
 
@@ -246,7 +261,9 @@ describe('a 200-project grant --all under a heavy mix of transient faults', () =
     );
     const first = await runCli(['grant', '--all', '--yes'], { env });
     expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/Done: \d+ granted, \d+ failed\./);
+    expect(first.stdout).toMatch(
+      /Done: \d+ granted, \d+ failed, 6 already done\.\nNext: run the same command again to retry the \d+ that failed/,
+    );
     server.setFaults(undefined);
     const second = await runCli(['grant', '--all', '--yes'], { env });
     expect(second.code).toBe(0);
@@ -268,7 +285,7 @@ describe('Ctrl-C during writes', () => {
     const result = await runCli(['grant', '--all', '--yes'], { env, interrupt: controller.signal });
     expect(result.code).toBe(130);
     expect(result.stdout).toMatch(
-      /Interrupted: \d+ granted, 0 failed, \d+ not started\. Run the same command again to finish\./,
+      /Interrupted: \d+ granted, 0 failed, \d+ not started, 4 already done\.\nNext: run the same command again to do the \d+ not started/,
     );
 
     const lines = journalLines(home.env.XDG_STATE_HOME as string);
@@ -285,7 +302,9 @@ describe('Ctrl-C during writes', () => {
     server.fake.onUpdate = undefined;
     const resumed = await runCli(['grant', '--all', '--yes'], { env });
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toContain(`Done: ${36 - journaled.length} granted, 0 failed.`);
+    expect(resumed.stdout).toContain(
+      `Done: ${36 - journaled.length} granted, 0 failed, ${journaled.length + 4} already done.`,
+    );
     expect((await runCli(['plan', 'grant', '--all'], { env })).stdout).toContain('No changes.');
   });
 });

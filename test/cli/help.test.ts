@@ -72,6 +72,8 @@ Options:
                           else 8)
   --detailed-exitcode     exit 0 when nothing is to change, 2 when changes are
                           pending
+  --show-unchanged        list the projects left as they are, not only their
+                          count
   -h, --help              show help
 
 Examples:

@@ -192,7 +192,7 @@ describe('projects list --json', () => {
       title: 'Atlantic Meridional Transect AMT28',
       instrument: 'UVP5HD',
       status: 'Annotate',
-      access: '1',
+      access: 'public',
       objcount: 58219,
       myRight: 'Manage',
       contact: { id: 10, name: 'AqQua', email: 'aqqua@geomar.de' },
@@ -218,9 +218,25 @@ describe('projects list --json', () => {
 
   it('ids and ranges narrow the list, and only to projects Olivia manages', async () => {
     expect(ids(await list(['1', '4-6']))).toEqual([1, 4, 5, 6]);
-    expect(ids(await list(['30-36']))).toEqual([30, 31, 32]);
     expect(ids(await list(['30-36', '--all-rights']))).toEqual([30, 31, 32, 33, 34]);
-    expect(ids(await list(['999']))).toEqual([]);
+  });
+
+  it('says why ids asked for are not listed: a hint for those not managed, an error (exit 1) for those not found', async () => {
+    const range = await run(['projects', 'list', '30-36', '--json']);
+    expect(range.code).toBe(0);
+    expect(ids(JSON.parse(range.stdout) as Row[])).toEqual([30, 31, 32]);
+    expect(range.stderr).toBe('33-34: not projects you manage: --all-rights lists those you have a right on\n');
+
+    const named = await run(['projects', 'list', '1', '33', '999', '998', '--json']);
+    expect(named.code).toBe(1);
+    expect(ids(JSON.parse(named.stdout) as Row[])).toEqual([1]);
+    expect(named.stderr).toBe(
+      [
+        '33: not a project you manage: --all-rights lists those you have a right on',
+        'error: 998-999: not found, or you have no right on them',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('--title and --instrument filter', async () => {
@@ -326,7 +342,13 @@ describe('an application administrator', () => {
     const adminEnv = { ...env, ECOTAXA_TOKEN: token };
     expect(await list([], { env: adminEnv })).toEqual([]);
     expect(await list(['--all-rights'], { env: adminEnv })).toEqual([]);
-    expect(await list(['1-36'], { env: adminEnv })).toEqual([]);
+    const byIds = await run(['projects', 'list', '1-36', '--json'], { env: adminEnv });
+    expect(byIds).toEqual({
+      code: 0,
+      stdout: '[]\n',
+      stderr:
+        '1-36: not projects you manage (an administrator sees every project; only those you manage are listed): --all-rights lists those you have a right on\n',
+    });
 
     // The server did hand the administrator every project: the filter is the tool's.
     const search = server.fake.log.filter((r) => r.path === '/projects/search');

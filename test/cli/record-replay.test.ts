@@ -214,7 +214,7 @@ describe('replay', () => {
     const env = offline();
     const result = await runCli(['grant', '--all', '--yes', '--replay', path.join(FIXTURES, 'granted')], { env });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Done: 23 granted, 0 failed.');
+    expect(result.stdout).toContain('Done: 23 granted, 0 failed, 3 skipped, 6 already done.');
     expect(result.stderr).toContain('23 writes were answered by the recording; nothing was changed on any server.');
     // No journal either: nothing landed anywhere.
     expect(fs.existsSync(path.join(env.XDG_STATE_HOME as string, 'ecotaxa-access'))).toBe(false);

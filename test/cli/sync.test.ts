@@ -85,16 +85,14 @@ Policy:  sharing.yaml
      ID  TITLE                                   USER                 RULE         CHANGE
   +   3  Boknis Eck time series - UVP6           AqQua                rules[0]     none → View
   +   3  Boknis Eck time series - UVP6           Victor Villefranche  victor-uvp6  none → Annotate
-  =   4  Baltic Sea transect AL557               AqQua                rules[0]     unchanged: already has View
   +   5  Gotland Basin deep chlorophyll maximum  AqQua                rules[0]     none → View
-  =  11  Canary Current upwelling                AqQua                rules[0]     unchanged: already has Manage, higher than View (never downgraded)
   +  11  Canary Current upwelling                Victor Villefranche  victor-uvp6  none → Annotate
   +  19  Cape Verde UVP6 profiles                AqQua                rules[0]     none → View
   +  19  Cape Verde UVP6 profiles                Victor Villefranche  victor-uvp6  none → Annotate
-  =  20  Peru upwelling M93                      AqQua                rules[0]     unchanged: already has View
+  = 3 projects unchanged (2: AqQua already has View; 1: AqQua already has Manage, higher than View (never downgraded)); --show-unchanged lists them
 
-Plan: 6 to grant, 3 unchanged, 0 skipped.
 Note: EcoTaxa rewrites all of a project's rights on every update: rights of inactive accounts, which the API never shows, are dropped by any update, this one included.
+Plan: 6 to grant, 3 unchanged, 0 skipped.
 `,
       stderr: '',
     });
@@ -105,7 +103,7 @@ Note: EcoTaxa rewrites all of a project's rights on every update: rights of inac
     const before = server.fake.snapshot();
     const result = await cli(['sync', policy(TWO_USERS), '--yes']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Done: 6 granted, 0 revoked, 0 failed.');
+    expect(result.stdout).toContain('Done: 6 granted, 0 revoked, 0 failed, 3 already done.');
     expect(worldDiff(before, server.fake.snapshot())).toEqual(FIRST_SYNC);
     expect(puts()).toBe(4);
     const journal = fs.readdirSync(path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal'));
@@ -126,6 +124,7 @@ Note: EcoTaxa rewrites all of a project's rights on every update: rights of inac
       reason: null,
       drift: null,
       verified: true,
+      contact: null,
       userId: OTHER.id,
       rule: 'victor-uvp6',
     });
@@ -193,7 +192,7 @@ describe('authoritative mode', () => {
     const result = await cli(['sync', narrower, '--yes']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/ {2}- {3}1 {2}Kiel Fjord zooplankton 2019 +AqQua {2}rules\[0\] {2}View → none/);
-    expect(result.stdout).toContain('Done: 0 granted, 3 revoked, 0 failed.');
+    expect(result.stdout).toContain('Done: 0 granted, 3 revoked, 0 failed, 3 skipped, 26 already done.');
     // AqQua's Annotate (6) and Manage (11, 12, contact of 12), and every other user's right, stay.
     expect(worldDiff(before, server.fake.snapshot())).toEqual([
       `1: user ${AQQUA.id} View→none`,
@@ -233,7 +232,7 @@ describe('authoritative mode', () => {
 
     const allowed = await cli(['sync', uvp6, '--yes', '--allow-mass-revoke']);
     expect(allowed.code).toBe(0);
-    expect(allowed.stdout).toContain('Done: 0 granted, 24 revoked, 0 failed.');
+    expect(allowed.stdout).toContain('Done: 0 granted, 24 revoked, 0 failed, 3 already done.');
     expect(worldDiff(before, server.fake.snapshot())).toHaveLength(24);
   });
 });
@@ -246,7 +245,7 @@ describe('until', () => {
     // A token the tool does not find expired on that day.
     const token = server.fake.tokenFor(OWNER.id, new Date(Number(END_OF_PAPER) * 1000));
     const later = { ...env, SOURCE_DATE_EPOCH: END_OF_PAPER, ECOTAXA_TOKEN: token };
-    const result = await cli(['sync', file, '--yes'], { env: later });
+    const result = await cli(['sync', file, '--yes', '--show-unchanged'], { env: later });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
       '  =  11  Canary Current upwelling                AqQua                rules[0]     unchanged: has Manage, not View: a rule takes back only its own right',
@@ -287,7 +286,7 @@ describe('plan sync --out, then apply', () => {
     expect(planned.stderr).toContain('apply it with `ecotaxa-access apply sync.plan.json`');
     const applied = await cli(['apply', 'sync.plan.json', '--yes']);
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain('Done: 6 granted, 0 revoked, 0 failed.');
+    expect(applied.stdout).toContain('Done: 6 granted, 0 revoked, 0 failed, 3 already done.');
     expect(worldDiff(before, server.fake.snapshot())).toEqual(FIRST_SYNC);
   });
 });
@@ -364,7 +363,7 @@ describe('--format markdown and --json', () => {
 
 ### Result
 
-**Done: 1 granted, 0 revoked, 0 failed.**
+**Done: 1 granted, 0 revoked, 0 failed, 3 skipped.**
 
 |  | ID | Title | User | Rule | Result |
 | --- | ---: | --- | --- | --- | --- |

@@ -13,12 +13,15 @@ export interface CliResult {
 
 class Capture {
   text = '';
+  /** As a real stream's: Output.flushStdout then waits for the write callback. */
+  readonly writableLength = 0;
   constructor(
     readonly isTTY = false,
     readonly columns = 120,
   ) {}
-  write(chunk: string): boolean {
+  write(chunk: string, callback?: () => void): boolean {
     this.text += chunk;
+    callback?.();
     return true;
   }
   // What ora calls on a terminal stream.
@@ -44,6 +47,11 @@ export interface RunOptions {
   sleeps?: number[];
   /** What the binary's SIGINT handler reads: set while writes are under way. */
   writePhase?: WritePhase;
+  /**
+   * Pretend stdout is a terminal this many columns wide (0: one that reports no width);
+   * stderr then reports the same width. Default: stdout is a pipe.
+   */
+  columns?: number;
   /** --pick's list, in place of the terminal one. */
   pick?: ProjectPicker;
 }
@@ -74,8 +82,8 @@ function stdinOf(text: string | undefined, tty: boolean): TextIn {
 
 /** Runs the CLI in-process, as the binary would, with captured output and a private home. */
 export async function runCli(argv: string[], options: RunOptions = {}): Promise<CliResult> {
-  const stdout = new Capture(false);
-  const stderr = new Capture(options.tty === true);
+  const stdout = new Capture(options.columns !== undefined, options.columns);
+  const stderr = new Capture(options.tty === true, options.columns);
   const io: Io = {
     stdout,
     stderr,

@@ -19,6 +19,7 @@ export const applyOptionsSchema = z.strictObject({
   yes: z.boolean().optional(),
   strict: z.boolean().optional(),
   ...concurrencyOptions,
+  showUnchanged: z.boolean().optional(),
 });
 
 /**
@@ -143,5 +144,6 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     strict: opts.strict === true,
     command: `apply ${file}`,
     driftLines: fresh.driftLines,
+    showUnchanged: opts.showUnchanged === true,
   });
 }

@@ -32,6 +32,8 @@ const planShape = {
   right: z.string().default('view'),
   out: z.string().optional(),
   detailedExitcode: z.boolean().optional(),
+  fixContact: z.boolean().optional(),
+  showUnchanged: z.boolean().optional(),
 };
 const applyShape = {
   dryRun: z.boolean().optional(),
@@ -73,6 +75,7 @@ export function journalCommand(name: ChangeCommand, args: readonly string[], opt
   if (opts.user !== undefined) parts.push(`--user ${/\s/.test(opts.user) ? `"${opts.user}"` : opts.user}`);
   if (opts.right.toLowerCase() !== 'view') parts.push(`--right ${opts.right.toLowerCase()}`);
   if (opts.anyRight === true) parts.push('--any-right');
+  if (opts.fixContact === true) parts.push('--fix-contact');
   return parts.filter((p) => p !== '').join(' ');
 }
 
@@ -156,20 +159,8 @@ export async function run(
             return pickProjects(ctx.io, projects, user, inputs.operation);
           }
         : undefined;
-    plan = await buildPlan(
-      ctx,
-      session,
-      user,
-      inputs.operation,
-      inputs.selection,
-      (n) => spinner.set(`Reading projects: ${n}`),
-      pick,
-    );
-    if (plan.entries.length === 0) {
-      throw new UsageError(
-        `the selection (${describeSelection(args, opts)}) matched no project you can see: check it against \`ecotaxa-access projects list\``,
-      );
-    }
+    plan = await buildPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`), pick);
+    if (plan.entries.length === 0) throw nothingSelected(session, inputs.selection, describeSelection(args, opts));
   } finally {
     spinner.stop();
   }
@@ -191,9 +182,28 @@ export async function run(
             right: opts.right,
             user: opts.user,
             anyRight: opts.anyRight,
+            fixContact: opts.fixContact,
           })
         : journalCommand(name, args, opts),
+    showUnchanged: opts.showUnchanged === true,
+    named: new Set([...inputs.selection.ids.single, ...inputs.selection.ids.ranged]),
   });
+}
+
+/** An empty selection, in words that fit who you are: an administrator sees every project. */
+function nothingSelected(session: Session, selection: SelectionInput, typed: string): UsageError {
+  const byIds = selection.ids.single.length + selection.ids.ranged.length > 0;
+  if (session.administrator && !byIds) {
+    const means = selection.all
+      ? '--all means those you are a manager of'
+      : '--title and --instrument select among those you are a manager of';
+    return new UsageError(
+      `the selection (${typed}) matched no project you manage; as an administrator you see every project, but ${means}: check it against \`ecotaxa-access projects list\``,
+    );
+  }
+  return new UsageError(
+    `the selection (${typed}) matched no project you ${byIds ? 'can see' : 'manage'}: check it against \`ecotaxa-access projects list\``,
+  );
 }
 
 /**
@@ -205,14 +215,15 @@ async function buildPlan(
   ctx: Context,
   session: Session,
   user: MinUser,
-  operation: PlanOperation & Operation,
-  selection: SelectionInput,
+  inputs: Pick<ChangeInputs, 'operation' | 'selection' | 'opts'>,
   onProgress: (count: number) => void,
   pick?: (projects: Project[]) => Promise<Project[]>,
 ): Promise<Plan> {
+  const { operation, selection } = inputs;
+  const fixContact = inputs.opts.fixContact === true;
   const selected = await selectProjects(session.client, session.me.id, selection, onProgress);
   if (pick !== undefined) selected.projects = await pick(selected.projects);
-  const planCtx: PlanContext = { caller: session.me, user };
+  const planCtx: PlanContext = { caller: session.me, user, fixContact };
   const entries = [
     ...selected.projects.map((p) => planEntry(p, planCtx, operation)),
     ...selected.missing.map((id) => notFoundEntry(id)),
@@ -225,6 +236,7 @@ async function buildPlan(
     operation,
     entries,
     notes: [],
+    ...(fixContact ? { fixContact: true } : {}),
   };
   plan.notes = planNotes(plan, selected);
   return plan;

@@ -22,6 +22,7 @@ const planShape = {
   detailedExitcode: z.boolean().optional(),
   format: z.enum(['text', 'markdown']).optional(),
   allowMassRevoke: z.boolean().optional(),
+  showUnchanged: z.boolean().optional(),
 };
 
 /** The options of `sync` and `plan sync`, exactly as program.ts declares them. */
@@ -166,5 +167,6 @@ export async function run(
     command: `${name} ${file}`,
     question: question(plan),
     format: opts.format ?? 'text',
+    showUnchanged: opts.showUnchanged === true,
   });
 }

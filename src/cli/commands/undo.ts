@@ -20,6 +20,7 @@ export const undoOptionsSchema = z.strictObject({
   strict: z.boolean().optional(),
   ...concurrencyOptions,
   detailedExitcode: z.boolean().optional(),
+  showUnchanged: z.boolean().optional(),
 });
 
 /** The users of the runs, as EcoTaxa has them now: each must still exist and be active. */
@@ -127,5 +128,6 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     strict: opts.strict === true,
     command: `undo ${ids.join(' ')}`,
     undoes: ids,
+    showUnchanged: opts.showUnchanged === true,
   });
 }

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
+/**
+ * The package version, written in at build time: esbuild (bin/build.mjs) and vitest
+ * (vitest.config.ts) both define this constant from package.json, so a bundle or a single
+ * executable never looks for a package.json at run time.
+ */
+declare const __ECOTAXA_ACCESS_VERSION__: string;
 
-let cached: string | undefined;
-
-/** The package version, read from package.json (two levels up from both src/ and dist/). */
 export function toolVersion(): string {
-  if (cached === undefined) {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    cached = pkg.version;
-  }
-  return cached;
+  return __ECOTAXA_ACCESS_VERSION__;
 }
 
 export function userAgent(): string {

@@ -15,9 +15,6 @@ import {
 } from './errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, abortable, backoffDelay, realSleep } from './retry.js';
 import {
-  type MinUser,
-  type Project,
-  type UserWithRights,
   loginAnswerSchema,
   minUserSchema,
   projectListSchema,
@@ -26,6 +23,7 @@ import {
   userListSchema,
   userWithRightsSchema,
 } from './schemas.js';
+import type { MinUser, Project, UserWithRights } from './types.js';
 
 /** Projects per `/projects/search` page: about a dozen requests for 1,000 projects. */
 export const SEARCH_PAGE_SIZE = 100;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MinUser, Project, UserWithRights } from './types.js';
 
 /*
  * Runtime checks of what EcoTaxa answers. Each schema names only the fields the tool relies
@@ -43,9 +44,22 @@ export const userListSchema = z.array(minUserSchema);
 export const projectListSchema = z.array(projectSchema);
 export const updateAnswerSchema = z.unknown();
 
-export type MinUser = z.infer<typeof minUserSchema>;
-export type UserWithRights = z.infer<typeof userWithRightsSchema>;
-export type Project = z.infer<typeof projectSchema>;
+export type { MinUser, Project, UserWithRights } from './types.js';
+
+/** True when A and B accept the same values (each assignable to the other). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+
+/**
+ * Fails to compile when a schema and its interface in types.ts disagree (a field added,
+ * removed, or typed differently on one side only): the published types never drift from
+ * what is checked at run time.
+ */
+export type SchemasMatchTypes = [
+  Assert<Same<z.infer<typeof minUserSchema>, MinUser>>,
+  Assert<Same<z.infer<typeof userWithRightsSchema>, UserWithRights>>,
+  Assert<Same<z.infer<typeof projectSchema>, Project>>,
+];
 
 /** `can_do` action that makes a user an application administrator (openapi UserModelWithRights). */
 export const ADMINISTRATE_APP = 2;

@@ -54,7 +54,13 @@ export class Context {
     return this.io.writePhase ?? this.ownWritePhase;
   }
 
-  static async create(io: Io, rawGlobals: Record<string, unknown>, argv: readonly string[]): Promise<Context> {
+  /** `opened`: a replay already open (the demo's bundled recordings) instead of --replay or --record. */
+  static async create(
+    io: Io,
+    rawGlobals: Record<string, unknown>,
+    argv: readonly string[],
+    opened?: FixtureSession,
+  ): Promise<Context> {
     const env = readEnv(io.env);
     const globals = globalOptionsSchema.parse(rawGlobals);
     const output = new Output(io, env, {
@@ -70,11 +76,11 @@ export class Context {
     }
     const config = await loadConfig({ cwd: io.cwd, home: env.home, explicitPath: globals.config });
 
-    let fixtures: FixtureSession | undefined;
-    if (globals.replay !== undefined) {
+    let fixtures = opened;
+    if (fixtures === undefined && globals.replay !== undefined) {
       const { openReplay } = await import('../recording/replay.js');
       fixtures = await openReplay(globals.replay, { cwd: io.cwd, argv });
-    } else if (globals.record !== undefined) {
+    } else if (fixtures === undefined && globals.record !== undefined) {
       const { startRecording } = await import('../recording/record.js');
       fixtures = await startRecording(globals.record, { cwd: io.cwd, argv, scenario: globals.scenario, env });
     }
@@ -186,6 +192,11 @@ export class Context {
   }
 }
 
-export function createContext(io: Io, rawGlobals: Record<string, unknown>, argv: readonly string[]): Promise<Context> {
-  return Context.create(io, rawGlobals, argv);
+export function createContext(
+  io: Io,
+  rawGlobals: Record<string, unknown>,
+  argv: readonly string[],
+  opened?: FixtureSession,
+): Promise<Context> {
+  return Context.create(io, rawGlobals, argv, opened);
 }

@@ -16,6 +16,7 @@ export interface CommandModule {
 }
 
 const loaders: Record<CommandName, () => Promise<CommandModule>> = {
+  demo: () => import('./commands/demo.js'),
   login: () => import('./commands/login.js'),
   logout: () => import('./commands/logout.js'),
   whoami: () => import('./commands/whoami.js'),

@@ -9,6 +9,7 @@ import { EXIT_CODES_HELP } from './exit-codes.js';
  */
 
 export type CommandName =
+  | 'demo'
   | 'login'
   | 'logout'
   | 'whoami'
@@ -231,6 +232,20 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
   const group = (cmd: Command, helpAfter: string): Command =>
     cmd.addHelpText('after', `${helpAfter}\n\n${GLOBAL_OPTIONS_LINE}`).exitOverride();
 
+  leaf(
+    program
+      .command('demo')
+      .description('watch the main job, offline: a recorded plan of an invented owner (no account needed)')
+      // Refused before anything starts: a --record would otherwise open a recording first.
+      .hook('preAction', (cmd) => {
+        const globals = cmd.optsWithGlobals();
+        if (globals['replay'] !== undefined || globals['record'] !== undefined) {
+          cmd.error('error: demo replays its own recording: leave out --replay and --record');
+        }
+      }),
+    'demo',
+    `\nReplays \`plan grant --all\` as recorded for Olivia Owner, an invented owner, on a fake EcoTaxa:\nnothing is sent anywhere, no login is needed.\n${examples('demo', 'demo --json')}`,
+  );
   leaf(
     program
       .command('login')

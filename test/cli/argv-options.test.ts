@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { applyOptionsSchema } from '../../src/cli/commands/apply.js';
 import { changeOptionsSchemas } from '../../src/cli/commands/change.js';
 import { completionOptionsSchema } from '../../src/cli/commands/completion.js';
+import { demoOptionsSchema } from '../../src/cli/commands/demo.js';
 import { historyOptionsSchema } from '../../src/cli/commands/history.js';
 import { loginOptionsSchema } from '../../src/cli/commands/login.js';
 import { logoutOptionsSchema } from '../../src/cli/commands/logout.js';
@@ -27,6 +28,7 @@ import { thrown } from '../support/thrown.js';
 
 /** Each leaf command's schema, as its module exports it. */
 const SCHEMAS: Record<CommandName, z.ZodObject> = {
+  demo: demoOptionsSchema,
   login: loginOptionsSchema,
   logout: logoutOptionsSchema,
   whoami: whoamiOptionsSchema,
@@ -65,6 +67,7 @@ async function invocation(argv: string[]): Promise<Invocation> {
 const G = { color: true };
 
 const TABLE: [string, string[], Invocation][] = [
+  ['demo --json', ['demo', '--json'], { name: 'demo', args: [], options: {}, globals: { ...G, json: true } }],
   ['login', ['login'], { name: 'login', args: [], options: {}, globals: G }],
   [
     'login with a password on stdin',

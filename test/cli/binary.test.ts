@@ -61,8 +61,15 @@ function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...home.env, ...extra };
 }
 
-function start(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Spawned {
-  const child = spawn(process.execPath, [BIN, ...args], {
+interface StartOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Another copy of bin/ecotaxa-access.js. */
+  bin?: string;
+}
+
+function start(args: string[], options: StartOptions = {}): Spawned {
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd ?? home.home,
     env: options.env ?? baseEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,8 +100,7 @@ function start(args: string[], options: { env?: Record<string, string>; cwd?: st
   };
 }
 
-const run = (args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<Exited> =>
-  start(args, options).done;
+const run = (args: string[], options: StartOptions = {}): Promise<Exited> => start(args, options).done;
 
 /** Polls a condition (no fixed sleep), failing after a generous bound. */
 async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -150,6 +156,8 @@ const diffProjids = (diff: string[]): number[] =>
 /** `npm run demo`, split: node, the binary, and its arguments. */
 const DEMO = PKG.scripts['demo'] ?? '';
 const DEMO_ARGS = DEMO.split(' ').slice(2);
+/** What the demo replays, from the recordings on disk. */
+const REPLAY_ARGS = ['plan', 'grant', '--all', '--replay', path.join(ROOT, 'fixtures', 'demo')];
 
 describe('the binary: help, version, usage errors', () => {
   it('--help lists every command and the exit codes, on stdout, exit 0', async () => {
@@ -157,7 +165,19 @@ describe('the binary: help, version, usage errors', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const commands = r.stdout.slice(r.stdout.indexOf('Commands:'), r.stdout.indexOf('Exit codes:'));
-    for (const name of ['login', 'logout', 'whoami', 'users', 'projects', 'grant', 'revoke', 'plan', 'apply', 'undo']) {
+    for (const name of [
+      'demo',
+      'login',
+      'logout',
+      'whoami',
+      'users',
+      'projects',
+      'grant',
+      'revoke',
+      'plan',
+      'apply',
+      'undo',
+    ]) {
       expect(commands, name).toMatch(new RegExp(`^ {2}${name}\\b`, 'm'));
     }
     const codes = r.stdout.slice(r.stdout.indexOf('Exit codes:'));
@@ -182,27 +202,44 @@ describe('the binary: help, version, usage errors', () => {
 });
 
 describe('the demo: a recorded plan, no token, no network', () => {
-  it('`npm run demo` is `plan grant --all --replay fixtures/demo` on the binary', () => {
-    expect(DEMO).toBe('node bin/ecotaxa-access.js plan grant --all --replay fixtures/demo');
+  it('`npm run demo` is `demo` on the binary', () => {
+    expect(DEMO).toBe('node bin/ecotaxa-access.js demo');
   });
 
-  it('prints the plan and exits 0; exits 2 with --detailed-exitcode', async () => {
+  it('prints the plan from any folder and exits 0; the same replay exits 2 with --detailed-exitcode', async () => {
     // No ECOTAXA_URL, no ECOTAXA_TOKEN, no credentials file: only the recordings.
-    const [plain, detailed] = await Promise.all([
-      run(DEMO_ARGS, { cwd: ROOT }),
-      run([...DEMO_ARGS, '--detailed-exitcode'], { cwd: ROOT }),
-    ]);
-    // Skips of --all are not errors; off a terminal, each is listed on stderr too.
-    expect(plain.stderr.split('\n').map((l) => l.slice(0, l.indexOf(':')))).toEqual([
+    const [demo, detailed] = await Promise.all([run(DEMO_ARGS), run([...REPLAY_ARGS, '--detailed-exitcode'])]);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
+    // On stderr: what the demo is; the skips of --all (not errors; off a terminal, each is
+    // listed on stderr too); how to start for real.
+    const lines = demo.stderr.split('\n');
+    expect(lines[0]).toMatch(/^Demo: a replay of a recorded session of Olivia Owner, an invented owner/);
+    expect(lines.slice(1, -2).map((l) => l.slice(0, l.indexOf(':')))).toEqual([
       'project 8 (Bornholm Basin larval fish (legacy contact))',
       'project 9 (North Sea herring larvae 2008 (no contact))',
       'project 10 (PlanktoScope Kiel harbour)',
+    ]);
+    expect(lines.slice(-2)).toEqual([
+      'To start for real: `ecotaxa-access login`, then `ecotaxa-access plan grant --all`.',
       '',
     ]);
-    expect(plain.code).toBe(0);
-    expect(plain.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
     expect(detailed.code).toBe(2);
-    expect(detailed.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
+    expect(detailed.stdout).toBe(demo.stdout);
+  });
+
+  it('needs no file but bin/ and dist/: no package.json, no fixtures/ (as installed from npm)', async () => {
+    const copy = path.join(home.home, 'installed');
+    for (const dir of ['bin', 'dist']) {
+      // Not the single executable, if one was built: it is not in the npm package.
+      const filter = (file: string): boolean => !path.basename(file).startsWith('ecotaxa-access-');
+      fs.cpSync(path.join(ROOT, dir), path.join(copy, dir), { recursive: true, filter });
+    }
+    const bin = path.join(copy, 'bin', 'ecotaxa-access.js');
+    const [version, demo] = await Promise.all([run(['--version'], { bin }), run(['demo'], { bin })]);
+    expect(version.stdout).toBe(`${PKG.version}\n`);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
   });
 });
 

@@ -6,6 +6,7 @@
  * there are any, so that a change in what the tool sends is seen, and reviewed, before the
  * fixtures are replaced.
  */
+import './define-version.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

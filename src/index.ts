@@ -1,0 +1,31 @@
+/*
+ * The library: `import { EcoTaxaClient } from 'ecotaxa-access'`. The typed EcoTaxa client the
+ * CLI is built on, its errors, and the types of what EcoTaxa answers. Declarations are built
+ * from this file alone (bin/build.mjs), and nothing exported here may mention zod or axios:
+ * a program using the client type-checks without either installed.
+ */
+export {
+  EcoTaxaClient,
+  IDS_PER_LIST_CALL,
+  SEARCH_PAGE_SIZE,
+  type ClientOptions,
+  type ProjectSearch,
+  type RequestLog,
+} from './api/client.js';
+export {
+  ApiError,
+  AuthenticationError,
+  ConnectionError,
+  NotEcoTaxaError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  SchemaError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  type RequestInfo,
+} from './api/errors.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep } from './api/retry.js';
+export type { MinUser, Project, UserWithRights } from './api/types.js';
+export { UserError } from './errors.js';

@@ -3,10 +3,11 @@ import type { Env } from '../config/env.js';
 
 /** A stream we write text to: process.stdout/stderr, or a capture in tests. */
 export interface TextOut {
-  /** `callback` runs once the chunk has left the process (a real stream calls it; see Output.flushStdout). */
-  write(chunk: string, callback?: (error?: Error | null) => void): unknown;
+  write(chunk: string): unknown;
   isTTY?: boolean | undefined;
   columns?: number | undefined;
+  /** Resolves once everything written has left the process (into a pipe); absent: nothing to wait for. */
+  flush?(): Promise<void>;
 }
 
 export interface TextIn extends AsyncIterable<string | Buffer> {
@@ -58,9 +59,34 @@ export interface Io {
   pick?: ProjectPicker | undefined;
 }
 
+/**
+ * process.stdout, unless its reader went away (`ecotaxa-access ... | head -1`): Node then
+ * raises EPIPE, which would crash the process with a stack trace, perhaps between two writes
+ * of a run. From then on, what is written to stdout is dropped and the command goes on to
+ * its end (its journal, its exit code), as if the data had been read.
+ */
+function closableStdout(): TextOut {
+  let closed = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.stderr.write(`error: cannot write to stdout: ${err.message}\n`);
+    closed = true;
+  });
+  return {
+    write: (chunk: string) => (closed ? true : process.stdout.write(chunk)),
+    flush: () =>
+      closed ? Promise.resolve() : new Promise<void>((resolve) => process.stdout.write('', () => resolve())),
+    get isTTY() {
+      return process.stdout.isTTY;
+    },
+    get columns() {
+      return process.stdout.columns;
+    },
+  };
+}
+
 export function processIo(interrupt?: AbortSignal, writePhase?: WritePhase): Io {
   return {
-    stdout: process.stdout,
+    stdout: closableStdout(),
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,

@@ -110,11 +110,7 @@ export class Output {
    * `| tee log`): a prompt on stderr then comes after the plan, not before it.
    */
   flushStdout(): Promise<void> {
-    const stdout = this.io.stdout as Io['stdout'] & { writableLength?: number };
-    if (stdout.writableLength === undefined) return Promise.resolve();
-    return new Promise((resolve) => {
-      stdout.write('', () => resolve());
-    });
+    return this.io.stdout.flush?.() ?? Promise.resolve();
   }
 
   /**

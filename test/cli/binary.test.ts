@@ -284,6 +284,33 @@ describe('data on stdout, diagnostics on stderr', () => {
   });
 });
 
+describe('a reader that goes away (`| head -1`)', () => {
+  it('--help exits 0 with no stack trace', async () => {
+    const help = start(['--help']);
+    help.child.stdout?.destroy();
+    const exited = await help.done;
+    expect(exited.code).toBe(0);
+    expect(exited.stderr).toBe('');
+  });
+
+  it('a grant whose output is cut short still does every write and finishes its journal', async () => {
+    server = await startFakeServer(seedWorld());
+    const before = server.fake.snapshot();
+    const grant = start(['grant', '--all', '--yes'], {
+      env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) }),
+    });
+    // Like `| head -1`: the reader takes the first chunk and closes the pipe.
+    grant.child.stdout?.once('data', () => grant.child.stdout?.destroy());
+    const exited = await grant.done;
+    expect(exited.code).toBe(0);
+    expect(exited.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    const diff = worldDiff(before, server.fake.snapshot());
+    expect(diff.filter((l) => /: user 10 none→View$/.test(l))).toHaveLength(23);
+    const [file] = journalFiles();
+    expect(journalLines(file as string).at(-1)?.type).toBe('end');
+  });
+});
+
 describe('a real SIGINT', () => {
   it('during writes: in-flight requests finish, the journal matches the server, exit 130; the same command finishes the job', async () => {
     server = await startFakeServer(seedScale(60), { latencyMs: 30 });

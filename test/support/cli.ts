@@ -13,16 +13,19 @@ export interface CliResult {
 
 class Capture {
   text = '';
-  /** As a real stream's: Output.flushStdout then waits for the write callback. */
-  readonly writableLength = 0;
+  /** How many times the tool waited for its output to leave the process (Output.flushStdout). */
+  flushes = 0;
   constructor(
     readonly isTTY = false,
     readonly columns = 120,
   ) {}
-  write(chunk: string, callback?: () => void): boolean {
+  write(chunk: string): boolean {
     this.text += chunk;
-    callback?.();
     return true;
+  }
+  flush(): Promise<void> {
+    this.flushes++;
+    return Promise.resolve();
   }
   // What ora calls on a terminal stream.
   cursorTo(): boolean {

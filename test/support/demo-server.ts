@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type Fault, startFakeServer } from './fake-server.js';
 import { scriptedFaults } from './faults.js';
-import { A, COLLEAGUE, M, OWNER, seedScale, seedWorld } from './seed.js';
+import { A, COLLEAGUE, M, OWNER, addScaleProjects, seedScale, seedWorld } from './seed.js';
 
 /*
  * The fake EcoTaxa on 127.0.0.1, for trying the tool by hand at a real terminal:
@@ -12,6 +12,8 @@ import { A, COLLEAGUE, M, OWNER, seedScale, seedWorld } from './seed.js';
  *
  * --scale N   Olivia Owner's N projects of seedScale (ids from 1001), a few with Chinese,
  *             Japanese, Korean or emoji titles; without it, the 36 projects of seedWorld.
+ * --world     with --scale: the 36 projects of seedWorld too (every kind of project, at scale;
+ *             the README's walkthrough is captured so: test/support/capture-walkthrough.py).
  * --latency   milliseconds added to every answer (the progress bar needs time to be seen).
  * --fail IDS  writes to these projects fail: the first for good (403), the second after a
  *             long series of 503s (retried until the project's time budget runs out), any
@@ -22,6 +24,7 @@ import { A, COLLEAGUE, M, OWNER, seedScale, seedWorld } from './seed.js';
 const { values } = parseArgs({
   options: {
     scale: { type: 'string' },
+    world: { type: 'boolean', default: false },
     latency: { type: 'string', default: '0' },
     fail: { type: 'string', default: '' },
   },
@@ -34,18 +37,20 @@ const TITLES: Record<number, string> = {
   1031: 'Mer Méditerranée – point B (zooplancton)',
 };
 
-const fake = values.scale === undefined ? seedWorld() : seedScale(Number(values.scale));
+const fake = values.scale === undefined || values.world ? seedWorld() : seedScale(Number(values.scale));
+if (values.scale !== undefined && values.world) addScaleProjects(fake, Number(values.scale));
 for (const [id, title] of Object.entries(TITLES)) {
   const project = fake.projects.get(Number(id));
   if (project !== undefined) project.title = title;
 }
-// Two legacy projects EcoTaxa refuses to update (API-NOTES): no contact, a contact not a manager.
-const noContact = fake.projects.get(1041);
+// Two legacy projects EcoTaxa refuses to update (API-NOTES): no contact, a contact not a manager
+// (with --world, the seed's own legacy projects 8, 9 and 10 play that part).
+const noContact = values.world ? undefined : fake.projects.get(1041);
 if (noContact !== undefined) {
   noContact.title = 'North Sea herring larvae 2008 (no contact)';
   noContact.privileges = noContact.privileges.map((row) => ({ ...row, contact: false }));
 }
-const legacy = fake.projects.get(1050);
+const legacy = values.world ? undefined : fake.projects.get(1050);
 if (legacy !== undefined) {
   legacy.title = 'Bornholm Basin larval fish (legacy contact)';
   legacy.privileges = [M(OWNER.id), A(COLLEAGUE.id, 'C')];

@@ -346,6 +346,12 @@ const PLACES = [
 export function seedScale(n: number, options: FakeOptions = {}): FakeEcoTaxa {
   const fake = new FakeEcoTaxa(options);
   addUsers(fake);
+  addScaleProjects(fake, n);
+  return fake;
+}
+
+/** The projects of seedScale (ids from 1001), added to a fake that has the seed's users. */
+export function addScaleProjects(fake: FakeEcoTaxa, n: number): void {
   for (let i = 1; i <= n; i++) {
     const privileges = [M(OWNER.id, 'C')];
     if (i % 3 !== 0) privileges.push(A(COLLEAGUE.id));
@@ -362,5 +368,4 @@ export function seedScale(n: number, options: FakeOptions = {}): FakeEcoTaxa {
       privileges,
     });
   }
-  return fake;
 }

@@ -220,7 +220,11 @@ export class EcoTaxaClient {
    * GET /projects?project_ids=1,2,3 (comma-separated: any other separator is a server error).
    * Ids that do not exist or that the caller cannot see are silently left out by EcoTaxa.
    */
-  async getProjects(ids: readonly number[], onProgress?: (count: number) => void): Promise<Project[]> {
+  async getProjects(
+    ids: readonly number[],
+    onProgress?: (count: number) => void,
+    options: { retry?: boolean } = {},
+  ): Promise<Project[]> {
     const unique = [...new Set(ids)].sort((a, b) => a - b);
     const byId = new Map<number, Project>();
     for (let i = 0; i < unique.length; i += IDS_PER_LIST_CALL) {
@@ -230,7 +234,8 @@ export class EcoTaxaClient {
         path: '/projects',
         params: { project_ids: chunk.join(',') },
         schema: projectListSchema,
-        retry: true,
+        // The apply engine retries its own reads, so that a project waiting does not hold a slot.
+        retry: options.retry ?? true,
       });
       for (const project of page) byId.set(project.projid, project);
       onProgress?.(byId.size);

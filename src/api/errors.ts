@@ -285,8 +285,13 @@ function serverError(response: FailedResponse, request: RequestInfo): ApiError {
   const traceback = !contentType.includes('json') && text.includes('BACK-END') ? text : undefined;
   const details = text.slice(0, 20_000) || undefined;
   if (traceback !== undefined) {
-    if (status === 500 && WRITE_CONFLICT.test(traceback)) return new ConflictError(request, details ?? traceback);
-    const deterministic = DATA_ERROR.test(traceback);
+    // Judged by the exception that ended the request (Python prints it last), not by any
+    // name met on the way (a chained exception, a module or variable name).
+    const final = finalException(traceback) ?? '';
+    if (status === 500 && /IntegrityError/.test(final) && WRITE_CONFLICT.test(traceback)) {
+      return new ConflictError(request, details ?? traceback);
+    }
+    const deterministic = DATA_ERROR.test(final);
     return new ServerError(
       request,
       status,
@@ -342,13 +347,19 @@ export function ecotaxaDetail(body: unknown): string | undefined {
  */
 export function exceptionLine(traceback: string): string {
   const lines = traceback.split('\n').map((l) => l.trim());
-  const line = lines.find((l) => /^[A-Za-z_][\w.]*(Error|Exception)\b.*:/.test(l));
+  const line = finalException(traceback);
   if (line === undefined) return '';
   const [, qualified = '', message = ''] = /^([\w.]+):\s*(.*)$/.exec(line) ?? [];
   const name = qualified.split('.').pop() ?? qualified;
   const detail = lines.find((l) => l.startsWith('DETAIL:'))?.replace(/^DETAIL:\s*/, '');
   const gist = `${name}: ${detail ?? message}`;
   return `: ${gist.length > 160 ? `${gist.slice(0, 157)}...` : gist}`;
+}
+
+/** The last exception line of a Python traceback ("module.SomeError: message"), if any. */
+function finalException(traceback: string): string | undefined {
+  const lines = traceback.split('\n').map((l) => l.trim());
+  return lines.findLast((l) => /^[A-Za-z_][\w.]*(Error|Exception)\b.*:/.test(l));
 }
 
 function reasonPhrase(status: number): string {

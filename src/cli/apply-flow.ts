@@ -230,6 +230,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
       sleep: ctx.sleep,
       random: ctx.io.random,
       signal: ctx.io.interrupt,
+      checkToken: () => opts.session.client.me(),
       onProgress: (p) => {
         bar.update(p);
         if (p.limit !== limit)

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { EcoTaxaClient } from '../api/client.js';
 import { ApiError, NotFoundError, PermissionDeniedError, RateLimitError, ValidationError } from '../api/errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, backoffDelay } from '../api/retry.js';
@@ -53,7 +54,9 @@ export type ReadOutcome = { kind: 'read'; project: Project | undefined } | { kin
  */
 export async function readFresh(client: ProjectClient, projid: number): Promise<ReadOutcome> {
   try {
-    const [project] = await client.getProjects([projid]);
+    // Retried by the engine, not inside the client: a project waiting to try again then lets
+    // another use its concurrency slot.
+    const [project] = await client.getProjects([projid], undefined, { retry: false });
     return { kind: 'read', project: project?.projid === projid ? project : undefined };
   } catch (error) {
     return { kind: 'error', error };
@@ -84,6 +87,8 @@ export interface PlannedWrite {
   projid: number;
   title: string;
   body: Project;
+  /** The model as read, that the body was built from. */
+  base: Project;
   /** Fingerprint of the privileges it replaces: after a lost answer, "still exactly as before". */
   replaces: string;
   changes: PlannedChange[];
@@ -203,6 +208,7 @@ export function decideWrite(
       projid: fresh.projid,
       title: changes[0]?.entry.title ?? fresh.title,
       body,
+      base: fresh,
       replaces: fingerprint,
       changes,
       contact,
@@ -230,6 +236,38 @@ export function changeResult(
     ...(contact === undefined ? {} : { contact }),
     ...rule(change.entry),
   };
+}
+
+/** Fields that change without an update (counts kept by EcoTaxa) or per reader. */
+const NOT_WRITTEN = new Set(['objcount', 'pctvalidated', 'pctclassified', 'highest_right']);
+
+/** Whether two reads of a project agree on everything an update writes, members and contact included. */
+export function sameWritableState(a: Project, b: Project): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => NOT_WRITTEN.has(key) || isDeepStrictEqual(a[key], b[key]));
+}
+
+/**
+ * The project read again after a write conflict. The conflict means another writer's update of
+ * it has just committed (transcript [89]), but EcoTaxa's reads come from a replica that can lag
+ * (API-NOTES): a read that still shows exactly the state our write was built from may not have
+ * seen the winner yet, and a write built on it would erase the winner's change. While it does,
+ * it is read again after each wait; past the replica's lag, an identical state is the truth.
+ */
+export async function readAfterConflict(
+  client: ProjectClient,
+  projid: number,
+  base: Project,
+  sleep: Sleep,
+  replicaWaitsMs: readonly number[],
+): Promise<ReadOutcome> {
+  for (let round = 0; ; round++) {
+    const read = await readFresh(client, projid);
+    if (read.kind === 'error' || read.project === undefined || !sameWritableState(read.project, base)) return read;
+    const wait = replicaWaitsMs[round];
+    if (wait === undefined) return read;
+    await sleep(wait);
+  }
 }
 
 // ---- 3. Write -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import {
   isTransient,
   planBaseline,
   plannedRights,
+  readAfterConflict,
   readFresh,
   settleLostWrite,
   writeOnce,
@@ -69,6 +70,8 @@ export interface ApplyOptions {
   /** Ctrl-C: no new request starts once aborted. */
   signal?: AbortSignal | undefined;
   onProgress?: (progress: ApplyProgress) => void;
+  /** Checks the token (GET /users/me): called when a read looks anonymous (an expired token). */
+  checkToken?: (() => Promise<unknown>) | undefined;
   budget?: Partial<BudgetOptions>;
   /** Waits before re-reading, while a read may come from a lagging replica (API-NOTES). */
   replicaWaitsMs?: readonly number[];
@@ -76,6 +79,9 @@ export interface ApplyOptions {
 
 /** EcoTaxa waits up to about 2 s for its replica after a write: re-read for longer than that. */
 const DEFAULT_REPLICA_WAITS_MS = [1_000, 1_000, 1_000];
+
+/** Reads a lost answer may take past its project's budget to be settled. */
+const EXTRA_SETTLE_READS = 5;
 
 /** The planned changes of one project: written together, in one update (never two at once). */
 export interface ProjectTask {
@@ -223,9 +229,18 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
   const budget = new RetryBudget(run.budget, run.random, run.now);
   let conflicts = 0;
   let lost: LostWrite | undefined;
+  /** After a write conflict: the model that write was built from (the winner must show in the next read). */
+  let conflicted: Project | undefined;
   /** No further write: settle what is unknown and report. */
   let lastChance = false;
+  /** Reads allowed past the budget to settle a lost answer. */
+  let extraSettleReads = EXTRA_SETTLE_READS;
   const notStarted = (): ApplyResult[] => allEntries(run, task, 'not-started', run.fatal ?? 'interrupted');
+  const waitForReplica = (ms: number): Promise<void> => {
+    budget.spend(ms);
+    // Not cut short by Ctrl-C: finding out where a write went is the point.
+    return wait(run, ms, false);
+  };
 
   for (;;) {
     let fresh: Project;
@@ -233,18 +248,16 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
     if (lost !== undefined) {
       // After a lost answer the write is in flight in spirit: find out where it went, even after Ctrl-C.
       const { write, error } = lost;
-      const waitForReplica = (ms: number): Promise<void> => {
-        budget.spend(ms);
-        // Not cut short by Ctrl-C: finding out where the write went is the point.
-        return wait(run, ms, false);
-      };
       const settlement = await settleLostWrite(run.options.client, write, waitForReplica, run.replicaWaitsMs);
       if (settlement.kind === 'landed') {
         return landed(run, write, `landed although EcoTaxa's answer was lost (${errorMessage(error)})`, lost.settled);
       }
       if (settlement.kind === 'error') {
         if (settlement.error instanceof AuthenticationError) stopAll(run, settlement.error.message);
-        if (!lastChance && !stopped(run) && isTransient(settlement.error) && !budget.exhausted) {
+        // A read is always safe to repeat: finding out where a write went may take a few more
+        // than the project's budget, lest a write that landed be reported as unknown.
+        const readAgain = !budget.exhausted || extraSettleReads-- > 0;
+        if (!stopped(run) && isTransient(settlement.error) && readAgain) {
           await pause(run, budget, settlement.error);
           continue;
         }
@@ -267,10 +280,21 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
         const why = stopped(run)
           ? "interrupted after EcoTaxa's answer was lost"
           : `${failureReason(error)}${tries(budget)}`;
+        // Still exactly what the write replaced, through the replica's lag: it did not land.
+        if (settlement.kind === 'not-landed') {
+          return writeResults(
+            write,
+            'failed',
+            `${why}; a re-read shows the change did not land: run the same command again`,
+            lost.settled,
+          );
+        }
+        // Someone else changed the project meanwhile: a lagging replica can show their change
+        // without ours after it, so whether ours landed cannot be told.
         return writeResults(
           write,
-          'failed',
-          `${why}; a re-read shows the change did not land: run the same command again`,
+          'unconfirmed',
+          `${why}; the project was changed by someone else meanwhile and does not show the change: it may still have landed; check the project, or run the same command again`,
           lost.settled,
         );
       }
@@ -285,7 +309,11 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       lost = undefined;
     } else {
       if (stopped(run)) return notStarted();
-      const read = await readFresh(run.options.client, task.projid);
+      const read =
+        conflicted === undefined
+          ? await readFresh(run.options.client, task.projid)
+          : await readAfterConflict(run.options.client, task.projid, conflicted, waitForReplica, run.replicaWaitsMs);
+      conflicted = undefined;
       if (read.kind === 'error') {
         if (read.error instanceof AuthenticationError) stopAll(run, read.error.message);
         if (stopped(run)) return notStarted();
@@ -294,6 +322,12 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
           continue;
         }
         return allEntries(run, task, 'failed', `${failureReason(read.error)}${tries(budget)}`);
+      }
+      // EcoTaxa reads a project as an anonymous visitor would when the token has expired
+      // (API-NOTES "Authentication"): not shown, or shown without members. Check the token
+      // before reporting anything about the project.
+      if ((read.project === undefined || read.project.managers.length === 0) && !(await tokenStillGood(run))) {
+        return notStarted();
       }
       if (read.project === undefined) {
         return allEntries(
@@ -316,7 +350,8 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       stopAll(run, `the journal could not be written (${errorMessage(err)})`);
       return notStarted();
     }
-    if (stopped(run)) return notStarted();
+    // Once its intent is on disk the write is under way: it is sent even if Ctrl-C came
+    // meanwhile, so that the journal never holds an intent for a write that was never sent.
 
     const sent = await writeOnce(run.options.client, write);
     if (sent.kind === 'written') {
@@ -332,9 +367,17 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       return writeResults(write, 'failed', failureReason(error), decided.settled);
     }
     if (error instanceof ConflictError) {
-      // Nothing of it was committed (transcript [89]): read, decide and write again.
+      // Nothing of it was committed (transcript [89]): read, decide and write again, on a read
+      // that shows the winner's change.
       conflicts++;
-      if (conflicts > run.budget.maxConflicts || budget.exhausted || stopped(run)) {
+      if (stopped(run))
+        return writeResults(
+          write,
+          'not-started',
+          'interrupted (its write met a conflict and was not kept)',
+          decided.settled,
+        );
+      if (conflicts > run.budget.maxConflicts || budget.exhausted) {
         return writeResults(
           write,
           'failed',
@@ -342,6 +385,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
           decided.settled,
         );
       }
+      conflicted = write.base;
       await pause(run, budget, error);
       continue;
     }
@@ -353,11 +397,35 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       continue;
     }
     // Certainly not carried out (refused at connect, rate-limited, rolled back): safe to send again.
-    if (isTransient(error) && !budget.exhausted && !stopped(run)) {
+    if (stopped(run))
+      return writeResults(
+        write,
+        'not-started',
+        `interrupted (its write was not carried out: ${failureReason(error)})`,
+        decided.settled,
+      );
+    if (isTransient(error) && !budget.exhausted) {
       await pause(run, budget, error);
       continue;
     }
     return writeResults(write, 'failed', `${failureReason(error)}${tries(budget)}`, decided.settled);
+  }
+}
+
+/**
+ * Whether the token is still accepted, asked when a read looked anonymous. A rejected token
+ * stops every new write (the run says so); any other failure of the check says nothing.
+ */
+async function tokenStillGood(run: Run): Promise<boolean> {
+  const check = run.options.checkToken;
+  if (check === undefined) return true;
+  try {
+    await check();
+    return true;
+  } catch (err) {
+    if (!(err instanceof AuthenticationError)) return true;
+    stopAll(run, err.message);
+    return false;
   }
 }
 
@@ -450,6 +518,11 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   }
 
   if (!stopped(run)) await verify(options, results, run.replicaWaitsMs);
+  else if (run.fatal !== undefined) {
+    for (const r of results.filter((x) => x.outcome === 'applied')) {
+      r.reason = join(r.reason, 'not confirmed: the run stopped before the read-back');
+    }
+  }
   return { results, interrupted: options.signal?.aborted === true, stopped: run.fatal };
 }
 
@@ -487,12 +560,13 @@ async function verify(options: ApplyOptions, results: ApplyResult[], waits: read
       return;
     }
   }
+  // EcoTaxa accepted these (and they are journaled as changes): not failed, but not seen either.
   for (const result of unconfirmed) {
     result.verified = false;
-    result.outcome = 'failed';
+    result.outcome = 'unconfirmed';
     result.reason = join(
       result.reason,
-      'EcoTaxa accepted the update but a read-back does not show it (replica lag, another writer, or an inactive account): check the project',
+      'EcoTaxa accepted the update but read-backs, after waiting for its replica, do not show it (another writer, or an inactive account): check the project',
     );
   }
 }

@@ -28,6 +28,8 @@ export const SKIP_CODES = [
   'contact-not-manager',
   'no-instrument',
   'drift',
+  /** undo: the user of the run no longer exists or has an inactive account. */
+  'inactive-user',
 ] as const;
 export type SkipCode = (typeof SKIP_CODES)[number];
 
@@ -88,6 +90,15 @@ function desiredRight(
 }
 
 /**
+ * Whether the contact is a manager once the user has right `to`: EcoTaxa checks the body it
+ * receives, so granting Manage to a legacy contact who was not a manager mends the project.
+ */
+function contactManagesAfter(project: Project, contactId: number, userId: number, to: RightOrNone): boolean {
+  if (contactId === userId) return to === 'Manage';
+  return project.managers.some((m) => m.id === contactId);
+}
+
+/**
  * The decision for one project, from its current state alone. Pure: the same inputs always
  * give the same decision, so it is computed at plan time and again right before each write.
  */
@@ -141,7 +152,7 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
           current,
           'EcoTaxa refuses to update a project without a valid contact (none set, or the contact account is inactive): set one in the web UI, or add --fix-contact',
         )
-      : !project.managers.some((m) => m.id === contact.id)
+      : !contactManagesAfter(project, contact.id, userId, to)
         ? skip(
             'contact-not-manager',
             current,

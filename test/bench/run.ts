@@ -13,6 +13,8 @@
  * sequential one-project-at-a-time script, checks the targets of the README's "Performance"
  * section, prints a table and writes bench-results/bench.json. Exits 1 if a target is missed.
  */
+// First: in-process runs (the fault part) read the version the build would have defined.
+import '../support/define-version.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -373,10 +373,10 @@ describe('applyPlan', () => {
     s.client.afterCommit = (id) => s.client.edit(id, (p) => (p.viewers = []));
     const report = await applyPlan(s.options);
     expect(report.results[0]).toMatchObject({
-      outcome: 'failed',
+      outcome: 'unconfirmed',
       verified: false,
       reason:
-        'EcoTaxa accepted the update but a read-back does not show it (replica lag, another writer, or an inactive account): check the project',
+        'EcoTaxa accepted the update but read-backs, after waiting for its replica, do not show it (another writer, or an inactive account): check the project',
     });
   });
 });

@@ -6,7 +6,14 @@ import { listJournals } from '../../plan/journal.js';
 import type { Person, Plan } from '../../plan/plan-document.js';
 import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
 import { describeUser } from '../../plan/rights.js';
-import { type RunGroup, contactChanges, groupRuns, groupsToUndo, undoTargets } from '../../plan/runs.js';
+import {
+  type RunGroup,
+  type UndoTarget,
+  contactChanges,
+  groupRuns,
+  groupsToUndo,
+  undoTargets,
+} from '../../plan/runs.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
 import { concurrencyOptions, parseOptions } from '../options.js';
@@ -23,22 +30,38 @@ export const undoOptionsSchema = z.strictObject({
   showUnchanged: z.boolean().optional(),
 });
 
-/** The users of the runs, as EcoTaxa has them now: each must still exist and be active. */
-async function resolveRunUsers(session: Session, groups: readonly RunGroup[]): Promise<Map<number, MinUser>> {
-  const wanted = new Map<number, Person>();
-  for (const group of groups) for (const user of group.users) wanted.set(user.id, user);
+/** A user as the runs' journals name them. */
+function named(groups: readonly RunGroup[], id: number): Person {
+  return groups.flatMap((g) => g.users).find((u) => u.id === id) ?? { id, name: `#${id}`, email: '' };
+}
+
+/**
+ * The users whose rights the runs changed, as EcoTaxa has them now. A user who no longer
+ * exists or whose account is inactive cannot be given a right back (EcoTaxa hides inactive
+ * accounts' rights and drops them at the next update): their projects are skipped with the
+ * reason, and when that is every user, undo refuses.
+ */
+async function resolveRunUsers(
+  session: Session,
+  groups: readonly RunGroup[],
+  targets: readonly UndoTarget[],
+): Promise<{ users: Map<number, MinUser>; gone: Map<number, string> }> {
   const users = new Map<number, MinUser>();
-  for (const known of wanted.values()) {
-    const user = await session.client.getUser(known.id);
-    if (user === undefined) throw new InputError(`the user of that run, ${describeUser(known)}, no longer exists`);
-    if (!(await isActive(session.client, user))) {
-      throw new InputError(
+  const gone = new Map<number, string>();
+  for (const id of new Set(targets.map((t) => t.userId))) {
+    const known = named(groups, id);
+    const user = await session.client.getUser(id);
+    if (user === undefined) gone.set(id, `the user of that run, ${describeUser(known)}, no longer exists`);
+    else if (!(await isActive(session.client, user))) {
+      gone.set(
+        id,
         `the user of that run, ${describeUser(user)}, has an inactive account now: EcoTaxa no longer shows its rights`,
       );
-    }
-    users.set(user.id, user);
+    } else users.set(user.id, user);
   }
-  return users;
+  const [first] = gone.values();
+  if (users.size === 0 && first !== undefined) throw new InputError(first);
+  return { users, gone };
 }
 
 /**
@@ -71,26 +94,35 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     throw new InputError(`run ${groups.map((g) => g.id).join(', ')} changed nothing: nothing to undo`);
   }
 
-  const users = await resolveRunUsers(session, groups);
-  const firstUser = users.get(targets[0]?.userId ?? -1) as MinUser;
+  const { users, gone } = await resolveRunUsers(session, groups, targets);
+  const firstUser = [...users.values()][0] as MinUser;
   const aboutOneUser = targets.every((t) => t.userId === firstUser.id);
   const current = new Map(
     (await session.client.getProjects([...new Set(targets.map((t) => t.projid))])).map((p) => [p.projid, p]),
   );
   const entries: PlanEntry[] = targets.map((target) => {
-    const user = users.get(target.userId) as MinUser;
     const restore = { from: target.from, to: target.to };
+    const unreachable = gone.get(target.userId);
+    const user = users.get(target.userId) ?? named(groups, target.userId);
     const project = current.get(target.projid);
     const entry: PlanEntry =
-      project === undefined
-        ? { ...notFoundEntry(target.projid, target.title), restore }
-        : {
+      unreachable !== undefined
+        ? {
             projid: target.projid,
-            title: project.title,
-            fingerprint: privilegeFingerprint(project),
-            decision: decide(project, { caller: session.me, user }, { action: 'restore', ...restore }),
+            title: project?.title ?? target.title,
+            fingerprint: project === undefined ? null : privilegeFingerprint(project),
+            decision: { kind: 'skip', code: 'inactive-user', current: null, reason: unreachable },
             restore,
-          };
+          }
+        : project === undefined
+          ? { ...notFoundEntry(target.projid, target.title), restore }
+          : {
+              projid: target.projid,
+              title: project.title,
+              fingerprint: privilegeFingerprint(project),
+              decision: decide(project, { caller: session.me, user }, { action: 'restore', ...restore }),
+              restore,
+            };
     if (!aboutOneUser) entry.user = user;
     return entry;
   });

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { RequestLog } from '../api/client.js';
 import { ApiError, AuthenticationError, ConflictError, RateLimitError, TimeoutError } from '../api/errors.js';
-import { type Sleep, abortable } from '../api/retry.js';
+import { type Sleep, abortable, backoffDelay } from '../api/retry.js';
 import type { MinUser, Project } from '../api/schemas.js';
 import { errorMessage } from '../errors.js';
 import {
@@ -241,6 +241,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
     // Not cut short by Ctrl-C: finding out where a write went is the point.
     return wait(run, ms, false);
   };
+  const client = patientReads(run, budget);
 
   for (;;) {
     let fresh: Project;
@@ -248,7 +249,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
     if (lost !== undefined) {
       // After a lost answer the write is in flight in spirit: find out where it went, even after Ctrl-C.
       const { write, error } = lost;
-      const settlement = await settleLostWrite(run.options.client, write, waitForReplica, run.replicaWaitsMs);
+      const settlement = await settleLostWrite(client, write, waitForReplica, run.replicaWaitsMs);
       if (settlement.kind === 'landed') {
         return landed(run, write, `landed although EcoTaxa's answer was lost (${errorMessage(error)})`, lost.settled);
       }
@@ -311,8 +312,8 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       if (stopped(run)) return notStarted();
       const read =
         conflicted === undefined
-          ? await readFresh(run.options.client, task.projid)
-          : await readAfterConflict(run.options.client, task.projid, conflicted, waitForReplica, run.replicaWaitsMs);
+          ? await readFresh(client, task.projid)
+          : await readAfterConflict(client, task.projid, conflicted, waitForReplica, run.replicaWaitsMs);
       conflicted = undefined;
       if (read.kind === 'error') {
         if (read.error instanceof AuthenticationError) stopAll(run, read.error.message);
@@ -353,7 +354,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
     // Once its intent is on disk the write is under way: it is sent even if Ctrl-C came
     // meanwhile, so that the journal never holds an intent for a write that was never sent.
 
-    const sent = await writeOnce(run.options.client, write);
+    const sent = await writeOnce(client, write);
     if (sent.kind === 'written') {
       const again =
         budget.attempt > 1
@@ -410,6 +411,39 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
     }
     return writeResults(write, 'failed', `${failureReason(error)}${tries(budget)}`, decided.settled);
   }
+}
+
+/**
+ * The client as the steps of one project use it: a read that fails for a passing reason is
+ * retried at once with the client's own short backoff (a read is always safe to repeat), the
+ * project giving its concurrency slot to another meanwhile. These retries take from the
+ * project's time, not from its attempts at the write, so a flaky read does not use up what
+ * the write needs. No read is retried after Ctrl-C.
+ */
+function patientReads(run: Run, budget: RetryBudget): ProjectClient {
+  const client = run.options.client;
+  const policy = run.budget.policy;
+  const aborted = (): boolean => run.options.signal?.aborted === true;
+  return {
+    updateProject: (id, body) => client.updateProject(id, body),
+    getProjects: async (ids) => {
+      for (let retry = 0; ; retry++) {
+        try {
+          return await client.getProjects(ids, undefined, { retry: false });
+        } catch (err) {
+          if (!isTransient(err) || retry >= policy.maxRetries || aborted()) throw err;
+          let delay = backoffDelay(retry, policy, run.random);
+          if (err instanceof RateLimitError && err.retryAfterMs !== undefined) {
+            if (err.retryAfterMs > policy.maxRetryAfterMs) throw err;
+            delay = Math.max(delay, err.retryAfterMs);
+          }
+          budget.spend(delay);
+          await wait(run, delay, true);
+          if (aborted()) throw err;
+        }
+      }
+    },
+  };
 }
 
 /**

@@ -249,6 +249,36 @@ describe('applyProject: a write whose answer was lost', () => {
   });
 });
 
+describe('applyProject: reads that fail for a passing reason', () => {
+  it('are retried at once with a short backoff that does not use up the attempts of the write', async () => {
+    const s = setup([project()], { budget: { maxAttempts: 2 } });
+    s.client.readFault = (nth) => (nth <= 3 ? new TimeoutError(GET, 1000) : undefined);
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read') || l.startsWith('PUT'))).toEqual([
+      'read 101',
+      'read 101',
+      'read 101',
+      'read 101',
+      'PUT 101',
+    ]);
+    expect(s.sleeps).toEqual([500, 1_000, 2_000]);
+    expect(results[0]?.outcome).toBe('applied');
+  });
+
+  it('are not retried after Ctrl-C', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], { signal: interrupt.signal });
+    s.client.readFault = () => {
+      interrupt.abort();
+      return new TimeoutError(GET, 1000);
+    };
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101']);
+    expect(s.sleeps).toEqual([]);
+    expect(results[0]?.outcome).toBe('not-started');
+  });
+});
+
 describe('applyProject: stopping', () => {
   it('starts nothing after Ctrl-C', async () => {
     const interrupt = new AbortController();

@@ -6,14 +6,13 @@ import {
   ConnectionError,
   NotEcoTaxaError,
   NotFoundError,
-  RateLimitError,
   type RequestInfo,
   SchemaError,
   TimeoutError,
-  describeBody,
   errorForResponse,
 } from './errors.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, abortable, backoffDelay, realSleep } from './retry.js';
+import { describeBody } from './error-text.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, realSleep, withRetries } from './retry.js';
 import {
   loginAnswerSchema,
   minUserSchema,
@@ -261,30 +260,20 @@ export class EcoTaxaClient {
     await this.send({ method: 'PUT', path: `/projects/${id}`, data: model, schema: updateAnswerSchema, retry: false });
   }
 
-  private async send<T>(call: Call<T>): Promise<T> {
-    for (let retryIndex = 0; ; retryIndex++) {
-      try {
-        return await this.once(call, retryIndex);
-      } catch (err) {
-        if (!call.retry || !(err instanceof ApiError) || !err.transient || retryIndex >= this.retry.maxRetries) {
-          throw err;
-        }
-        // A server never reached (refused, unknown host) is most often a wrong URL: say so at
-        // once. Mid-run, the apply engine retries it within each project's budget.
-        if (err instanceof ConnectionError && err.delivery === 'none') throw err;
-        let delayMs = backoffDelay(retryIndex, this.retry, this.options.random);
-        if (err instanceof RateLimitError && err.retryAfterMs !== undefined) {
-          if (err.retryAfterMs > this.retry.maxRetryAfterMs) throw err;
-          delayMs = Math.max(delayMs, err.retryAfterMs);
-        }
-        const signal = this.options.signal;
-        const aborted = (): boolean => signal?.aborted === true;
-        if (aborted()) throw err;
-        this.options.onRetry?.({ request: err.request, error: err, delayMs, retry: retryIndex + 1 });
-        await abortable(this.sleep(delayMs), signal);
-        if (aborted()) throw err;
-      }
-    }
+  /** One call; a read is retried on passing failures (src/api/retry.ts withRetries). */
+  private send<T>(call: Call<T>): Promise<T> {
+    if (!call.retry) return this.once(call, 0);
+    const onRetry = this.options.onRetry;
+    return withRetries((retryIndex) => this.once(call, retryIndex), {
+      policy: this.retry,
+      sleep: this.sleep,
+      random: this.options.random,
+      signal: this.options.signal,
+      onRetry:
+        onRetry === undefined
+          ? undefined
+          : ({ error, delayMs, retry }) => onRetry({ request: error.request, error, delayMs, retry }),
+    });
   }
 
   private async once<T>(call: Call<T>, attempt: number): Promise<T> {

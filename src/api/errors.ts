@@ -1,5 +1,12 @@
 import { type ErrorCode, UserError } from '../errors.js';
-import { parseRetryAfter } from './retry.js';
+import {
+  describeBody,
+  ecotaxaDetail,
+  exceptionLine,
+  finalException,
+  formatSeconds,
+  reasonPhrase,
+} from './error-text.js';
 
 /** What a failed request was, for messages: method and path relative to the API base. */
 export interface RequestInfo {
@@ -222,11 +229,6 @@ export class SchemaError extends ApiError {
   }
 }
 
-function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
-}
-
 /** An HTTP answer that was not a success, as the client received it. */
 export interface FailedResponse {
   status: number;
@@ -311,69 +313,22 @@ function serverError(response: FailedResponse, request: RequestInfo): ApiError {
   );
 }
 
+/** Retry-After (a 429's header) as seconds or as an HTTP date; undefined if absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // Only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse takes "-1" for a year.
+  if (!/^[A-Za-z]{3},? \d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now.getTime());
+}
+
 function parseJson(text: string): { value: unknown } | undefined {
   try {
     return { value: JSON.parse(text) as unknown };
   } catch {
     return undefined;
   }
-}
-
-/**
- * EcoTaxa's error bodies: `{"detail": "text"}`, `{"detail": ["text", ...]}` or FastAPI's
- * `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` (API-NOTES "Error shapes").
- */
-export function ecotaxaDetail(body: unknown): string | undefined {
-  if (body === null || typeof body !== 'object' || !('detail' in body)) return undefined;
-  const detail = body.detail;
-  if (typeof detail === 'string') return detail;
-  if (!Array.isArray(detail)) return undefined;
-  const parts = detail.map((item: unknown) => {
-    if (typeof item === 'string') return item;
-    if (item !== null && typeof item === 'object') {
-      const { loc, msg } = item as { loc?: unknown; msg?: unknown };
-      const where = Array.isArray(loc) ? loc.filter((p) => p !== 'body').join('.') : '';
-      const text = typeof msg === 'string' ? msg : JSON.stringify(item);
-      return where === '' ? text : `${where}: ${text}`;
-    }
-    return JSON.stringify(item);
-  });
-  return parts.join('; ');
-}
-
-/**
- * The gist of a Python traceback: the exception's class, then its DETAIL line when the
- * database gave one (it names the row or key at fault), else the exception's message.
- */
-export function exceptionLine(traceback: string): string {
-  const lines = traceback.split('\n').map((l) => l.trim());
-  const line = finalException(traceback);
-  if (line === undefined) return '';
-  const [, qualified = '', message = ''] = /^([\w.]+):\s*(.*)$/.exec(line) ?? [];
-  const name = qualified.split('.').pop() ?? qualified;
-  const detail = lines.find((l) => l.startsWith('DETAIL:'))?.replace(/^DETAIL:\s*/, '');
-  const gist = `${name}: ${detail ?? message}`;
-  return `: ${gist.length > 160 ? `${gist.slice(0, 157)}...` : gist}`;
-}
-
-/** The last exception line of a Python traceback ("module.SomeError: message"), if any. */
-function finalException(traceback: string): string | undefined {
-  const lines = traceback.split('\n').map((l) => l.trim());
-  return lines.findLast((l) => /^[A-Za-z_][\w.]*(Error|Exception)\b.*:/.test(l));
-}
-
-function reasonPhrase(status: number): string {
-  const phrases: Record<number, string> = {
-    500: ' Internal Server Error',
-    502: ' Bad Gateway',
-    503: ' Service Unavailable',
-    504: ' Gateway Timeout',
-  };
-  return phrases[status] ?? '';
-}
-
-export function describeBody(status: number, contentType: string, text: string): string {
-  if (contentType.includes('html') || /^\s*<(!doctype|html)/i.test(text)) return `${status} with an HTML page`;
-  if (contentType === '') return `${status} with no content type`;
-  return `${status} with ${contentType.split(';')[0]}`;
 }

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import { ApiError, ConnectionError, RateLimitError } from './errors.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -30,18 +31,6 @@ export function backoffDelay(retryIndex: number, policy: RetryPolicy, random: ()
   return Math.round(base * (1 - 0.25 * random()));
 }
 
-/** Retry-After as seconds or as an HTTP date; undefined if absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  // Only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse takes "-1" for a year.
-  if (!/^[A-Za-z]{3},? \d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now.getTime());
-}
-
 /**
  * Resolves when `wait` does, or as soon as `signal` aborts. The abort listener is removed
  * once the wait is over: one left behind per backoff would pile up on a long run.
@@ -63,4 +52,62 @@ export function abortable(wait: Promise<void>, signal: AbortSignal | undefined):
       },
     );
   });
+}
+
+/**
+ * How long to wait before sending a failed read again, or undefined when it is not sent
+ * again: a failure that would fail the same way (not transient), the retries used up, a server
+ * never reached (unless `retryUnreached`), or a Retry-After longer than the policy waits for. Pure.
+ */
+export function retryDelay(
+  error: ApiError,
+  retryIndex: number,
+  policy: RetryPolicy,
+  random?: () => number,
+  retryUnreached = false,
+): number | undefined {
+  if (!error.transient || retryIndex >= policy.maxRetries) return undefined;
+  // A server never reached (refused, unknown host) is most often a wrong URL: say so at
+  // once. Mid-run (the apply engine, which has reached it), it is a passing fault like any other.
+  if (!retryUnreached && error instanceof ConnectionError && error.delivery === 'none') return undefined;
+  const delayMs = backoffDelay(retryIndex, policy, random);
+  if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
+    if (error.retryAfterMs > policy.maxRetryAfterMs) return undefined;
+    return Math.max(delayMs, error.retryAfterMs);
+  }
+  return delayMs;
+}
+
+export interface RetryLoop {
+  policy: RetryPolicy;
+  sleep: Sleep;
+  random?: (() => number) | undefined;
+  /** Ctrl-C: once aborted no attempt starts, and a backoff under way is cut short. */
+  signal?: AbortSignal | undefined;
+  /** Retry a server never reached too: set once the server has answered (src/plan/apply.ts). */
+  retryUnreached?: boolean | undefined;
+  /** Called before each retry's wait. */
+  onRetry?: ((info: { error: ApiError; delayMs: number; retry: number }) => void) | undefined;
+}
+
+/**
+ * Runs `attempt` (given its retry index, 0 first) until it succeeds or fails in a way
+ * retryDelay does not send again; then its last failure is thrown. Only for idempotent
+ * reads: a write that failed may have been carried out (src/plan/apply.ts settles it).
+ */
+export async function withRetries<T>(attempt: (retryIndex: number) => Promise<T>, loop: RetryLoop): Promise<T> {
+  const aborted = (): boolean => loop.signal?.aborted === true;
+  for (let retryIndex = 0; ; retryIndex++) {
+    try {
+      return await attempt(retryIndex);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const delayMs = retryDelay(err, retryIndex, loop.policy, loop.random, loop.retryUnreached);
+      // After Ctrl-C no timer may keep the process alive, and no request starts.
+      if (delayMs === undefined || aborted()) throw err;
+      loop.onRetry?.({ error: err, delayMs, retry: retryIndex + 1 });
+      await abortable(loop.sleep(delayMs), loop.signal);
+      if (aborted()) throw err;
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { RequestLog } from '../api/client.js';
 import { ApiError, AuthenticationError, ConflictError, RateLimitError, TimeoutError } from '../api/errors.js';
-import { type Sleep, abortable, backoffDelay } from '../api/retry.js';
+import { type Sleep, abortable, withRetries } from '../api/retry.js';
 import type { MinUser, Project } from '../api/schemas.js';
 import { errorMessage } from '../errors.js';
 import {
@@ -418,31 +418,24 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
  * retried at once with the client's own short backoff (a read is always safe to repeat), the
  * project giving its concurrency slot to another meanwhile. These retries take from the
  * project's time, not from its attempts at the write, so a flaky read does not use up what
- * the write needs. No read is retried after Ctrl-C.
+ * the write needs. No read is retried after Ctrl-C, nor once the budget is spent.
  */
 function patientReads(run: Run, budget: RetryBudget): ProjectClient {
   const client = run.options.client;
-  const policy = run.budget.policy;
-  const aborted = (): boolean => run.options.signal?.aborted === true;
   return {
     updateProject: (id, body) => client.updateProject(id, body),
-    getProjects: async (ids) => {
-      for (let retry = 0; ; retry++) {
-        try {
-          return await client.getProjects(ids, undefined, { retry: false });
-        } catch (err) {
-          if (!isTransient(err) || retry >= policy.maxRetries || aborted()) throw err;
-          let delay = backoffDelay(retry, policy, run.random);
-          if (err instanceof RateLimitError && err.retryAfterMs !== undefined) {
-            if (err.retryAfterMs > policy.maxRetryAfterMs) throw err;
-            delay = Math.max(delay, err.retryAfterMs);
-          }
+    getProjects: (ids) =>
+      withRetries(() => client.getProjects(ids, undefined, { retry: false }), {
+        // Past the budget, the few reads left to settle a lost answer are not multiplied.
+        policy: budget.exhausted ? { ...run.budget.policy, maxRetries: 0 } : run.budget.policy,
+        random: run.random,
+        signal: run.options.signal,
+        retryUnreached: true,
+        sleep: async (delay) => {
           budget.spend(delay);
           await wait(run, delay, true);
-          if (aborted()) throw err;
-        }
-      }
-    },
+        },
+      }),
   };
 }
 

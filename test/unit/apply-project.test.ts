@@ -7,67 +7,13 @@ import {
   ServerError,
   TimeoutError,
 } from '../../src/api/errors.js';
-import type { MinUser, Project } from '../../src/api/schemas.js';
-import { type ApplyOptions, applyPlan, applyProject, createRun, projectTasks } from '../../src/plan/apply.js';
-import { fixedLimit } from '../../src/plan/concurrency-limit.js';
-import type { Plan } from '../../src/plan/plan-document.js';
-import { type Operation, type PlanEntry, planEntry } from '../../src/plan/planner.js';
+import type { Project } from '../../src/api/schemas.js';
+import { applyPlan } from '../../src/plan/apply.js';
+import { type PlanEntry, planEntry } from '../../src/plan/planner.js';
 import { rightOf } from '../../src/plan/rights.js';
-import { ScriptedEcoTaxa, ScriptedJournal, request } from '../support/scripted-client.js';
+import type { ScriptedEcoTaxa } from '../support/scripted-client.js';
+import { GET, PUT, applyOne, grantPlan, grantView, setup } from './apply-setup.js';
 import { CALLER, OTHER, THIRD, USER, project } from './factory.js';
-
-const grantView = { action: 'grant', right: 'View' } as const satisfies Operation;
-const PUT = request('PUT', '/projects/101');
-const GET = request('GET', '/projects?project_ids=101');
-
-interface Setup {
-  client: ScriptedEcoTaxa;
-  journal: ScriptedJournal;
-  options: ApplyOptions;
-  sleeps: number[];
-  plan: Plan;
-}
-
-function setup(projects: Project[] = [project()], overrides: Partial<ApplyOptions> = {}): Setup {
-  const client = new ScriptedEcoTaxa(...projects);
-  const journal = new ScriptedJournal(client.log);
-  const sleeps: number[] = [];
-  const plan: Plan = {
-    createdAt: new Date(0),
-    server: 'http://127.0.0.1:9/api',
-    caller: CALLER,
-    user: USER,
-    operation: grantView,
-    entries: projects.map((p) => planEntry(p, { caller: CALLER, user: USER }, grantView)),
-    notes: [],
-  };
-  const options: ApplyOptions = {
-    client,
-    plan,
-    users: new Map<number, MinUser>([
-      [USER.id, USER],
-      [THIRD.id, THIRD],
-    ]),
-    concurrency: fixedLimit(1),
-    strict: false,
-    journal,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
-    random: () => 0,
-    now: () => 0,
-    ...overrides,
-  };
-  return { client, journal, options, sleeps, plan };
-}
-
-async function applyOne(s: Setup) {
-  const run = createRun(s.options);
-  const [task] = projectTasks(s.plan);
-  if (task === undefined) throw new Error('no task');
-  return { results: await applyProject(run, task), run };
-}
 
 const viewerNow = (client: ScriptedEcoTaxa, id = 101): string | null =>
   rightOf(client.projects.get(id) as Project, USER.id);
@@ -77,7 +23,8 @@ describe('applyProject: the path without faults', () => {
     const s = setup();
     const { results } = await applyOne(s);
     expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'change 101 10 none->View']);
-    expect(results).toEqual([
+    // Exactly these fields: no reason, drift or contact where there is nothing to say.
+    expect(results).toStrictEqual([
       { projid: 101, title: project().title, userId: USER.id, outcome: 'applied', from: null, to: 'View' },
     ]);
     expect(viewerNow(s.client)).toBe('View');
@@ -408,5 +355,369 @@ describe('applyPlan', () => {
       reason:
         'EcoTaxa accepted the update but read-backs, after waiting for its replica, do not show it (another writer, or an inactive account): check the project',
     });
+  });
+});
+
+describe('applyProject: reading the project fresh', () => {
+  it('a refusal is reported at once, without counting attempts', async () => {
+    const s = setup();
+    s.client.readFault = () => new PermissionDeniedError(GET, "You can't do this.");
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101']);
+    expect(results).toStrictEqual([
+      {
+        projid: 101,
+        title: project().title,
+        userId: USER.id,
+        outcome: 'failed',
+        from: null,
+        to: 'View',
+        reason: 'EcoTaxa refused: you are not allowed to change this project (403)',
+      },
+    ]);
+  });
+
+  it('a passing failure is tried again within the budget, then reported with the attempts made', async () => {
+    const s = setup([project()], { budget: { maxAttempts: 3 } });
+    s.client.readFault = () => new TimeoutError(GET, 1000);
+    const { results } = await applyOne(s);
+    // Each attempt's read has its own short retries; the last attempt, with the budget spent, has none.
+    expect(s.client.log).toEqual(Array<string>(11).fill('read 101'));
+    expect(s.sleeps).toEqual([500, 1_000, 2_000, 4_000, 500, 500, 1_000, 2_000, 4_000, 1_000]);
+    expect(results[0]?.reason).toBe(
+      `EcoTaxa at ${GET.server} did not answer GET /projects?project_ids=101 within 1 s: try again, or raise --timeout (after 3 attempts)`,
+    );
+  });
+
+  it('a rejected token stops the run: the project is not started, and nothing else will be', async () => {
+    const s = setup();
+    s.client.readFault = () => new AuthenticationError(GET);
+    const { results, run } = await applyOne(s);
+    const why = `EcoTaxa at ${GET.server} rejected your token (invalid or expired): run \`ecotaxa-access login\``;
+    expect(run.fatal).toBe(why);
+    expect(results[0]).toMatchObject({ outcome: 'not-started', reason: why });
+  });
+
+  it('a project no longer shown is reported failed, with what may have happened', async () => {
+    const s = setup();
+    s.client.projects.delete(101);
+    const { results } = await applyOne(s);
+    expect(results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: 'EcoTaxa no longer shows you this project (deleted, or your right removed)',
+    });
+  });
+
+  it('a project that needs no write any more is reported unchanged: nothing journaled, nothing sent', async () => {
+    const s = setup();
+    s.client.edit(101, (p) => (p.viewers = [USER]));
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101']);
+    expect(results).toStrictEqual([
+      {
+        projid: 101,
+        title: project().title,
+        userId: USER.id,
+        outcome: 'unchanged',
+        from: 'View',
+        to: 'View',
+        reason: 'already has View',
+        drift: 'AqQua now has View (none in the plan)',
+      },
+    ]);
+  });
+
+  it('Ctrl-C while the project is read: nothing journaled, nothing sent', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], { signal: interrupt.signal });
+    s.client.readFault = () => {
+      interrupt.abort();
+      return undefined;
+    };
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101']);
+    expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
+  });
+
+  it('Ctrl-C while the intent is journaled: the write is sent all the same, so no intent is left without its write', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], { signal: interrupt.signal });
+    const journal = s.journal;
+    s.options.journal = {
+      ...journal,
+      open: () => journal.open(),
+      record: (c) => journal.record(c),
+      finish: (o) => journal.finish(o),
+      intend: async (change) => {
+        await journal.intend(change);
+        interrupt.abort();
+      },
+    };
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'change 101 10 none->View']);
+    expect(results[0]).toMatchObject({ outcome: 'applied' });
+  });
+});
+
+describe('applyProject: what its results carry', () => {
+  it("a write sent a second time says so, next to the right's change", async () => {
+    const s = setup();
+    s.client.writeFault = (nth) =>
+      nth === 1 ? { error: new ConnectionError(PUT, 'ECONNREFUSED', 'connection refused') } : undefined;
+    const { results } = await applyOne(s);
+    expect(results).toStrictEqual([
+      {
+        projid: 101,
+        title: project().title,
+        userId: USER.id,
+        outcome: 'applied',
+        from: null,
+        to: 'View',
+        reason:
+          'written again: an earlier attempt failed without being carried out, or a re-read showed it had not landed',
+      },
+    ]);
+  });
+
+  it('a single write conflict is named in the singular', async () => {
+    const s = setup([project()], { budget: { maxConflicts: 0 } });
+    s.client.writeFault = () => ({ error: new ConflictError(PUT, 'UniqueViolation "IS_ProjectsPriv"') });
+    const { results } = await applyOne(s);
+    expect(results[0]?.reason).toBe(
+      'changed by someone else at the same time (1 write conflict): run the same command again',
+    );
+  });
+
+  it('each result carries its policy rule, whatever happened (sync)', async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const s = setup([project()], { signal: interrupt.signal });
+    s.plan.entries = s.plan.entries.map((e) => ({ ...e, rule: 'AqQua views everything' }));
+    const stopped = await applyOne(s);
+    expect(stopped.results).toStrictEqual([
+      {
+        projid: 101,
+        title: project().title,
+        userId: USER.id,
+        outcome: 'not-started',
+        from: null,
+        to: 'View',
+        reason: 'interrupted',
+        rule: 'AqQua views everything',
+      },
+    ]);
+    const s2 = setup();
+    s2.plan.entries = s2.plan.entries.map((e) => ({ ...e, rule: 'AqQua views everything' }));
+    expect((await applyOne(s2)).results[0]?.rule).toBe('AqQua views everything');
+  });
+
+  it('a contact set by --fix-contact rides on the first journal line of the write only', async () => {
+    const legacy = project({ annotators: [OTHER], contact: OTHER });
+    const s = setup([legacy]);
+    const plan = { ...s.plan, fixContact: true };
+    plan.entries = [USER, THIRD].map((user) => ({
+      ...planEntry(legacy, { caller: CALLER, user, fixContact: true }, grantView),
+      user,
+    }));
+    s.options.plan = plan;
+    s.plan.entries = plan.entries;
+    const { results } = await applyOne(s);
+    const contact = {
+      before: { id: OTHER.id, name: OTHER.name, email: OTHER.email },
+      after: { id: CALLER.id, name: CALLER.name, email: CALLER.email },
+    };
+    expect(s.journal.changes).toStrictEqual([
+      { projid: 101, title: legacy.title, userId: USER.id, before: null, after: 'View', contact },
+      { projid: 101, title: legacy.title, userId: THIRD.id, before: null, after: 'View' },
+    ]);
+    expect(s.journal.intents).toStrictEqual(s.journal.changes);
+    expect(results.map((r) => r.contact)).toEqual([
+      { from: contact.before, to: contact.after },
+      { from: contact.before, to: contact.after },
+    ]);
+    expect(s.client.projects.get(101)?.contact).toEqual(CALLER);
+  });
+});
+
+describe('applyProject: settling a lost answer', () => {
+  const lost = (commit = false) => ({ error: new TimeoutError(PUT, 1000), commit });
+
+  it('a failure that is not even an API error may have landed too: it is settled, not sent again', async () => {
+    const s = setup();
+    s.client.writeFault = (nth) => (nth === 1 ? { error: new Error('socket went away'), commit: true } : undefined);
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l === 'PUT 101')).toHaveLength(1);
+    expect(results[0]).toMatchObject({
+      outcome: 'applied',
+      reason: "landed although EcoTaxa's answer was lost (socket went away)",
+    });
+  });
+
+  it('a re-read that fails for a moment is tried again after a short read retry', async () => {
+    const s = setup();
+    s.client.writeFault = (nth) => (nth === 1 ? lost(true) : undefined);
+    s.client.readFault = (nth) => (nth === 2 ? new TimeoutError(GET, 1000) : undefined);
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read') || l.startsWith('PUT'))).toEqual([
+      'read 101',
+      'PUT 101',
+      'read 101',
+      'read 101',
+    ]);
+    // The pause after the lost answer, then the read's own retry.
+    expect(s.sleeps).toEqual([500, 500]);
+    expect(results[0]?.outcome).toBe('applied');
+  });
+
+  it('a re-read that cannot be made is "unconfirmed" at once when not worth another try', async () => {
+    const s = setup();
+    s.client.writeFault = () => lost(true);
+    s.client.readFault = (nth) => (nth > 1 ? new PermissionDeniedError(GET, "You can't do this.") : undefined);
+    const { results, run } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read'))).toHaveLength(2);
+    expect(results[0]).toMatchObject({
+      outcome: 'unconfirmed',
+      reason: `EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout) and the project could not be read again (EcoTaxa refused GET /projects?project_ids=101: you are not allowed to do this (403 You can't do this.)): the change may have landed; check the project, or run the same command again`,
+    });
+    expect(run.fatal).toBeUndefined();
+  });
+
+  it('a re-read refused for the token stops the run, the write "unconfirmed"', async () => {
+    const s = setup();
+    s.client.writeFault = () => lost(true);
+    s.client.readFault = (nth) => (nth > 1 ? new AuthenticationError(GET) : undefined);
+    const { results, run } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read'))).toHaveLength(2);
+    expect(results[0]?.outcome).toBe('unconfirmed');
+    expect(run.fatal).toMatch(/rejected your token/);
+  });
+
+  it('a re-read failing with the budget spent gets five more tries, without short retries, then "unconfirmed"', async () => {
+    const s = setup([project()], { budget: { maxAttempts: 2 } });
+    s.client.writeFault = () => lost(true);
+    s.client.readFault = (nth) => (nth > 1 ? new TimeoutError(GET, 1000) : undefined);
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read') || l.startsWith('PUT'))).toEqual([
+      'read 101',
+      'PUT 101',
+      ...Array<string>(6).fill('read 101'),
+    ]);
+    expect(s.sleeps).toEqual([500, 1_000, 2_000, 4_000, 8_000, 8_000]);
+    expect(results[0]?.outcome).toBe('unconfirmed');
+  });
+
+  it('on the last chance, a re-read that fails for a moment has its short retry: the write is found landed', async () => {
+    const s = setup();
+    // A failure that will not pass by trying again, after which the write may still have landed.
+    s.client.writeFault = () => ({
+      error: new ServerError(PUT, 500, 'EcoTaxa failed', undefined, { transient: false, delivery: 'maybe' }),
+      commit: true,
+    });
+    s.client.readFault = (nth) => (nth === 2 ? new TimeoutError(GET, 1000) : undefined);
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read') || l.startsWith('PUT'))).toEqual([
+      'read 101',
+      'PUT 101',
+      'read 101',
+      'read 101',
+    ]);
+    expect(s.sleeps).toEqual([500]);
+    expect(results[0]).toMatchObject({
+      outcome: 'applied',
+      reason: "landed although EcoTaxa's answer was lost (EcoTaxa failed)",
+    });
+  });
+
+  it('after Ctrl-C during the pause before the re-read, a re-read that fails is not tried again', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], {
+      signal: interrupt.signal,
+      sleep: () => {
+        interrupt.abort();
+        return Promise.resolve();
+      },
+    });
+    s.client.writeFault = () => lost(true);
+    s.client.readFault = (nth) => (nth > 1 ? new TimeoutError(GET, 1000) : undefined);
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read'))).toHaveLength(2);
+    expect(results[0]?.outcome).toBe('unconfirmed');
+  });
+
+  it('a project gone after a lost answer is reported failed, asking to check it', async () => {
+    const s = setup();
+    s.client.writeFault = () => {
+      s.client.projects.delete(101);
+      return lost();
+    };
+    const { results } = await applyOne(s);
+    expect(results[0]).toMatchObject({
+      outcome: 'failed',
+      reason:
+        'EcoTaxa no longer shows you this project (deleted, or your right removed) after an update whose answer was lost: check it',
+    });
+  });
+
+  it('a project someone changed meanwhile is decided again, its drift measured from what the write replaced', async () => {
+    // Planned when AqQua annotated; AqQua had View by the time of the write; the write (revoke)
+    // lost its answer while a colleague made AqQua a manager.
+    const planned = project({ annotators: [USER] });
+    const s = setup([planned]);
+    s.options.plan = grantPlan([planned], { action: 'revoke', right: 'View', anyRight: true });
+    s.plan.entries = s.options.plan.entries;
+    s.client.edit(101, (p) => {
+      p.annotators = [];
+      p.viewers = [USER];
+    });
+    s.client.writeFault = (nth) => {
+      if (nth !== 1) return undefined;
+      s.client.edit(101, (p) => {
+        p.viewers = [];
+        p.managers = [CALLER, USER];
+      });
+      return lost();
+    };
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read') || l.startsWith('PUT'))).toEqual([
+      'read 101',
+      'PUT 101',
+      'read 101',
+      'PUT 101',
+    ]);
+    expect(results[0]).toMatchObject({
+      outcome: 'applied',
+      from: 'Manage',
+      to: null,
+      drift: 'AqQua now has Manage (View in the plan)',
+    });
+    expect(viewerNow(s.client)).toBeNull();
+  });
+
+  it('a write re-sent after a re-read showed it had not landed reports no drift', async () => {
+    const s = setup();
+    s.client.writeFault = (nth) => (nth === 1 ? lost() : undefined);
+    const { results } = await applyOne(s);
+    expect(results).toStrictEqual([
+      {
+        projid: 101,
+        title: project().title,
+        userId: USER.id,
+        outcome: 'applied',
+        from: null,
+        to: 'View',
+        reason:
+          'written again: an earlier attempt failed without being carried out, or a re-read showed it had not landed',
+      },
+    ]);
+  });
+
+  it('a landed write that could not be journaled says both', async () => {
+    const s = setup();
+    s.journal.failRecord = true;
+    s.client.writeFault = () => lost(true);
+    const { results } = await applyOne(s);
+    expect(results[0]?.reason).toBe(
+      `landed although EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout); not in the journal: undo will not know of it`,
+    );
   });
 });

@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, RateLimitError, TimeoutError } from '../../src/api/errors.js';
-import type { MinUser } from '../../src/api/schemas.js';
+import {
+  ConnectionError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  TimeoutError,
+  ValidationError,
+} from '../../src/api/errors.js';
+import type { MinUser, Project } from '../../src/api/schemas.js';
 import {
   DEFAULT_BUDGET,
+  type PlannedWrite,
+  type ProjectClient,
   RetryBudget,
   type WriteContext,
   decideWrite,
+  failureReason,
   planBaseline,
+  plannedRights,
   readFresh,
   settleLostWrite,
+  showsWrite,
   writeOnce,
 } from '../../src/plan/apply-steps.js';
 import { privilegeFingerprint } from '../../src/plan/fingerprint.js';
@@ -195,14 +207,21 @@ const record =
     return Promise.resolve();
   };
 
-describe('settleLostWrite', () => {
+/** The project as read, and the write that grants USER View on it. */
+function grantWrite(): { fresh: Project; write: PlannedWrite } {
   const fresh = project();
   const entry = planEntry(fresh, { caller: CALLER, user: USER }, grantView);
   const write = decideWrite(context(), [entry], fresh, planBaseline).write;
   if (write === undefined) throw new Error('expected a write');
+  return { fresh, write };
+}
+
+describe('settleLostWrite', () => {
+  // Built in each test (not when the suite is collected), so that a mutation run sees which test uses what.
   const WAITS = [1_000, 1_000, 1_000];
 
   it('finds a write that landed', async () => {
+    const { write } = grantWrite();
     const client = new ScriptedEcoTaxa(write.body);
     const sleeps: number[] = [];
     const settled = await settleLostWrite(client, write, record(sleeps), WAITS);
@@ -211,6 +230,7 @@ describe('settleLostWrite', () => {
   });
 
   it('reads again through replica lag before concluding', async () => {
+    const { fresh, write } = grantWrite();
     const client = new ScriptedEcoTaxa(fresh);
     client.lagReads = 2;
     await client.updateProject(101, write.body);
@@ -221,6 +241,7 @@ describe('settleLostWrite', () => {
   });
 
   it('says "not landed" only after the state stayed exactly as it was for every wait', async () => {
+    const { fresh, write } = grantWrite();
     const client = new ScriptedEcoTaxa(fresh);
     const sleeps: number[] = [];
     const settled = await settleLostWrite(client, write, record(sleeps), WAITS);
@@ -230,12 +251,14 @@ describe('settleLostWrite', () => {
   });
 
   it('says "changed" at once when someone else changed the project', async () => {
+    const { write } = grantWrite();
     const client = new ScriptedEcoTaxa(project({ annotators: [OTHER] }));
     const settled = await settleLostWrite(client, write, () => Promise.resolve(), WAITS);
     expect(settled.kind).toBe('changed');
   });
 
   it('says "gone" when the project is no longer shown, and passes read errors on', async () => {
+    const { fresh, write } = grantWrite();
     expect(await settleLostWrite(new ScriptedEcoTaxa(), write, () => Promise.resolve(), WAITS)).toEqual({
       kind: 'gone',
     });
@@ -302,5 +325,137 @@ describe('RetryBudget', () => {
     expect(budget.nextPause(new RateLimitError(request('PUT', '/projects/1'), 10 * 60_000))).toBe(
       policy.maxRetryAfterMs,
     );
+  });
+});
+
+describe('readFresh: only the project asked for', () => {
+  it('takes an answer about another project for "not shown"', async () => {
+    const client: ProjectClient = {
+      getProjects: () => Promise.resolve([project({ projid: 202 })]),
+      updateProject: () => Promise.reject(new Error('not called')),
+    };
+    expect(await readFresh(client, 101)).toEqual({ kind: 'read', project: undefined });
+  });
+});
+
+describe('the plan as a baseline', () => {
+  it("gives an entry's fingerprint, and the user's right when planned: before a change, or as it was", () => {
+    const change = planEntry(project(), { caller: CALLER, user: USER }, grantView);
+    const unchanged = planEntry(project({ viewers: [USER] }), { caller: CALLER, user: USER }, grantView);
+    expect(planBaseline.fingerprint(change)).toBe(privilegeFingerprint(project()));
+    expect(planBaseline.right(change)).toBeNull();
+    expect(planBaseline.right(unchanged)).toBe('View');
+    expect(plannedRights(change)).toEqual({ from: null, to: 'View' });
+    expect(plannedRights(unchanged)).toEqual({ from: 'View', to: 'View' });
+  });
+});
+
+describe('decideWrite: what it settles without a write', () => {
+  it('an entry already as planned, on a project as planned: unchanged, no drift', () => {
+    const fresh = project({ viewers: [USER] });
+    const entry = planEntry(fresh, { caller: CALLER, user: USER }, grantView);
+    expect(decideWrite(context(), [entry], fresh, planBaseline)).toStrictEqual({
+      settled: [
+        {
+          projid: 101,
+          title: fresh.title,
+          userId: USER.id,
+          outcome: 'unchanged',
+          from: 'View',
+          to: 'View',
+          reason: 'already has View',
+        },
+      ],
+      write: undefined,
+    });
+  });
+
+  it('an entry planned without a fingerprint is not said to have drifted', () => {
+    const entry = { ...planEntry(project(), { caller: CALLER, user: USER }, grantView), fingerprint: null };
+    const write = decideWrite(context(), [entry], project({ annotators: [OTHER] }), planBaseline).write;
+    expect(write?.changes[0]?.drift).toBeUndefined();
+  });
+
+  it('--strict writes a project that did not drift', () => {
+    const fresh = project();
+    const entry = planEntry(fresh, { caller: CALLER, user: USER }, grantView);
+    expect(decideWrite(context({ strict: true }), [entry], fresh, planBaseline).write?.changes).toHaveLength(1);
+  });
+
+  it('refuses to go on with a user the run did not resolve (a bug)', () => {
+    const entry = planEntry(project(), { caller: CALLER, user: USER }, grantView);
+    expect(() => decideWrite(context({ users: new Map() }), [entry], project(), planBaseline)).toThrow(
+      'internal error: user #10 of project 101 was not resolved',
+    );
+  });
+
+  it('names the project as the plan did, even when renamed since', () => {
+    const entry = planEntry(project(), { caller: CALLER, user: USER }, grantView);
+    const renamed = project({ title: 'Kiel Fjord (renamed)' });
+    const write = decideWrite(context(), [entry], renamed, planBaseline).write;
+    expect(write?.title).toBe(project().title);
+    expect(write?.body.title).toBe('Kiel Fjord (renamed)');
+  });
+});
+
+describe('showsWrite', () => {
+  it('is true only when every change of the write, and its contact, are on the project', () => {
+    const fresh = project({ annotators: [OTHER], contact: OTHER });
+    const entries: PlanEntry[] = [USER, THIRD].map((user) => ({
+      ...planEntry(fresh, { caller: CALLER, user, fixContact: true }, grantView),
+      user,
+    }));
+    const write = decideWrite(context({}, { fixContact: true }), entries, fresh, planBaseline).write;
+    if (write === undefined) throw new Error('expected a write');
+    expect(showsWrite(write.body, write)).toBe(true);
+    expect(showsWrite({ ...write.body, viewers: [USER] }, write)).toBe(false);
+    expect(showsWrite({ ...write.body, contact: OTHER }, write)).toBe(false);
+    expect(showsWrite({ ...write.body, contact: null }, write)).toBe(false);
+  });
+});
+
+describe('RetryBudget: time', () => {
+  it('counts time from when the project started, on any clock', () => {
+    let now = 5_000;
+    const budget = new RetryBudget(
+      { ...DEFAULT_BUDGET, timeMs: 3_000 },
+      () => 0,
+      () => now,
+    );
+    expect(budget.exhausted).toBe(false);
+    now = 7_999;
+    expect(budget.exhausted).toBe(false);
+    now = 8_000;
+    expect(budget.exhausted).toBe(true);
+  });
+
+  it('waits the plain backoff after a 429 without Retry-After, or another failure', () => {
+    const budget = new RetryBudget(
+      DEFAULT_BUDGET,
+      () => 0,
+      () => 0,
+    );
+    expect(budget.nextPause(new RateLimitError(request('PUT', '/projects/1'), undefined))).toBe(500);
+    expect(budget.nextPause(new TimeoutError(request('PUT', '/projects/1'), 1000))).toBe(1_000);
+  });
+});
+
+describe('failureReason', () => {
+  const put = request('PUT', '/projects/1');
+  it.each([
+    [
+      '403',
+      () => new PermissionDeniedError(put, "You can't do this."),
+      'EcoTaxa refused: you are not allowed to change this project (403)',
+    ],
+    ['404', () => new NotFoundError(put, 'Not found.'), 'EcoTaxa has no such project any more (404)'],
+    [
+      '422',
+      () => new ValidationError(put, 'Could not set Contact, the designated user is not in Managers list.'),
+      'EcoTaxa refused the update: Could not set Contact, the designated user is not in Managers list.',
+    ],
+    ['anything else', () => new Error('socket went away'), 'socket went away'],
+  ])('%s: says what EcoTaxa refused, in the words of the project', (_status, error, reason) => {
+    expect(failureReason(error())).toBe(reason);
   });
 });

@@ -1,14 +1,30 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MinUser } from '../../src/api/schemas.js';
 import { InputError } from '../../src/errors.js';
 import { applyPlan } from '../../src/plan/apply.js';
 import { fixedLimit } from '../../src/plan/concurrency-limit.js';
-import { FileJournal, type JournalFileSystem, type RunInfo, parseJournal } from '../../src/plan/journal.js';
+import {
+  FileJournal,
+  type JournalFileSystem,
+  type RunInfo,
+  listJournals,
+  newRunId,
+  noJournal,
+  nodeJournalFileSystem,
+  parseJournal,
+  readJournal,
+  runUsers,
+  undoneRuns,
+} from '../../src/plan/journal.js';
 import type { Plan } from '../../src/plan/plan-document.js';
 import { planEntry } from '../../src/plan/planner.js';
 import { ScriptedEcoTaxa } from '../support/scripted-client.js';
 import { thrown } from '../support/thrown.js';
-import { CALLER, USER, project } from './factory.js';
+import { CALLER, OTHER, USER, project } from './factory.js';
 
 /** A file system that logs what the journal does, into a log the test shares with the client. */
 function loggingFs(log: string[], files = new Map<string, string>()): JournalFileSystem {
@@ -136,6 +152,66 @@ describe('FileJournal', () => {
   });
 });
 
+describe('the journal on the real file system', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    vi.restoreAllMocks();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("fsyncs the file's own handle for each batch of lines, in a private directory and file", async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-journal-'));
+    const journalDir = path.join(dir, 'state', 'journal');
+    // Every file handle opened is watched: what the file holds at each fsync, and its close.
+    const synced: string[] = [];
+    let closed = 0;
+    const realOpen = fsp.open.bind(fsp);
+    vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
+      const handle = await realOpen(...args);
+      const realSync = handle.sync.bind(handle);
+      const realClose = handle.close.bind(handle);
+      handle.sync = () => {
+        synced.push(fs.readFileSync(path.join(journalDir, 'run-5.jsonl'), 'utf8'));
+        return realSync();
+      };
+      handle.close = () => {
+        closed++;
+        return realClose();
+      };
+      return handle;
+    });
+    const journal = new FileJournal(journalDir, 'run-5', RUN, clock, nodeJournalFileSystem);
+    await journal.open();
+    await journal.intend({ projid: 1, title: 'P1', userId: USER.id, before: null, after: 'View' });
+    await journal.finish({ interrupted: false, applied: 0, failed: 0 });
+    // Each fsync saw its own line already written to the file: written, then synced.
+    expect(
+      synced.map((text) =>
+        text
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { type: string }).type),
+      ),
+    ).toEqual([['run'], ['run', 'intent'], ['run', 'intent', 'end']]);
+    // The file is closed once the run has ended.
+    expect(closed).toBe(1);
+    expect(fs.statSync(journalDir).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(path.join(journalDir, 'run-5.jsonl')).mode & 0o777).toBe(0o600);
+  });
+
+  it('appends to a journal that exists rather than replacing it', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-journal-'));
+    const file = path.join(dir, 'j.jsonl');
+    for (const text of ['one\n', 'two\n']) {
+      const handle = await nodeJournalFileSystem.open(file);
+      await handle.write(text);
+      await handle.sync();
+      await handle.close();
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+  });
+});
+
 describe('parseJournal', () => {
   const line = (o: object): string => `${JSON.stringify(o)}\n`;
   const run = {
@@ -189,5 +265,225 @@ describe('parseJournal', () => {
   it('refuses a run line that names no user', () => {
     const err = thrown(() => parseJournal(line({ ...run, user: undefined }), 'nouser.jsonl'));
     expect(err.message).toBe('the journal nouser.jsonl is damaged at line 1');
+  });
+});
+
+describe('newRunId', () => {
+  it('starts with the wall-clock time to the millisecond, so that names sort as runs started', () => {
+    const id = newRunId(new Date('2026-11-27T10:00:00.123Z'));
+    expect(id).toMatch(/^20261127T100000123Z-[0-9a-f]{6}$/);
+    expect(newRunId(new Date('2026-11-27T10:00:00.123Z'))).not.toBe(id);
+    expect(newRunId(new Date('2026-11-27T10:00:00.124Z')) > id).toBe(true);
+  });
+});
+
+describe('FileJournal: lines and their fields', () => {
+  function opened(run: RunInfo, files = new Map<string, string>()): { journal: FileJournal; text: () => string } {
+    const log: string[] = [];
+    const journal = new FileJournal('/j', 'run-7', run, clock, loggingFs(log, files));
+    return { journal, text: () => files.get('/j/run-7.jsonl') ?? '' };
+  }
+
+  it('a run about several users names them all, with what it undoes and continues', async () => {
+    const { journal, text } = opened({
+      server: RUN.server,
+      caller: CALLER,
+      users: [USER, OTHER],
+      command: 'undo r1 r2',
+      undoes: ['r1', 'r2'],
+      continues: 'r0',
+    });
+    await journal.open();
+    expect(JSON.parse(text())).toStrictEqual({
+      type: 'run',
+      version: 1,
+      runId: 'run-7',
+      startedAt: '2026-11-27T10:00:00.000Z',
+      server: RUN.server,
+      caller: { id: CALLER.id, email: CALLER.email, name: CALLER.name, organisation: CALLER.organisation },
+      users: [
+        { id: USER.id, email: USER.email, name: USER.name, organisation: USER.organisation },
+        { id: OTHER.id, email: OTHER.email, name: OTHER.name, organisation: null },
+      ],
+      command: 'undo r1 r2',
+      undoes: ['r1', 'r2'],
+      continues: 'r0',
+    });
+  });
+
+  it('a run about one user names only it, and a person without organisation has null', async () => {
+    const { journal, text } = opened({ ...RUN, user: { ...OTHER, organisation: undefined } });
+    await journal.open();
+    expect(JSON.parse(text())).toStrictEqual({
+      type: 'run',
+      version: 1,
+      runId: 'run-7',
+      startedAt: '2026-11-27T10:00:00.000Z',
+      server: RUN.server,
+      caller: { id: CALLER.id, email: CALLER.email, name: CALLER.name, organisation: CALLER.organisation },
+      user: { id: OTHER.id, email: OTHER.email, name: OTHER.name, organisation: null },
+      command: 'grant 101',
+    });
+  });
+
+  it('opening twice writes one run line', async () => {
+    const log: string[] = [];
+    const journal = new FileJournal('/j', 'run-8', RUN, clock, loggingFs(log));
+    await journal.open();
+    await journal.open();
+    expect(log).toEqual(['mkdir /j', 'open /j/run-8.jsonl', 'write run', 'fsync']);
+  });
+
+  it('finishing a journal never opened writes nothing', async () => {
+    const log: string[] = [];
+    const journal = new FileJournal('/j', 'run-9', RUN, clock, loggingFs(log));
+    await journal.finish({ interrupted: false, applied: 0, failed: 0 });
+    expect(log).toEqual([]);
+  });
+
+  it('a line after the end is refused: the journal is closed', async () => {
+    const journal = new FileJournal('/j', 'run-10', RUN, clock, loggingFs([]));
+    await journal.open();
+    await journal.finish({ interrupted: false, applied: 0, failed: 0 });
+    await expect(
+      journal.record({ projid: 1, title: 'P1', userId: USER.id, before: null, after: 'View' }),
+    ).rejects.toThrow('the journal is closed');
+  });
+
+  it('a write that fails rejects the lines it carried, with its error', async () => {
+    const files: JournalFileSystem = {
+      mkdir: () => Promise.resolve(),
+      open: () =>
+        Promise.resolve({
+          write: (text: string) =>
+            text.includes('"intent"') ? Promise.reject(new Error('ENOSPC: no space left')) : Promise.resolve(),
+          sync: () => Promise.resolve(),
+          close: () => Promise.resolve(),
+        }),
+    };
+    const journal = new FileJournal('/j', 'run-11', RUN, clock, files);
+    await journal.open();
+    await expect(
+      journal.intend({ projid: 1, title: 'P1', userId: USER.id, before: null, after: 'View' }),
+    ).rejects.toThrow('ENOSPC: no space left');
+  });
+
+  it('a directory that cannot be made without an error code is named by its message', async () => {
+    const failing: JournalFileSystem = {
+      mkdir: () => Promise.reject(new Error('disk on fire')),
+      open: () => Promise.reject(new Error('not reached')),
+    };
+    await expect(new FileJournal('/j', 'r', RUN, clock, failing).open()).rejects.toThrow(
+      'cannot write the journal in /j (disk on fire): nothing was changed; fix the directory or set XDG_STATE_HOME',
+    );
+  });
+});
+
+describe('noJournal (--replay)', () => {
+  it('takes every line and writes nothing anywhere', async () => {
+    const change = { projid: 1, title: 'P1', userId: USER.id, before: null, after: 'View' as const };
+    await noJournal.open();
+    await noJournal.intend(change);
+    await noJournal.record(change);
+    await noJournal.finish({ interrupted: false, applied: 1, failed: 0 });
+    expect([noJournal.filepath, noJournal.runId]).toEqual([undefined, undefined]);
+  });
+});
+
+describe('reading journals', () => {
+  const line = (o: object): string => `${JSON.stringify(o)}\n`;
+  const run = (runId: string, extra: object = {}) => ({
+    type: 'run',
+    version: 1,
+    runId,
+    startedAt: '2026-11-27T10:00:00.000Z',
+    server: RUN.server,
+    caller: CALLER,
+    user: USER,
+    command: 'grant 101',
+    ...extra,
+  });
+  const change = {
+    runId: 'r1',
+    time: '2026-11-27T10:00:01.000Z',
+    projid: 101,
+    title: 'P',
+    before: null,
+    after: 'View',
+  };
+  let dir: string | undefined;
+  afterEach(() => {
+    vi.restoreAllMocks();
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  const scratch = (): string => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-journals-')));
+
+  it('lists the journals of a directory oldest first, and nothing else in it', () => {
+    const d = scratch();
+    fs.writeFileSync(path.join(d, '20261127T110000000Z-bbbbbb.jsonl'), line(run('b')));
+    fs.writeFileSync(path.join(d, '20261127T100000000Z-aaaaaa.jsonl'), line(run('a')));
+    fs.writeFileSync(path.join(d, 'notes.txt'), 'not a journal');
+    // Whatever order the file system lists them in.
+    const listed = ['notes.txt', '20261127T110000000Z-bbbbbb.jsonl', '20261127T100000000Z-aaaaaa.jsonl'];
+    vi.spyOn(fs, 'readdirSync').mockReturnValue(listed as unknown as ReturnType<typeof fs.readdirSync>);
+    expect(listJournals(d).map((j) => [path.basename(j.filepath), j.run.runId])).toEqual([
+      ['20261127T100000000Z-aaaaaa.jsonl', 'a'],
+      ['20261127T110000000Z-bbbbbb.jsonl', 'b'],
+    ]);
+  });
+
+  it('finds none where there is no directory yet', () => {
+    expect(listJournals(path.join(os.tmpdir(), 'ecotaxa-access-no-such-dir', 'journal'))).toEqual([]);
+  });
+
+  it('refuses a damaged journal, or leaves it out and says so when asked to', () => {
+    const d = scratch();
+    fs.writeFileSync(path.join(d, 'a.jsonl'), line(run('a')));
+    fs.writeFileSync(path.join(d, 'b.jsonl'), '{oops}\n');
+    expect(() => listJournals(d)).toThrow(`the journal ${path.join(d, 'b.jsonl')} is damaged at line 1`);
+    const damaged: string[] = [];
+    const read = listJournals(d, (file, error) => damaged.push(`${path.basename(file)}: ${error.message}`));
+    expect(read.map((j) => j.run.runId)).toEqual(['a']);
+    expect(damaged).toEqual([`b.jsonl: the journal ${path.join(d, 'b.jsonl')} is damaged at line 1`]);
+  });
+
+  it('names a journal it cannot read, and why', () => {
+    const d = scratch();
+    expect(() => readJournal(path.join(d, 'gone.jsonl'))).toThrow(
+      `cannot read the journal ${path.join(d, 'gone.jsonl')}: no such file`,
+    );
+    expect(() => readJournal(d)).toThrow(`cannot read the journal ${d}: EISDIR`);
+  });
+
+  it('refuses a file without a run line, a line that is null, and a change naming no user', () => {
+    expect(() => parseJournal(line({ type: 'change', ...change }), 'x.jsonl')).toThrow(
+      'x.jsonl is not an ecotaxa-access journal',
+    );
+    expect(() => parseJournal(line(run('r1')) + 'null\n', 'n.jsonl')).toThrow(
+      'the journal n.jsonl is damaged at line 2',
+    );
+    const several = run('r1', { user: undefined, users: [USER, CALLER] });
+    expect(() => parseJournal(line(several) + line({ type: 'change', ...change }), 's.jsonl')).toThrow(
+      'the journal s.jsonl is damaged: a change names no user',
+    );
+  });
+
+  it('reads back the contact a change set, and what a run undid (one run or several)', () => {
+    const contact = {
+      before: { id: OTHER.id, name: OTHER.name, email: OTHER.email },
+      after: { id: CALLER.id, name: CALLER.name, email: CALLER.email },
+    };
+    const j = parseJournal(line(run('r1', { undoes: 'r0' })) + line({ type: 'change', ...change, contact }), 'c.jsonl');
+    expect(j.changes[0]?.contact).toStrictEqual(contact);
+    expect(undoneRuns(j.run)).toEqual(['r0']);
+    expect(undoneRuns(parseJournal(line(run('r2', { undoes: ['r0', 'r1'] })), 'u.jsonl').run)).toEqual(['r0', 'r1']);
+    expect(undoneRuns({ ...j.run, undoes: undefined })).toEqual([]);
+  });
+
+  it('knows the users of a run, one or several', () => {
+    expect(runUsers(parseJournal(line(run('r1')), 'one.jsonl').run)).toEqual([USER]);
+    const several = parseJournal(line(run('r2', { user: undefined, users: [USER, OTHER] })), 'two.jsonl');
+    expect(runUsers(several.run)).toEqual([USER, OTHER]);
   });
 });

@@ -5,6 +5,7 @@ import {
   type Operation,
   type PlanContext,
   decide,
+  notFoundEntry,
   planEntry,
   summarize,
 } from '../../src/plan/planner.js';
@@ -489,5 +490,42 @@ describe('planEntry and summarize', () => {
       planEntry(project({ projid: 4, contact: null }), ctx, grantView),
     ];
     expect(summarize(entries)).toEqual({ change: 2, unchanged: 1, skip: 1 });
+  });
+});
+
+describe('decide: projects missing a field', () => {
+  it('a project with no contact at all is skipped before a manager loses Manage', () => {
+    const p = project({ managers: [CALLER, USER], contact: null });
+    expect(decide(p, ctx, revokeManage)).toMatchObject({ kind: 'skip', code: 'no-contact', current: 'Manage' });
+  });
+
+  it('a project without an instrument field is skipped like an empty one', () => {
+    const p = project();
+    delete p.instrument;
+    expect(decide(p, ctx, grantView)).toMatchObject({ kind: 'skip', code: 'no-instrument' });
+  });
+
+  it('--fix-contact on a project without a contact field plans the caller as its first contact', () => {
+    const p = project();
+    delete p.contact;
+    expect(decide(p, { ...ctx, fixContact: true }, grantView)).toEqual({
+      kind: 'change',
+      from: null,
+      to: 'View',
+      contact: { from: null, to: { id: CALLER.id, name: CALLER.name, email: CALLER.email } },
+    });
+  });
+});
+
+describe('notFoundEntry', () => {
+  it('is a skip with nothing read, titled as given (or not at all)', () => {
+    const skip = { kind: 'skip', code: 'not-found', current: null, reason: 'not found, or you have no right on it' };
+    expect(notFoundEntry(5)).toStrictEqual({ projid: 5, title: '', fingerprint: null, decision: skip });
+    expect(notFoundEntry(6, 'Old title')).toStrictEqual({
+      projid: 6,
+      title: 'Old title',
+      fingerprint: null,
+      decision: skip,
+    });
   });
 });

@@ -1,5 +1,23 @@
-import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelay, parseRetryAfter } from '../../src/api/retry.js';
+import { getEventListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  AuthenticationError,
+  ConnectionError,
+  RateLimitError,
+  TimeoutError,
+  parseRetryAfter,
+} from '../../src/api/errors.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  type RetryLoop,
+  type RetryPolicy,
+  abortable,
+  backoffDelay,
+  realSleep,
+  retryDelay,
+  withRetries,
+} from '../../src/api/retry.js';
+import { request } from '../support/scripted-client.js';
 
 const policy: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 const noJitter = (): number => 0;
@@ -60,5 +78,185 @@ describe('parseRetryAfter', () => {
 
   it.each(['', 'soon', 'in a minute', '5s', '-1', 'later 5'])('is undefined for garbage %j', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
+  });
+});
+
+describe('retryDelay: whether and when the client sends a failed read again', () => {
+  const read = request('GET', '/projects/1');
+
+  it('waits the backoff after a passing failure, while retries are left', () => {
+    expect(retryDelay(new TimeoutError(read, 1000), 0, policy, noJitter)).toBe(500);
+    expect(retryDelay(new TimeoutError(read, 1000), 3, policy, noJitter)).toBe(4_000);
+    expect(retryDelay(new TimeoutError(read, 1000), 4, policy, noJitter)).toBeUndefined();
+  });
+
+  it('never sends again what would fail the same way', () => {
+    expect(retryDelay(new AuthenticationError(read), 0, policy, noJitter)).toBeUndefined();
+    expect(retryDelay(new ConnectionError(read, 'CERT_HAS_EXPIRED', 'expired'), 0, policy, noJitter)).toBeUndefined();
+  });
+
+  it('gives up at once on a server never reached (most often a wrong URL), not on a reset', () => {
+    expect(retryDelay(new ConnectionError(read, 'ECONNREFUSED', 'refused'), 0, policy, noJitter)).toBeUndefined();
+    expect(retryDelay(new ConnectionError(read, 'ECONNRESET', 'reset'), 0, policy, noJitter)).toBe(500);
+  });
+
+  it("honours a 429's Retry-After when longer than the backoff, up to the policy's limit", () => {
+    expect(retryDelay(new RateLimitError(read, 2_000), 0, policy, noJitter)).toBe(2_000);
+    expect(retryDelay(new RateLimitError(read, 100), 1, policy, noJitter)).toBe(1_000);
+    expect(retryDelay(new RateLimitError(read, undefined), 2, policy, noJitter)).toBe(2_000);
+    expect(retryDelay(new RateLimitError(read, 60_000), 0, policy, noJitter)).toBe(60_000);
+    expect(retryDelay(new RateLimitError(read, 60_001), 0, policy, noJitter)).toBeUndefined();
+  });
+});
+
+describe('withRetries', () => {
+  const read = request('GET', '/users/me');
+  // A new one each time it is asked for (in a test), so that a mutation run sees which test uses it.
+  const timeout = (): TimeoutError => new TimeoutError(read, 1000);
+
+  /** An attempt that fails with each of `failures` in turn, then answers 'ok'. */
+  function attempts(...failures: Error[]): { attempt: (i: number) => Promise<string>; seen: number[] } {
+    const seen: number[] = [];
+    return {
+      seen,
+      attempt: (i) => {
+        seen.push(i);
+        const failure = failures[seen.length - 1];
+        return failure === undefined ? Promise.resolve('ok') : Promise.reject(failure);
+      },
+    };
+  }
+
+  function loop(overrides: Partial<RetryLoop> = {}): RetryLoop & { waits: number[] } {
+    const waits: number[] = [];
+    return {
+      waits,
+      policy,
+      random: noJitter,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+      ...overrides,
+    };
+  }
+
+  it('returns the answer of the first attempt that succeeds, after growing waits', async () => {
+    const transient = timeout();
+    const { attempt, seen } = attempts(transient, transient);
+    const retries: unknown[] = [];
+    const l = loop({ onRetry: (info) => retries.push(info) });
+    await expect(withRetries(attempt, l)).resolves.toBe('ok');
+    expect(seen).toEqual([0, 1, 2]);
+    expect(l.waits).toEqual([500, 1_000]);
+    expect(retries).toEqual([
+      { error: transient, delayMs: 500, retry: 1 },
+      { error: transient, delayMs: 1_000, retry: 2 },
+    ]);
+  });
+
+  it('throws the last failure once the retries are used up (5 attempts in all)', async () => {
+    const transient = timeout();
+    const last = new TimeoutError(read, 2000);
+    const { attempt, seen } = attempts(transient, transient, transient, transient, last);
+    const l = loop();
+    await expect(withRetries(attempt, l)).rejects.toBe(last);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(l.waits).toEqual([500, 1_000, 2_000, 4_000]);
+  });
+
+  it('throws at once what is not an API failure, or not a passing one', async () => {
+    const bug = new TypeError('a bug');
+    const first = attempts(bug);
+    await expect(withRetries(first.attempt, loop())).rejects.toBe(bug);
+    expect(first.seen).toEqual([0]);
+    const denied = new AuthenticationError(read);
+    const second = attempts(denied);
+    await expect(withRetries(second.attempt, loop())).rejects.toBe(denied);
+    expect(second.seen).toEqual([0]);
+  });
+
+  it('after Ctrl-C during a wait, the wait ends and no attempt follows', async () => {
+    const interrupt = new AbortController();
+    const transient = timeout();
+    const { attempt, seen } = attempts(transient, transient);
+    const l = loop({
+      signal: interrupt.signal,
+      sleep: () => {
+        interrupt.abort();
+        return new Promise(() => undefined);
+      },
+    });
+    await expect(withRetries(attempt, l)).rejects.toBe(transient);
+    expect(seen).toEqual([0]);
+  });
+
+  it('once aborted, neither waits nor announces a retry', async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const transient = timeout();
+    const { attempt, seen } = attempts(transient);
+    const retries: unknown[] = [];
+    const l = loop({ signal: interrupt.signal, onRetry: (info) => retries.push(info) });
+    await expect(withRetries(attempt, l)).rejects.toBe(transient);
+    expect(seen).toEqual([0]);
+    expect(l.waits).toEqual([]);
+    expect(retries).toEqual([]);
+  });
+});
+
+describe('abortable', () => {
+  const never = (): Promise<void> => new Promise(() => undefined);
+
+  it('is the wait itself without a signal', async () => {
+    let done = false;
+    await abortable(
+      Promise.resolve().then(() => {
+        done = true;
+      }),
+      undefined,
+    );
+    expect(done).toBe(true);
+  });
+
+  it('ends at once on a signal already aborted, or as soon as it aborts', async () => {
+    await abortable(never(), AbortSignal.abort());
+    const interrupt = new AbortController();
+    const waiting = abortable(never(), interrupt.signal);
+    interrupt.abort();
+    await waiting;
+  });
+
+  it('passes on a failed wait as an Error', async () => {
+    const signal = new AbortController().signal;
+    const failure = new Error('timer broke');
+    await expect(abortable(Promise.reject(failure), signal)).rejects.toBe(failure);
+    // A wait is any promise: one that rejects with a bare value still ends in an Error.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    await expect(abortable(Promise.reject('odd'), signal)).rejects.toThrow('odd');
+  });
+
+  it('leaves no abort listener behind, however many waits a long run makes', async () => {
+    const signal = new AbortController().signal;
+    for (let i = 0; i < 20; i++) await abortable(Promise.resolve(), signal);
+    await abortable(Promise.reject(new Error('x')), signal).catch(() => undefined);
+    expect(getEventListeners(signal, 'abort')).toEqual([]);
+  });
+});
+
+describe('realSleep', () => {
+  it('resolves once the time has passed, not before', async () => {
+    vi.useFakeTimers();
+    try {
+      let done = false;
+      const wait = realSleep(500).then(() => (done = true));
+      await vi.advanceTimersByTimeAsync(499);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await wait;
+      expect(done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

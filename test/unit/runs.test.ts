@@ -237,10 +237,144 @@ describe('undoTargets', () => {
 
 describe('contactChanges', () => {
   it('lists projects whose contact a run set', () => {
+    // probe
     const j = journal('1-a', { changes: [[1, null, 'View']] });
     const [first] = j.changes;
     if (first === undefined) throw new Error('no change');
     first.contact = { before: null, after: { id: CALLER.id, name: CALLER.name, email: CALLER.email } };
     expect(contactChanges(groupRuns([j]))).toEqual([{ projid: 1, title: 'P1' }]);
+  });
+});
+
+describe('groupRuns: what a group counts', () => {
+  it.each([
+    ['it was stopped', { stopped: 'the journal could not be written' }],
+    ['a project failed', { failed: 1 }],
+    ['a write is unconfirmed', { unconfirmed: 1 }],
+    ['a project was not started', { notStarted: 1 }],
+    ['it was interrupted', { interrupted: true }],
+  ])('is incomplete when %s', (_why, end) => {
+    expect(groupRuns([journal('1-a', { changes: [[1, null, 'View']], end })])[0]?.complete).toBe(false);
+  });
+
+  it('takes failures and skips from the end line, and nothing but landed changes from a crashed run', () => {
+    const [ended] = groupRuns([journal('1-a', { changes: [[1, null, 'View']], end: { failed: 2, skipped: 3 } })]);
+    expect(ended?.counts).toEqual({ applied: 1, failed: 2, skipped: 3, unconfirmed: 0, notStarted: 0 });
+    const [crashed] = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']], unknown: [[2, null, 'View']], end: null }),
+    ]);
+    expect(crashed?.counts).toEqual({ applied: 1, failed: 0, skipped: 0, unconfirmed: 1, notStarted: 0 });
+  });
+
+  it('trusts the end line over unanswered intents when the run ended', () => {
+    const [group] = groupRuns([journal('1-a', { unknown: [[2, null, 'View']], end: {} })]);
+    expect(group?.counts.unconfirmed).toBe(0);
+  });
+
+  it('survives an undo of a run whose journal is gone', () => {
+    const groups = groupRuns([journal('2-u', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] })]);
+    expect(groups.map((g) => [g.id, g.undoneBy])).toEqual([['2-u', undefined]]);
+    expect([...undoneGroups(groups)]).toEqual([]);
+  });
+});
+
+describe('undoneGroups: damaged journals', () => {
+  it('ends on undos that name each other (a loop no real run can make)', () => {
+    const a = journal('1-a', { command: 'undo 2-b', changes: [[1, null, 'View']], undoes: ['2-b'] });
+    const b = journal('2-b', { command: 'undo 1-a', changes: [[1, 'View', null]], undoes: ['1-a'] });
+    expect(() => undoneGroups(groupRuns([a, b]))).not.toThrow();
+  });
+});
+
+describe('groupToContinue: whose job', () => {
+  const run = { server: SERVER, callerId: CALLER.id, command: 'grant --all' };
+
+  it("never continues another caller's job", () => {
+    const groups = groupRuns([journal('1-a', { end: { interrupted: true }, caller: OTHER })]);
+    expect(groupToContinue(groups, run)).toBeUndefined();
+  });
+
+  it('compares the users as a set, whatever their order or repeats', () => {
+    const several = (id: string, users: number[]): JournalFile => {
+      const j = journal(id, { end: { interrupted: true } });
+      return { ...j, run: { ...j.run, user: undefined, users: users.map((n) => ({ ...USER, id: n })) } };
+    };
+    const groups = groupRuns([several('1-a', [12, 3, 1])]);
+    expect(groupToContinue(groups, { ...run, userIds: [1, 3, 12, 3] })).toBe('1-a');
+    expect(groupToContinue(groupRuns([several('1-a', [12, 34])]), { ...run, userIds: [1, 234] })).toBeUndefined();
+    expect(groupToContinue(groupRuns([several('1-a', [10, 2])]), { ...run, userIds: [2, 10] })).toBe('1-a');
+  });
+});
+
+describe('groupsToUndo: which group', () => {
+  const options = { server: SERVER, callerId: CALLER.id, named: [] as string[], cwd: '/home/o', dir: '/j' };
+
+  it('takes the most recent of the groups that can be undone', () => {
+    const groups = groupRuns([
+      journal('1-a', { changes: [[1, null, 'View']] }),
+      journal('2-b', { changes: [[2, null, 'View']] }),
+    ]);
+    expect(groupsToUndo(groups, options).map((g) => g.id)).toEqual(['2-b']);
+  });
+
+  it('takes a group whose first run changed nothing but a later one did', () => {
+    const groups = groupRuns([
+      journal('1-a', { end: { interrupted: true, notStarted: 1 } }),
+      journal('2-b', { changes: [[2, null, 'View']], continues: '1-a' }),
+    ]);
+    expect(groupsToUndo(groups, options).map((g) => g.id)).toEqual(['1-a']);
+  });
+
+  it('takes a crashed run whose only writes never got an answer', () => {
+    const groups = groupRuns([journal('1-a', { unknown: [[7, null, 'View']], end: null })]);
+    expect(groupsToUndo(groups, options).map((g) => g.id)).toEqual(['1-a']);
+  });
+
+  it('finds a journal named by its file name alone, in the current directory', () => {
+    const groups = groupRuns([journal('1-a', { changes: [[1, null, 'View']] })]);
+    expect(groupsToUndo(groups, { ...options, cwd: '/j', named: ['1-a.jsonl'] }).map((g) => g.id)).toEqual(['1-a']);
+  });
+});
+
+describe('undoTargets: order', () => {
+  it('follows the runs in the order they ran, whatever order the groups are given in', () => {
+    const older = journal('1-a', { changes: [[1, null, 'View']] });
+    const newer = journal('2-b', { changes: [[1, 'View', 'Annotate']] });
+    for (const groups of [groupRuns([older, newer]), groupRuns([older, newer]).reverse()]) {
+      expect(undoTargets(groups).map((t) => [t.projid, t.from, t.to])).toEqual([[1, 'Annotate', null]]);
+    }
+  });
+
+  it('lists the targets by project, then by user', () => {
+    const j = journal('1-a', {
+      changes: [
+        [12, null, 'View'],
+        [3, null, 'View'],
+      ],
+    });
+    const [first, second] = j.changes;
+    if (first === undefined || second === undefined) throw new Error('no changes');
+    const withOther = { ...j, changes: [first, { ...second, userId: OTHER.id }, second, { ...first, projid: 11 }] };
+    expect(undoTargets(groupRuns([withOther])).map((t) => [t.projid, t.userId])).toEqual([
+      [3, USER.id],
+      [3, OTHER.id],
+      [11, USER.id],
+      [12, USER.id],
+    ]);
+  });
+});
+
+describe('contactChanges: only those', () => {
+  it('leaves out projects whose contact no run set', () => {
+    const j = journal('1-a', {
+      changes: [
+        [1, null, 'View'],
+        [2, null, 'View'],
+      ],
+    });
+    const [, second] = j.changes;
+    if (second === undefined) throw new Error('no change');
+    second.contact = { before: null, after: { id: CALLER.id, name: CALLER.name, email: CALLER.email } };
+    expect(contactChanges(groupRuns([j]))).toEqual([{ projid: 2, title: 'P2' }]);
   });
 });

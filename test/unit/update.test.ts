@@ -115,49 +115,51 @@ describe('unsafeUpdateProblems', () => {
   });
 
   /** Each case's body was planned to leave USER with `to` (default: none). */
-  const cases: { name: string; after: Project; to?: RightOrNone; problems: string[] }[] = [
+  // `after` is made in the test, not when the table is built: a bug in withUserRight then fails
+  // the tests that use it, rather than the whole file before any test (which a mutation run misses).
+  const cases: { name: string; after: () => Project; to?: RightOrNone; problems: string[] }[] = [
     {
       name: 'a known field changed',
-      after: { ...withUserRight(before, USER, null), title: 'Renamed' },
+      after: () => ({ ...withUserRight(before, USER, null), title: 'Renamed' }),
       problems: ['field "title" would change'],
     },
     {
       name: 'an unknown field changed deep inside',
-      after: {
+      after: () => ({
         ...withUserRight(before, USER, null),
         bodc_variables: { individual_volume: 'SDBIOL02', subsample_coef: 'x' },
-      },
+      }),
       problems: ['field "bodc_variables" would change'],
     },
     {
       name: 'a field dropped',
-      after: (() => {
+      after: () => {
         const p = withUserRight(before, USER, null);
         delete p['cnn_network_id'];
         return p;
-      })(),
+      },
       problems: ['field "cnn_network_id" would change'],
     },
     {
       name: 'another user changed',
-      after: { ...withUserRight(before, USER, null), annotators: [] },
+      after: () => ({ ...withUserRight(before, USER, null), annotators: [] }),
       problems: ['other users in annotators would change'],
     },
     {
       name: 'another user reordered',
       to: 'View',
-      after: { ...before, managers: [...before.managers].reverse() },
+      after: () => ({ ...before, managers: [...before.managers].reverse() }),
       problems: ['other users in managers would change'],
     },
     {
       name: "the caller's right changed",
       to: 'View',
-      after: {
+      after: () => ({
         ...before,
         managers: before.managers.filter((m) => m.id !== CALLER.id),
         viewers: [USER, CALLER],
         contact: OTHER,
-      },
+      }),
       problems: [
         'field "contact" would change',
         'other users in managers would change',
@@ -168,7 +170,7 @@ describe('unsafeUpdateProblems', () => {
     {
       name: 'no manager left',
       to: 'View',
-      after: { ...before, managers: [] },
+      after: () => ({ ...before, managers: [] }),
       problems: [
         'other users in managers would change',
         'your own right would change',
@@ -179,24 +181,24 @@ describe('unsafeUpdateProblems', () => {
     {
       name: 'contact not a manager',
       to: 'View',
-      after: { ...before, contact: THIRD },
+      after: () => ({ ...before, contact: THIRD }),
       problems: ['field "contact" would change', 'the contact would not be a manager'],
     },
     {
       name: 'duplicate user',
       to: 'View',
-      after: { ...before, annotators: [...before.annotators, USER] },
+      after: () => ({ ...before, annotators: [...before.annotators, USER] }),
       problems: [`user #${USER.id} would not end with View`, 'a user would be in two lists'],
     },
     {
       name: 'projid changed',
       to: 'View',
-      after: { ...before, projid: 102 },
+      after: () => ({ ...before, projid: 102 }),
       problems: ['field "projid" would change', 'the project id would change'],
     },
   ];
   it.each(cases)('names the problem: $name', ({ after, to, problems }) => {
-    expect(unsafeUpdateProblems(before, after, only(to ?? null), CALLER.id)).toEqual(problems);
+    expect(unsafeUpdateProblems(before, after(), only(to ?? null), CALLER.id)).toEqual(problems);
   });
 
   it('names a missing contact even when the project was read without one', () => {
@@ -263,5 +265,43 @@ describe('withContact', () => {
 
   it('refuses a contact who is not a manager (EcoTaxa would answer 422)', () => {
     expect(() => withContact(rich(), THIRD.id)).toThrow(/not a manager/);
+  });
+});
+
+describe('unsafeUpdateProblems: a body without what it needs', () => {
+  it('a planned contact on a body with none is not the one planned, and no contact at all', () => {
+    const before = rich({ viewers: [USER], contact: THIRD });
+    const after = { ...withUserRight(before, USER, null), contact: null };
+    expect(unsafeUpdateProblems(before, after, { ...only(null), contactId: CALLER.id }, CALLER.id)).toEqual([
+      'the contact would not be the one planned',
+      'the project has no contact',
+    ]);
+  });
+
+  it('a user planned to lose every right but keeping one is named with "no right"', () => {
+    const before = rich({ viewers: [USER] });
+    expect(unsafeUpdateProblems(before, before, only(null), CALLER.id)).toEqual([
+      `user #${USER.id} would not end with no right`,
+    ]);
+  });
+});
+
+describe('unsafeUpdateProblems: a planned contact excuses the contact only', () => {
+  it('still names any other field that would change', () => {
+    const legacy = rich({ viewers: [USER], contact: THIRD });
+    const fixed = { ...withContact(withUserRight(legacy, USER, null), CALLER.id), title: 'Renamed' };
+    expect(unsafeUpdateProblems(legacy, fixed, { ...only(null), contactId: CALLER.id }, CALLER.id)).toEqual([
+      'field "title" would change',
+    ]);
+  });
+
+  it('a body without a contact field has no contact', () => {
+    const before = rich({ viewers: [USER] });
+    const after = withUserRight(before, USER, null);
+    delete after.contact;
+    expect(unsafeUpdateProblems(before, after, only(null), CALLER.id)).toEqual([
+      'field "contact" would change',
+      'the project has no contact',
+    ]);
   });
 });

@@ -1,0 +1,69 @@
+/*
+ * How failures read: the text of EcoTaxa's error bodies and tracebacks, as one-line messages.
+ * Which failure is which, and whether it may be tried again, is src/api/errors.ts.
+ */
+
+/** A duration for messages: "30 s", "2.5 s". */
+export function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/**
+ * EcoTaxa's error bodies: `{"detail": "text"}`, `{"detail": ["text", ...]}` or FastAPI's
+ * `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` (API-NOTES "Error shapes").
+ */
+export function ecotaxaDetail(body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object' || !('detail' in body)) return undefined;
+  const detail = body.detail;
+  if (typeof detail === 'string') return detail;
+  if (!Array.isArray(detail)) return undefined;
+  const parts = detail.map((item: unknown) => {
+    if (typeof item === 'string') return item;
+    if (item !== null && typeof item === 'object') {
+      const { loc, msg } = item as { loc?: unknown; msg?: unknown };
+      const where = Array.isArray(loc) ? loc.filter((p) => p !== 'body').join('.') : '';
+      const text = typeof msg === 'string' ? msg : JSON.stringify(item);
+      return where === '' ? text : `${where}: ${text}`;
+    }
+    return JSON.stringify(item);
+  });
+  return parts.join('; ');
+}
+
+/**
+ * The gist of a Python traceback: the exception's class, then its DETAIL line when the
+ * database gave one (it names the row or key at fault), else the exception's message.
+ */
+export function exceptionLine(traceback: string): string {
+  const lines = traceback.split('\n').map((l) => l.trim());
+  const line = finalException(traceback);
+  if (line === undefined) return '';
+  const [, qualified = '', message = ''] = /^([\w.]+):\s*(.*)$/.exec(line) ?? [];
+  const name = qualified.split('.').pop() ?? qualified;
+  const detail = lines.find((l) => l.startsWith('DETAIL:'))?.replace(/^DETAIL:\s*/, '');
+  const gist = `${name}: ${detail ?? message}`;
+  return `: ${gist.length > 160 ? `${gist.slice(0, 157)}...` : gist}`;
+}
+
+/** The last exception line of a Python traceback ("module.SomeError: message"), if any. */
+export function finalException(traceback: string): string | undefined {
+  const lines = traceback.split('\n').map((l) => l.trim());
+  return lines.findLast((l) => /^[A-Za-z_][\w.]*(Error|Exception)\b.*:/.test(l));
+}
+
+export function reasonPhrase(status: number): string {
+  const phrases: Record<number, string> = {
+    500: ' Internal Server Error',
+    502: ' Bad Gateway',
+    503: ' Service Unavailable',
+    504: ' Gateway Timeout',
+  };
+  return phrases[status] ?? '';
+}
+
+export function describeBody(status: number, contentType: string, text: string): string {
+  if (contentType.includes('html') || /^\s*<(!doctype|html)/i.test(text)) return `${status} with an HTML page`;
+  if (contentType === '') return `${status} with no content type`;
+  return `${status} with ${contentType.split(';')[0]}`;
+}

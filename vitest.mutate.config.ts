@@ -10,7 +10,9 @@ import base from './vitest.config.js';
  * records scenarios would make every mutant it reaches "static" (run against every test).
  * So the score is what the unit and client tests alone catch: a lower bound.
  */
+const { projects: _projects, ...shared } = base.test ?? {};
+
 export default defineConfig({
   ...base,
-  test: { ...base.test, include: ['test/unit/**/*.test.ts', 'test/api/**/*.test.ts'] },
+  test: { ...shared, include: ['test/unit/**/*.test.ts', 'test/api/**/*.test.ts'] },
 });

@@ -220,7 +220,7 @@ describe('a 200-project grant --all under a heavy mix of transient faults', () =
     const before = server.fake.snapshot();
     server.setFaults(randomFaults({ seed: 20261126, rate: 0.25, hangRate: 0.01 }));
 
-    const first = await runCli(['grant', '--all', '--yes', '--timeout', '1'], { env });
+    const first = await runCli(['grant', '--all', '--yes', '--timeout', '0.3'], { env });
     // The mix really was heavy: about a quarter of all requests failed, of every kind.
     const faulted = server.requests.filter((r) => r.fault !== undefined && r.fault !== 'delay');
     expect(faulted.length / server.requests.length).toBeGreaterThan(0.2);

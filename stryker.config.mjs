@@ -26,7 +26,7 @@ export default {
   coverageAnalysis: 'perTest',
   // Two cores, shared: one test process per core.
   concurrency: 2,
-  timeoutMS: 10_000,
+  timeoutMS: 5_000,
   timeoutFactor: 2,
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',

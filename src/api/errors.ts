@@ -291,7 +291,7 @@ function serverError(response: FailedResponse, request: RequestInfo): ApiError {
     // name met on the way (a chained exception, a module or variable name).
     const final = finalException(traceback) ?? '';
     if (status === 500 && /IntegrityError/.test(final) && WRITE_CONFLICT.test(traceback)) {
-      return new ConflictError(request, details ?? traceback);
+      return new ConflictError(request, traceback.slice(0, 20_000));
     }
     const deterministic = DATA_ERROR.test(final);
     return new ServerError(

@@ -119,9 +119,9 @@ const stopAll = (run: Run, why: string): void => {
   run.fatal ??= why;
 };
 
-function join(...parts: (string | undefined)[]): string | undefined {
-  const kept = parts.filter((p): p is string => p !== undefined && p !== '');
-  return kept.length === 0 ? undefined : kept.join('; ');
+/** A result's reason with more said after it. */
+function join(reason: string | undefined, more: string): string {
+  return reason === undefined ? more : `${reason}; ${more}`;
 }
 
 function tries(budget: RetryBudget): string {
@@ -545,9 +545,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   }
 
   if (!stopped(run)) await verify(options, results, run.replicaWaitsMs);
-  else if (run.fatal !== undefined) {
+  else {
+    const why = run.fatal === undefined ? 'interrupted' : 'the run stopped';
     for (const r of results.filter((x) => x.outcome === 'applied')) {
-      r.reason = join(r.reason, 'not confirmed: the run stopped before the read-back');
+      r.reason = join(r.reason, `not confirmed: ${why} before the read-back`);
     }
   }
   return { results, interrupted: options.signal?.aborted === true, stopped: run.fatal };

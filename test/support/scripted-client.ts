@@ -43,7 +43,11 @@ export class ScriptedEcoTaxa implements ProjectClient {
     for (const p of projects) this.projects.set(p.projid, structuredClone(p));
   }
 
-  getProjects(ids: readonly number[]): Promise<Project[]> {
+  /** The options of each read, in order (whether it asked the client to retry). */
+  readonly readOptions: ({ retry?: boolean } | undefined)[] = [];
+
+  getProjects(ids: readonly number[], _onProgress?: unknown, options?: { retry?: boolean }): Promise<Project[]> {
+    this.readOptions.push(options);
     this.reads++;
     this.log.push(`read ${ids.join(',')}`);
     const fault = this.readFault(this.reads);

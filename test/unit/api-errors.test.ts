@@ -203,8 +203,12 @@ describe('errorForResponse', () => {
   it('keeps at most 20,000 characters of a traceback', () => {
     const long = traceback(`RuntimeError: ${'y'.repeat(30_000)}`);
     expect(answer(500, 'text/plain', long).details).toBe(long.slice(0, 20_000));
-    const conflict = traceback(`UniqueViolation "IS_ProjectsPriv" ${'z'.repeat(30_000)}`);
-    expect(answer(500, 'text/plain', conflict).details).toBe(conflict.slice(0, 20_000));
+    const conflict = traceback(
+      `sqlalchemy.exc.IntegrityError: (psycopg2.errors.UniqueViolation) duplicate key value violates unique constraint "IS_ProjectsPriv" ${'z'.repeat(30_000)}`,
+    );
+    const e = answer(500, 'text/plain', conflict);
+    expect(e).toBeInstanceOf(ConflictError);
+    expect(e.details).toBe(conflict.slice(0, 20_000));
   });
 });
 

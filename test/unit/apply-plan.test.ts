@@ -200,10 +200,23 @@ describe('applyPlan: stopping', () => {
     s.client.afterCommit = () => interrupt.abort();
     const report = await applyPlan(s.options);
     expect(report.interrupted).toBe(true);
-    expect(report.results.map((r) => [r.projid, r.outcome, r.verified])).toEqual([
-      [101, 'applied', undefined],
-      [102, 'not-started', undefined],
-      [103, 'not-started', undefined],
+    expect(report.results.map((r) => [r.projid, r.outcome, r.verified, r.reason])).toEqual([
+      [101, 'applied', undefined, 'not confirmed: interrupted before the read-back'],
+      [102, 'not-started', undefined, 'interrupted'],
+      [103, 'not-started', undefined, 'interrupted'],
+    ]);
+    expect(readBacks(s.client.log)).toEqual([]);
+  });
+
+  it('after a rejected token, what landed before stays applied, said to be unconfirmed', async () => {
+    const s = setup(three());
+    s.client.writeFault = () =>
+      s.client.log.at(-1) === 'PUT 102' ? { error: new AuthenticationError(PUT) } : undefined;
+    const report = await applyPlan(s.options);
+    expect(report.results.map((r) => [r.projid, r.outcome, r.verified, r.reason])).toEqual([
+      [101, 'applied', undefined, 'not confirmed: the run stopped before the read-back'],
+      [102, 'failed', undefined, report.stopped],
+      [103, 'not-started', undefined, report.stopped],
     ]);
     expect(readBacks(s.client.log)).toEqual([]);
   });

@@ -11,7 +11,7 @@ import type { Project } from '../../src/api/schemas.js';
 import { applyPlan } from '../../src/plan/apply.js';
 import { type PlanEntry, planEntry } from '../../src/plan/planner.js';
 import { rightOf } from '../../src/plan/rights.js';
-import type { ScriptedEcoTaxa } from '../support/scripted-client.js';
+import { type ScriptedEcoTaxa, request } from '../support/scripted-client.js';
 import { GET, PUT, applyOne, grantPlan, grantView, setup } from './apply-setup.js';
 import { CALLER, OTHER, THIRD, USER, project } from './factory.js';
 
@@ -719,5 +719,189 @@ describe('applyProject: settling a lost answer', () => {
     expect(results[0]?.reason).toBe(
       `landed although EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout); not in the journal: undo will not know of it`,
     );
+  });
+});
+
+describe('applyProject: a read that looks anonymous (an expired token reads as a visitor)', () => {
+  /** A checkToken that counts its calls and fails as told. */
+  function tokenCheck(failure?: Error): { check: () => Promise<unknown>; calls: () => number } {
+    let calls = 0;
+    return {
+      check: () => {
+        calls++;
+        return failure === undefined ? Promise.resolve({}) : Promise.reject(failure);
+      },
+      calls: () => calls,
+    };
+  }
+
+  it('a project shown without members, with the token rejected: nothing sent, the run stops', async () => {
+    const token = tokenCheck(new AuthenticationError(request('GET', '/users/me')));
+    const s = setup([project()], { checkToken: token.check });
+    s.client.edit(101, (p) => (p.managers = []));
+    const { results, run } = await applyOne(s);
+    expect(token.calls()).toBe(1);
+    expect(s.client.log).toEqual(['read 101']);
+    expect(run.fatal).toMatch(/rejected your token/);
+    expect(results[0]).toMatchObject({ outcome: 'not-started', reason: run.fatal });
+  });
+
+  it('a project no longer shown, with the token rejected: not started (not "deleted")', async () => {
+    const token = tokenCheck(new AuthenticationError(request('GET', '/users/me')));
+    const s = setup([project()], { checkToken: token.check });
+    s.client.projects.delete(101);
+    const { results } = await applyOne(s);
+    expect(results[0]?.outcome).toBe('not-started');
+  });
+
+  it('a project no longer shown, with the token still good: failed, as deleted or no longer yours', async () => {
+    const token = tokenCheck();
+    const s = setup([project()], { checkToken: token.check });
+    s.client.projects.delete(101);
+    const { results, run } = await applyOne(s);
+    expect(token.calls()).toBe(1);
+    expect(run.fatal).toBeUndefined();
+    expect(results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: 'EcoTaxa no longer shows you this project (deleted, or your right removed)',
+    });
+  });
+
+  it('a check that fails for another reason says nothing against the token: the project goes on', async () => {
+    const token = tokenCheck(new TimeoutError(request('GET', '/users/me'), 1000));
+    const s = setup([project()], { checkToken: token.check });
+    s.client.projects.delete(101);
+    const { results, run } = await applyOne(s);
+    expect(token.calls()).toBe(1);
+    expect(run.fatal).toBeUndefined();
+    expect(results[0]?.outcome).toBe('failed');
+  });
+
+  it('a project read with its managers is not checked: one read, one write', async () => {
+    const token = tokenCheck(new AuthenticationError(request('GET', '/users/me')));
+    const s = setup([project()], { checkToken: token.check });
+    const { results } = await applyOne(s);
+    expect(token.calls()).toBe(0);
+    expect(results[0]?.outcome).toBe('applied');
+  });
+});
+
+describe('applyProject: Ctrl-C while a write fails', () => {
+  it('a write conflict (nothing kept) is reported not started, and not tried again', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], { signal: interrupt.signal });
+    s.client.writeFault = () => {
+      interrupt.abort();
+      return { error: new ConflictError(PUT, 'UniqueViolation "IS_ProjectsPriv"') };
+    };
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l === 'PUT 101')).toHaveLength(1);
+    expect(s.sleeps).toEqual([]);
+    expect(results[0]).toMatchObject({
+      outcome: 'not-started',
+      reason: 'interrupted (its write met a conflict and was not kept)',
+    });
+  });
+
+  it('a write refused at connect (never sent) is reported not started, with why', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], { signal: interrupt.signal });
+    s.client.writeFault = () => {
+      interrupt.abort();
+      return { error: new ConnectionError(PUT, 'ECONNREFUSED', 'connection refused') };
+    };
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l === 'PUT 101')).toHaveLength(1);
+    expect(s.sleeps).toEqual([]);
+    expect(results[0]).toMatchObject({
+      outcome: 'not-started',
+      reason: `interrupted (its write was not carried out: cannot reach EcoTaxa at ${PUT.server}: connection refused (PUT /projects/101))`,
+    });
+  });
+
+  it('cuts short the pause before another attempt: the run ends without it', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], { signal: interrupt.signal });
+    s.client.writeFault = () => ({ error: new ConnectionError(PUT, 'ECONNREFUSED', 'connection refused') });
+    // A pause that would never end by itself.
+    s.options.sleep = () => {
+      interrupt.abort();
+      return new Promise(() => undefined);
+    };
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l === 'PUT 101')).toHaveLength(1);
+    expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
+  });
+
+  it('after a lost answer, waits out the replica in full before each re-read, even after Ctrl-C', async () => {
+    const interrupt = new AbortController();
+    const events: string[] = [];
+    const s = setup([project()], {
+      signal: interrupt.signal,
+      sleep: (ms) => {
+        events.push(`wait ${ms}`);
+        // Ends on its own a moment later: a wait cut short by Ctrl-C would read before it.
+        return new Promise<void>((resolve) => setImmediate(resolve)).then(() => void events.push('waited'));
+      },
+    });
+    s.client.writeFault = () => {
+      interrupt.abort();
+      return { error: new TimeoutError(PUT, 1000), commit: false };
+    };
+    const read = s.client.getProjects.bind(s.client);
+    s.client.getProjects = (ids) => {
+      events.push('read');
+      return read(ids);
+    };
+    const { results } = await applyOne(s);
+    expect(events).toEqual([
+      'read',
+      'read',
+      'wait 1000',
+      'waited',
+      'read',
+      'wait 1000',
+      'waited',
+      'read',
+      'wait 1000',
+      'waited',
+      'read',
+    ]);
+    expect(results[0]?.outcome).toBe('failed');
+  });
+
+  it('after a lost answer, a re-read showing another writer (not our change) is "unconfirmed", with why', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], { signal: interrupt.signal });
+    s.client.writeFault = () => {
+      interrupt.abort();
+      s.client.edit(101, (p) => (p.annotators = [OTHER]));
+      return { error: new TimeoutError(PUT, 1000), commit: false };
+    };
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l === 'PUT 101')).toHaveLength(1);
+    expect(results[0]).toMatchObject({
+      outcome: 'unconfirmed',
+      reason:
+        "interrupted after EcoTaxa's answer was lost; the project was changed by someone else meanwhile and does not show the change: it may still have landed; check the project, or run the same command again",
+    });
+  });
+});
+
+describe('applyProject: the short retries of a read', () => {
+  it('retry a server not reached mid-run too (it answered before): not an attempt at the write', async () => {
+    const s = setup();
+    s.client.readFault = (nth) =>
+      nth === 1 ? new ConnectionError(GET, 'ECONNREFUSED', 'connection refused') : undefined;
+    const { results } = await applyOne(s);
+    expect(s.client.log.filter((l) => l.startsWith('read') || l.startsWith('PUT'))).toEqual([
+      'read 101',
+      'read 101',
+      'PUT 101',
+    ]);
+    expect(s.sleeps).toEqual([500]);
+    // Written at the first attempt: an attempt that had failed would say "written again".
+    expect(results[0]?.outcome).toBe('applied');
+    expect(results[0]?.reason).toBeUndefined();
   });
 });

@@ -18,7 +18,9 @@ import {
   failureReason,
   planBaseline,
   plannedRights,
+  readAfterConflict,
   readFresh,
+  sameWritableState,
   settleLostWrite,
   showsWrite,
   writeOnce,
@@ -458,4 +460,88 @@ describe('failureReason', () => {
   ])('%s: says what EcoTaxa refused, in the words of the project', (_status, error, reason) => {
     expect(failureReason(error())).toBe(reason);
   });
+});
+
+describe('readFresh: retries', () => {
+  it('asks the client for no retries of its own: the engine retries, giving its slot away meanwhile', async () => {
+    const client = new ScriptedEcoTaxa(project());
+    await readFresh(client, 101);
+    expect(client.readOptions).toEqual([{ retry: false }]);
+  });
+});
+
+describe('readAfterConflict', () => {
+  const base = project();
+  /** Reads in order, then the last one again. */
+  function replica(...reads: (Project | undefined | Error)[]): ScriptedEcoTaxa {
+    const client = new ScriptedEcoTaxa();
+    let n = 0;
+    client.getProjects = () => {
+      const next = reads[Math.min(n++, reads.length - 1)];
+      client.log.push('read');
+      if (next instanceof Error) return Promise.reject(next);
+      return Promise.resolve(next === undefined ? [] : [structuredClone(next)]);
+    };
+    return client;
+  }
+  const waits: number[] = [];
+  const sleep = (ms: number): Promise<void> => {
+    waits.push(ms);
+    return Promise.resolve();
+  };
+
+  it('reads again after each replica wait while the read still shows the state the lost write was built on', async () => {
+    waits.length = 0;
+    const winner = project({ annotators: [OTHER] });
+    const client = replica(base, base, winner);
+    expect(await readAfterConflict(client, 101, base, sleep, [100, 200, 300])).toEqual({
+      kind: 'read',
+      project: winner,
+    });
+    expect(waits).toEqual([100, 200]);
+  });
+
+  it('past the replica waits, the same state is the truth', async () => {
+    waits.length = 0;
+    const client = replica(base);
+    expect(await readAfterConflict(client, 101, base, sleep, [100, 200])).toEqual({ kind: 'read', project: base });
+    expect(waits).toEqual([100, 200]);
+    expect(client.log).toEqual(['read', 'read', 'read']);
+  });
+
+  it('a counter that moved alone is the same state: still waits for the winner', async () => {
+    waits.length = 0;
+    const client = replica({ ...base, objcount: 99 }, project({ annotators: [OTHER] }));
+    await readAfterConflict(client, 101, base, sleep, [100]);
+    expect(waits).toEqual([100]);
+  });
+
+  it('a project gone, or a failed read, is returned at once', async () => {
+    waits.length = 0;
+    expect(await readAfterConflict(replica(undefined), 101, base, sleep, [100])).toEqual({
+      kind: 'read',
+      project: undefined,
+    });
+    const error = new TimeoutError(request('GET', '/projects'), 1000);
+    expect(await readAfterConflict(replica(error), 101, base, sleep, [100])).toEqual({ kind: 'error', error });
+    expect(waits).toEqual([]);
+  });
+});
+
+describe('sameWritableState', () => {
+  it.each([['objcount'], ['pctvalidated'], ['pctclassified'], ['highest_right']])(
+    'ignores %s, which EcoTaxa keeps or computes per reader (an update does not write it)',
+    (field) => {
+      const a = project();
+      expect(sameWritableState(a, { ...a, [field]: 'something else' })).toBe(true);
+    },
+  );
+
+  it.each([['title'], ['status'], ['instrument'], ['contact'], ['viewers'], ['a field the tool does not know']])(
+    'tells apart two reads that differ in %s',
+    (field) => {
+      const a = project();
+      expect(sameWritableState(a, { ...a, [field]: 'something else' })).toBe(false);
+    },
+  );
 });

@@ -90,6 +90,12 @@ describe('decide: grant', () => {
       op: grantManage,
       expected: { kind: 'change', from: null, to: 'Manage' },
     },
+    {
+      name: 'Manage to the legacy contact who only views: the update itself mends the project',
+      project: project({ viewers: [USER], contact: USER }),
+      op: grantManage,
+      expected: { kind: 'change', from: 'View', to: 'Manage' },
+    },
   ];
   it.each(cases)('$name', ({ project: p, op, expected }) => {
     expect(decide(p, ctx, op)).toEqual(expected);
@@ -328,6 +334,15 @@ describe('decide: skip codes', () => {
       current: null,
       reason:
         'EcoTaxa refuses to update this legacy project: its contact Carl Colleague is not a manager; fix the contact in the web UI, or add --fix-contact',
+    },
+    {
+      name: 'contact-not-manager: the user is the legacy contact, and would still not manage',
+      project: project({ managers: [CALLER], viewers: [USER], contact: USER }),
+      op: grantAnnotate,
+      code: 'contact-not-manager',
+      current: 'View',
+      reason:
+        'EcoTaxa refuses to update this legacy project: its contact AqQua is not a manager; fix the contact in the web UI, or add --fix-contact',
     },
     {
       name: 'no-instrument: null',

@@ -6,6 +6,8 @@ const pkg = JSON.parse(fs.readFileSync(new URL('./package.json', import.meta.url
 
 /** Mocks a module: run in a process of its own, where the mock reaches no other file. */
 const MOCKING = ['test/unit/unsafe-write.test.ts'];
+/** The client's tests: nock patches Node's http for the whole process once imported. */
+const CLIENT = ['test/api/**/*.test.ts'];
 
 export default defineConfig({
   // The same build-time constant as bin/build.mjs gives the bundles (src/version.ts).
@@ -22,20 +24,20 @@ export default defineConfig({
     env: { NO_COLOR: '1' },
     projects: [
       {
-        // Pure modules and the client: milliseconds each, so not worth a fresh process per file.
+        // Pure modules: milliseconds each, so not worth a fresh process per file.
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/api/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts'],
           exclude: MOCKING,
           pool: 'threads',
           isolate: false,
         },
       },
       {
-        // Commands end to end, each file in its own process (signals, stdout, the environment).
+        // Commands end to end, and what patches modules: each file in a process of its own.
         extends: true,
-        test: { name: 'cli', include: ['test/cli/**/*.test.ts', ...MOCKING], pool: 'forks' },
+        test: { name: 'isolated', include: ['test/cli/**/*.test.ts', ...CLIENT, ...MOCKING], pool: 'forks' },
       },
     ],
   },

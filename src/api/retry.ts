@@ -17,9 +17,27 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 60_000,
 };
 
-export type Sleep = (ms: number) => Promise<void>;
+/**
+ * Waits `ms`. Given a signal, a sleep ends as soon as it aborts; the real one then clears its
+ * timer, which would otherwise keep the process alive after Ctrl-C for the rest of a backoff
+ * (up to a minute of a 429's Retry-After). Tests inject sleeps that return at once.
+ */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
 
 /**
  * Exponential backoff with up to 25% jitter taken off, so that many clients (or many
@@ -82,10 +100,12 @@ export interface RetryLoop {
   policy: RetryPolicy;
   sleep: Sleep;
   random?: (() => number) | undefined;
-  /** Ctrl-C: once aborted no attempt starts, and a backoff under way is cut short. */
+  /** Ctrl-C: once aborted no further attempt starts, and a backoff under way is cut short. */
   signal?: AbortSignal | undefined;
   /** Retry a server never reached too: set once the server has answered (src/plan/apply.ts). */
   retryUnreached?: boolean | undefined;
+  /** Asked before each retry: false ends the retries (the apply engine's time budget). */
+  mayRetry?: (() => boolean) | undefined;
   /** Called before each retry's wait. */
   onRetry?: ((info: { error: ApiError; delayMs: number; retry: number }) => void) | undefined;
 }
@@ -104,9 +124,9 @@ export async function withRetries<T>(attempt: (retryIndex: number) => Promise<T>
       if (!(err instanceof ApiError)) throw err;
       const delayMs = retryDelay(err, retryIndex, loop.policy, loop.random, loop.retryUnreached);
       // After Ctrl-C no timer may keep the process alive, and no request starts.
-      if (delayMs === undefined || aborted()) throw err;
+      if (delayMs === undefined || aborted() || loop.mayRetry?.() === false) throw err;
       loop.onRetry?.({ error: err, delayMs, retry: retryIndex + 1 });
-      await abortable(loop.sleep(delayMs), loop.signal);
+      await abortable(loop.sleep(delayMs, loop.signal), loop.signal);
       if (aborted()) throw err;
     }
   }

@@ -260,6 +260,7 @@ export async function readAfterConflict(
   base: Project,
   sleep: Sleep,
   replicaWaitsMs: readonly number[],
+  signal?: AbortSignal,
 ): Promise<ReadOutcome> {
   for (let round = 0; ; round++) {
     const read = await readFresh(client, projid);
@@ -267,6 +268,8 @@ export async function readAfterConflict(
     const wait = replicaWaitsMs[round];
     if (wait === undefined) return read;
     await sleep(wait);
+    // Ctrl-C: no further read (the caller stops before deciding on this one).
+    if (signal?.aborted === true) return read;
   }
 }
 

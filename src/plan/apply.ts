@@ -197,7 +197,7 @@ async function wait(run: Run, ms: number, abortable_: boolean): Promise<void> {
   run.retrying++;
   run.report();
   try {
-    const sleeping = run.options.sleep(ms);
+    const sleeping = run.options.sleep(ms, abortable_ ? run.options.signal : undefined);
     await (abortable_ ? abortable(sleeping, run.options.signal) : sleeping);
   } finally {
     run.retrying--;
@@ -241,6 +241,12 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
     // Not cut short by Ctrl-C: finding out where a write went is the point.
     return wait(run, ms, false);
   };
+  /** After a conflict nothing of ours is in flight: Ctrl-C ends these waits at once. */
+  const waitOutConflict = (ms: number): Promise<void> => {
+    budget.spend(ms);
+    return wait(run, ms, true);
+  };
+  const signal = run.options.signal;
   const client = patientReads(run, budget);
 
   for (;;) {
@@ -250,6 +256,18 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       // After a lost answer the write is in flight in spirit: find out where it went, even after Ctrl-C.
       const { write, error } = lost;
       const settlement = await settleLostWrite(client, write, waitForReplica, run.replicaWaitsMs);
+      // An expired token reads as an anonymous visitor (API-NOTES "Authentication"): the
+      // project not shown, or shown without members. Such a read says nothing of the write.
+      const anonymous =
+        settlement.kind === 'gone' || (settlement.kind === 'changed' && settlement.project.managers.length === 0);
+      if (anonymous && !(await tokenStillGood(run))) {
+        return writeResults(
+          write,
+          'unconfirmed',
+          `EcoTaxa's answer was lost (${errorMessage(error)}) and the project could not be read again (${run.fatal ?? ''}): the change may have landed; check the project, or run the same command again`,
+          lost.settled,
+        );
+      }
       if (settlement.kind === 'landed') {
         return landed(run, write, `landed although EcoTaxa's answer was lost (${errorMessage(error)})`, lost.settled);
       }
@@ -313,7 +331,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       const read =
         conflicted === undefined
           ? await readFresh(client, task.projid)
-          : await readAfterConflict(client, task.projid, conflicted, waitForReplica, run.replicaWaitsMs);
+          : await readAfterConflict(client, task.projid, conflicted, waitOutConflict, run.replicaWaitsMs, signal);
       conflicted = undefined;
       if (read.kind === 'error') {
         if (read.error instanceof AuthenticationError) stopAll(run, read.error.message);
@@ -351,8 +369,10 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       stopAll(run, `the journal could not be written (${errorMessage(err)})`);
       return notStarted();
     }
-    // Once its intent is on disk the write is under way: it is sent even if Ctrl-C came
-    // meanwhile, so that the journal never holds an intent for a write that was never sent.
+    // Ctrl-C while the intent was written: nothing is sent after it (the README's promise).
+    // The journal keeps an intent with no outcome; undo reads such a project and leaves it
+    // alone when it shows what the write would have replaced (src/plan/runs.ts undoTargets).
+    if (stopped(run)) return notStarted();
 
     const sent = await writeOnce(client, write);
     if (sent.kind === 'written') {
@@ -426,8 +446,10 @@ function patientReads(run: Run, budget: RetryBudget): ProjectClient {
     updateProject: (id, body) => client.updateProject(id, body),
     getProjects: (ids) =>
       withRetries(() => client.getProjects(ids, undefined, { retry: false }), {
-        // Past the budget, the few reads left to settle a lost answer are not multiplied.
-        policy: budget.exhausted ? { ...run.budget.policy, maxRetries: 0 } : run.budget.policy,
+        policy: run.budget.policy,
+        // Within the project's budget only: past it, the few reads left to settle a lost
+        // answer are not multiplied, and a long Retry-After does not stretch it fourfold.
+        mayRetry: () => !budget.exhausted,
         random: run.random,
         signal: run.options.signal,
         retryUnreached: true,

@@ -4,6 +4,7 @@ import {
   ConflictError,
   ConnectionError,
   PermissionDeniedError,
+  RateLimitError,
   ServerError,
   TimeoutError,
 } from '../../src/api/errors.js';
@@ -439,7 +440,7 @@ describe('applyProject: reading the project fresh', () => {
     expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
   });
 
-  it('Ctrl-C while the intent is journaled: the write is sent all the same, so no intent is left without its write', async () => {
+  it('Ctrl-C while the intent is journaled: the write is not sent (the intent stays, with no outcome)', async () => {
     const interrupt = new AbortController();
     const s = setup([project()], { signal: interrupt.signal });
     const journal = s.journal;
@@ -454,8 +455,8 @@ describe('applyProject: reading the project fresh', () => {
       },
     };
     const { results } = await applyOne(s);
-    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'change 101 10 none->View']);
-    expect(results[0]).toMatchObject({ outcome: 'applied' });
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View']);
+    expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
   });
 });
 
@@ -903,5 +904,65 @@ describe('applyProject: the short retries of a read', () => {
     // Written at the first attempt: an attempt that had failed would say "written again".
     expect(results[0]?.outcome).toBe('applied');
     expect(results[0]?.reason).toBeUndefined();
+  });
+});
+
+describe('applyProject: bounds on waiting', () => {
+  it("a read answered 429 with a minute's Retry-After waits once, not four times: the budget is a minute", async () => {
+    const s = setup();
+    s.client.readFault = () => new RateLimitError(GET, 60_000);
+    const { results } = await applyOne(s);
+    expect(s.sleeps).toEqual([60_000]);
+    expect(s.client.log).toEqual(['read 101', 'read 101']);
+    expect(results[0]?.outcome).toBe('failed');
+  });
+
+  it('Ctrl-C during the replica wait after a conflict: no further read, not started', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], {
+      signal: interrupt.signal,
+      sleep: (ms) => {
+        s.sleeps.push(ms);
+        if (ms === 1_000) interrupt.abort();
+        return Promise.resolve();
+      },
+    });
+    // The winner is not visible yet: the re-read shows the state our write was built on.
+    s.client.writeFault = (nth) =>
+      nth === 1 ? { error: new ConflictError(PUT, 'UniqueViolation "IS_ProjectsPriv"') } : undefined;
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'read 101']);
+    expect(s.sleeps).toEqual([500, 1_000]);
+    expect(results[0]?.outcome).toBe('not-started');
+  });
+});
+
+describe('applyProject: settling a lost answer with an expired token', () => {
+  const rejected = (): Promise<unknown> => Promise.reject(new AuthenticationError(request('GET', '/users/me')));
+
+  it('a re-read shown as to a visitor (no members): unconfirmed, never "skipped", and the run stops', async () => {
+    const s = setup([project()], { checkToken: rejected });
+    s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
+    // The token expires as the write lands: reads now show the project without its members.
+    s.client.afterCommit = (id) =>
+      s.client.edit(id, (p) => {
+        p.managers = [];
+        p.annotators = [];
+        p.viewers = [];
+      });
+    const { results, run } = await applyOne(s);
+    expect(s.client.log.filter((l) => l === 'PUT 101')).toHaveLength(1);
+    expect(run.fatal).toMatch(/rejected your token/);
+    expect(results[0]?.outcome).toBe('unconfirmed');
+    expect(results[0]?.reason).toMatch(/^EcoTaxa's answer was lost .* the change may have landed/);
+  });
+
+  it('a re-read that no longer shows the project: unconfirmed, not "failed"', async () => {
+    const s = setup([project()], { checkToken: rejected });
+    s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
+    s.client.afterCommit = (id) => s.client.projects.delete(id);
+    const { results, run } = await applyOne(s);
+    expect(run.fatal).toMatch(/rejected your token/);
+    expect(results[0]?.outcome).toBe('unconfirmed');
   });
 });

@@ -141,6 +141,31 @@ describe('withRetries', () => {
     };
   }
 
+  it('gives the sleep its signal, so that a real wait clears its timer on Ctrl-C', async () => {
+    const interrupt = new AbortController();
+    const signals: (AbortSignal | undefined)[] = [];
+    const { attempt } = attempts(timeout());
+    const l = loop({
+      signal: interrupt.signal,
+      sleep: (_ms, signal) => {
+        signals.push(signal);
+        return Promise.resolve();
+      },
+    });
+    await withRetries(attempt, l);
+    expect(signals).toEqual([interrupt.signal]);
+  });
+
+  it('stops retrying when the caller says so (the engine, past its time budget)', async () => {
+    const { attempt, seen } = attempts(timeout(), timeout());
+    const asked: number[] = [];
+    const l = loop({ mayRetry: () => asked.push(seen.length) < 2 });
+    await expect(withRetries(attempt, l)).rejects.toBeInstanceOf(TimeoutError);
+    expect(seen).toEqual([0, 1]);
+    expect(asked).toEqual([1, 2]);
+    expect(l.waits).toEqual([500]);
+  });
+
   it('returns the answer of the first attempt that succeeds, after growing waits', async () => {
     const transient = timeout();
     const { attempt, seen } = attempts(transient, transient);
@@ -255,6 +280,44 @@ describe('realSleep', () => {
       await vi.advanceTimersByTimeAsync(1);
       await wait;
       expect(done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('ends at once on Ctrl-C, its timer cleared: nothing keeps the process alive for the rest of the wait', async () => {
+    vi.useFakeTimers();
+    try {
+      const interrupt = new AbortController();
+      const wait = realSleep(60_000, interrupt.signal);
+      expect(vi.getTimerCount()).toBe(1);
+      interrupt.abort();
+      await wait;
+      expect(vi.getTimerCount()).toBe(0);
+      expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not start a timer once aborted', async () => {
+    vi.useFakeTimers();
+    try {
+      await realSleep(60_000, AbortSignal.abort());
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves no abort listener behind when the time passes', async () => {
+    vi.useFakeTimers();
+    try {
+      const interrupt = new AbortController();
+      const wait = realSleep(500, interrupt.signal);
+      await vi.advanceTimersByTimeAsync(500);
+      await wait;
+      expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(0);
     } finally {
       vi.useRealTimers();
     }

@@ -269,7 +269,15 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
         );
       }
       if (settlement.kind === 'landed') {
-        return landed(run, write, `landed although EcoTaxa's answer was lost (${errorMessage(error)})`, lost.settled);
+        const results = await landed(
+          run,
+          write,
+          `landed although EcoTaxa's answer was lost (${errorMessage(error)})`,
+          lost.settled,
+        );
+        // The re-read showed it: confirmed as a read-back would, and not read back again.
+        for (const r of results.slice(0, write.changes.length)) r.verified = true;
+        return results;
       }
       if (settlement.kind === 'error') {
         if (settlement.error instanceof AuthenticationError) stopAll(run, settlement.error.message);
@@ -569,7 +577,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   if (!stopped(run)) await verify(options, results, run.replicaWaitsMs);
   else {
     const why = run.fatal === undefined ? 'interrupted' : 'the run stopped';
-    for (const r of results.filter((x) => x.outcome === 'applied')) {
+    for (const r of results.filter((x) => x.outcome === 'applied' && x.verified !== true)) {
       r.reason = join(r.reason, `not confirmed: ${why} before the read-back`);
     }
   }
@@ -582,7 +590,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
  * the change is called unconfirmed.
  */
 async function verify(options: ApplyOptions, results: ApplyResult[], waits: readonly number[]): Promise<void> {
-  let unconfirmed = results.filter((r) => r.outcome === 'applied');
+  let unconfirmed = results.filter((r) => r.outcome === 'applied' && r.verified !== true);
   for (let round = 0; unconfirmed.length > 0; round++) {
     let projects: Project[];
     try {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestLog } from '../../src/api/client.js';
-import { AuthenticationError, PermissionDeniedError, RateLimitError, TimeoutError } from '../../src/api/errors.js';
+import {
+  AuthenticationError,
+  ConnectionError,
+  PermissionDeniedError,
+  RateLimitError,
+  TimeoutError,
+} from '../../src/api/errors.js';
 import type { Project } from '../../src/api/schemas.js';
 import { type ApplyOptions, type ApplyProgress, applyPlan } from '../../src/plan/apply.js';
 import type { ConcurrencyLimit, LatencySample } from '../../src/plan/concurrency-limit.js';
@@ -134,12 +140,26 @@ describe('applyPlan: read-backs', () => {
 
   it('adds to the reason a write already has', async () => {
     const s = setup();
-    s.client.writeFault = (nth) => (nth === 1 ? { error: new TimeoutError(PUT, 1000), commit: true } : undefined);
+    s.client.writeFault = (nth) =>
+      nth === 1 ? { error: new ConnectionError(PUT, 'ECONNREFUSED', 'connection refused') } : undefined;
     s.client.readFault = (nth) => (nth === 3 ? new Error('the read-back broke') : undefined);
     const report = await applyPlan(s.options);
     expect(report.results[0]?.reason).toBe(
-      `landed although EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout); not confirmed: the read-back failed (the read-back broke)`,
+      'written again: an earlier attempt failed without being carried out, or a re-read showed it had not landed; not confirmed: the read-back failed (the read-back broke)',
     );
+  });
+
+  it('does not read back a write the re-read after a lost answer already showed: it is verified', async () => {
+    const s = setup();
+    s.client.writeFault = (nth) => (nth === 1 ? { error: new TimeoutError(PUT, 1000), commit: true } : undefined);
+    const report = await applyPlan(s.options);
+    expect(readBacks(s.client.log)).toEqual([]);
+    expect(s.client.log.filter((l) => l.startsWith('read'))).toEqual(['read 101', 'read 101']);
+    expect(report.results[0]).toMatchObject({
+      outcome: 'applied',
+      verified: true,
+      reason: `landed although EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout)`,
+    });
   });
 
   it('after Ctrl-C during its pause, reads back no more and says the write is not confirmed', async () => {

@@ -149,6 +149,23 @@ describe('applyPlan: read-backs', () => {
     );
   });
 
+  it('after Ctrl-C, a write the re-read after a lost answer showed is not said to be unconfirmed', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], { signal: interrupt.signal });
+    s.client.writeFault = (nth) => {
+      if (nth !== 1) return undefined;
+      interrupt.abort();
+      return { error: new TimeoutError(PUT, 1000), commit: true };
+    };
+    const report = await applyPlan(s.options);
+    expect(report.interrupted).toBe(true);
+    expect(report.results[0]).toMatchObject({
+      outcome: 'applied',
+      verified: true,
+      reason: `landed although EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout)`,
+    });
+  });
+
   it('does not read back a write the re-read after a lost answer already showed: it is verified', async () => {
     const s = setup();
     s.client.writeFault = (nth) => (nth === 1 ? { error: new TimeoutError(PUT, 1000), commit: true } : undefined);

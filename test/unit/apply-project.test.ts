@@ -300,6 +300,23 @@ describe('applyProject: several users of one project', () => {
     ]);
     expect(s.client.projects.get(101)?.viewers.map((m) => m.id)).toEqual([OTHER.id, USER.id, THIRD.id]);
   });
+
+  it('after a lost answer the re-read verifies the written changes only, not a user already as planned', async () => {
+    const p = project();
+    const s = setup([p]);
+    s.plan.entries = [
+      { ...planEntry(p, { caller: CALLER, user: USER }, grantView), user: USER },
+      { ...planEntry(p, { caller: CALLER, user: THIRD }, grantView), user: THIRD },
+    ];
+    // THIRD got View from someone else since the plan: nothing to write for THIRD.
+    s.client.edit(101, (q) => (q.viewers = [THIRD]));
+    s.client.writeFault = (nth) => (nth === 1 ? { error: new TimeoutError(PUT, 1000), commit: true } : undefined);
+    const { results } = await applyOne(s);
+    expect(results.map((r) => [r.userId, r.outcome, r.verified])).toEqual([
+      [USER.id, 'applied', true],
+      [THIRD.id, 'unchanged', undefined],
+    ]);
+  });
 });
 
 describe('applyPlan', () => {
@@ -923,8 +940,10 @@ describe('applyProject: bounds on waiting', () => {
       signal: interrupt.signal,
       sleep: (ms) => {
         s.sleeps.push(ms);
-        if (ms === 1_000) interrupt.abort();
-        return Promise.resolve();
+        if (ms !== 1_000) return Promise.resolve();
+        // Ctrl-C during the replica wait, which would not end by itself.
+        interrupt.abort();
+        return new Promise(() => undefined);
       },
     });
     // The winner is not visible yet: the re-read shows the state our write was built on.
@@ -953,8 +972,44 @@ describe('applyProject: settling a lost answer with an expired token', () => {
     const { results, run } = await applyOne(s);
     expect(s.client.log.filter((l) => l === 'PUT 101')).toHaveLength(1);
     expect(run.fatal).toMatch(/rejected your token/);
-    expect(results[0]?.outcome).toBe('unconfirmed');
-    expect(results[0]?.reason).toMatch(/^EcoTaxa's answer was lost .* the change may have landed/);
+    expect(results[0]).toMatchObject({
+      outcome: 'unconfirmed',
+      reason: `EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout) and the project could not be read again (EcoTaxa at ${PUT.server} rejected your token (invalid or expired): run \`ecotaxa-access login\`): the change may have landed; check the project, or run the same command again`,
+    });
+  });
+
+  it('a re-read showing the members is not anonymous: the token is not checked', async () => {
+    let checks = 0;
+    const s = setup([project()], {
+      checkToken: () => {
+        checks++;
+        return rejected();
+      },
+    });
+    s.client.writeFault = (nth) => {
+      if (nth !== 1) return undefined;
+      // Someone else's change lands with ours lost: the re-read shows the project, members and all.
+      s.client.edit(101, (p) => (p.annotators = [OTHER]));
+      return { error: new TimeoutError(PUT, 1000), commit: false };
+    };
+    const { results, run } = await applyOne(s);
+    expect(checks).toBe(0);
+    expect(run.fatal).toBeUndefined();
+    expect(results[0]?.outcome).toBe('applied');
+  });
+
+  it('a re-read showing the write is not anonymous either: applied, verified', async () => {
+    let checks = 0;
+    const s = setup([project()], {
+      checkToken: () => {
+        checks++;
+        return rejected();
+      },
+    });
+    s.client.writeFault = (nth) => (nth === 1 ? { error: new TimeoutError(PUT, 1000), commit: true } : undefined);
+    const { results } = await applyOne(s);
+    expect(checks).toBe(0);
+    expect(results[0]).toMatchObject({ outcome: 'applied', verified: true });
   });
 
   it('a re-read that no longer shows the project: unconfirmed, not "failed"', async () => {

@@ -1,63 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, TimeoutError } from '../../src/api/errors.js';
 import type { MinUser, Project } from '../../src/api/schemas.js';
-import { type ApplyOptions, applyPlan, applyProject, createRun, projectTasks } from '../../src/plan/apply.js';
+import { applyPlan } from '../../src/plan/apply.js';
 import { fixedLimit } from '../../src/plan/concurrency-limit.js';
 import type { Plan } from '../../src/plan/plan-document.js';
-import { type Operation, planEntry } from '../../src/plan/planner.js';
+import { planEntry } from '../../src/plan/planner.js';
 import { rightOf } from '../../src/plan/rights.js';
-import { ScriptedEcoTaxa, ScriptedJournal, request } from '../support/scripted-client.js';
-import { CALLER, OTHER, THIRD, USER, project } from './factory.js';
+import { PUT, applyOne, grantView, setup } from './apply-setup.js';
+import { ScriptedJournal } from '../support/scripted-client.js';
+import { CALLER, OTHER, USER, project } from './factory.js';
 
 /*
  * Edge cases of the apply engine found by an independent review against API-NOTES: a
  * lagging replica after a conflict or a lost answer, read-backs that never show an accepted
  * write, a client retry holding a slot, and --fix-contact judged on the state after the change.
  */
-
-const grantView = { action: 'grant', right: 'View' } as const satisfies Operation;
-const PUT = request('PUT', '/projects/101');
-
-function setup(projects: Project[] = [project()], overrides: Partial<ApplyOptions> = {}) {
-  const client = new ScriptedEcoTaxa(...projects);
-  const journal = new ScriptedJournal(client.log);
-  const sleeps: number[] = [];
-  const plan: Plan = {
-    createdAt: new Date(0),
-    server: 'http://127.0.0.1:9/api',
-    caller: CALLER,
-    user: USER,
-    operation: grantView,
-    entries: projects.map((p) => planEntry(p, { caller: CALLER, user: USER }, grantView)),
-    notes: [],
-  };
-  const options: ApplyOptions = {
-    client,
-    plan,
-    users: new Map<number, MinUser>([
-      [USER.id, USER],
-      [THIRD.id, THIRD],
-    ]),
-    concurrency: fixedLimit(1),
-    strict: false,
-    journal,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
-    random: () => 0,
-    now: () => 0,
-    ...overrides,
-  };
-  return { client, journal, options, sleeps, plan };
-}
-
-async function applyOne(s: ReturnType<typeof setup>) {
-  const run = createRun(s.options);
-  const [task] = projectTasks(s.plan);
-  if (task === undefined) throw new Error('no task');
-  return applyProject(run, task);
-}
 
 describe('a conflict retry never builds on a replica that has not seen the winner', () => {
   it("keeps the other writer's change when the re-read after the conflict lags", async () => {
@@ -72,7 +29,7 @@ describe('a conflict retry never builds on a replica that has not seen the winne
       s.client.lagReads = 0;
       return { error: new ConflictError(PUT, 'UniqueViolation "IS_ProjectsPriv"') };
     };
-    const results = await applyOne(s);
+    const { results } = await applyOne(s);
     expect(results[0]?.outcome).toBe('applied');
     expect(rightOf(s.client.projects.get(101) as Project, USER.id)).toBe('View');
     // A retry built on the replica's pre-conflict state would PUT it back whole, erasing the
@@ -109,7 +66,7 @@ describe('a lost write whose re-read shows another writer is not known to have f
       interrupt.abort();
       return { error: new TimeoutError(PUT, 1000), commit: true };
     };
-    const results = await applyOne(s);
+    const { results } = await applyOne(s);
     // Our write is on the server ...
     expect(rightOf(s.client.projects.get(101) as Project, USER.id)).toBe('View');
     // ... so the run must not say "a re-read shows the change did not land".

@@ -225,14 +225,14 @@ export function renderResults(plan: Plan, report: ApplyReport, options: ResultsO
     );
     lines.push(...table.split('\n').map((l) => `  ${l}`));
   }
-  const fit = (text: string, hang: number): string => fitLine(text, options.width, hang);
+  const toWidth = (text: string, hang: number): string => fitLine(text, options.width, hang);
   const notStarted = report.results.filter((r) => r.outcome === 'not-started').length;
   if (notStarted > 0) {
-    lines.push(c.dim(fit(`  · ${plural(notStarted, 'change')} not started: the run stopped before their turn`, 4)));
+    lines.push(c.dim(toWidth(`  · ${plural(notStarted, 'change')} not started: the run stopped before their turn`, 4)));
   }
   if (lines.length > 0) lines.push('');
-  lines.push(c.bold(fit(doneLine(plan, report), 0)));
-  lines.push(...nextSteps(plan, report).map((step) => fit(step, 0)));
+  lines.push(c.bold(toWidth(doneLine(plan, report), 0)));
+  lines.push(...nextSteps(plan, report).map((step) => toWidth(step, 0)));
   return lines.join('\n');
 }
 

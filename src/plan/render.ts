@@ -222,11 +222,11 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
         .split('\n')
         .map((l) => `${INDENT}${l}`),
     );
-  const fit = (text: string, hang: number): string => fitLine(text, options.width, hang);
-  if (hidden.length > 0) lines.push(c.dim(fit(`${INDENT}${unchangedLine(plan, hidden)}`, 4)));
+  const toWidth = (text: string, hang: number): string => fitLine(text, options.width, hang);
+  if (hidden.length > 0) lines.push(c.dim(toWidth(`${INDENT}${unchangedLine(plan, hidden)}`, 4)));
   lines.push('');
-  for (const note of plan.notes) lines.push(c.dim(fit(`Note: ${note}`, 6)));
-  lines.push(c.bold(fit(planSummaryLine(plan), 0)));
+  for (const note of plan.notes) lines.push(c.dim(toWidth(`Note: ${note}`, 6)));
+  lines.push(c.bold(toWidth(planSummaryLine(plan), 0)));
   return lines.join('\n');
 }
 

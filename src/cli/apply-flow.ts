@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { MinUser } from '../api/schemas.js';
 import type { ConcurrencySetting } from '../config/settings.js';
 import { ExitCode, InputError, UsageError, UserError } from '../errors.js';
+import { inert } from '../output/inert.js';
 import { confirm } from '../output/prompt.js';
 import { type ApplyReport, applyPlan } from '../plan/apply.js';
 import { type ConcurrencyLimit, adaptiveLimit, fixedLimit } from '../plan/concurrency-limit.js';
@@ -140,10 +141,10 @@ function reportProblems(
 async function askFirst(ctx: Context, plan: Plan, question: string | undefined): Promise<void> {
   const output = ctx.output;
   if (ctx.json) {
-    ctx.io.stderr.write(`${renderPlan(plan, { color: output.err, width: output.stderrWidth })}\n`);
+    output.show(renderPlan(plan, { color: output.err, width: output.stderrWidth }));
   } else {
     await output.flushStdout();
-    if (!output.stdoutIsTerminal) ctx.io.stderr.write(`${output.err.bold(planSummaryLine(plan))}\n`);
+    if (!output.stdoutIsTerminal) output.show(output.err.bold(planSummaryLine(plan)));
   }
   const ok = await confirm(ctx.io, question ?? confirmQuestion(plan));
   if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
@@ -163,14 +164,11 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     const text = renderPlan(plan, { color: output.out, width: output.stdoutWidth, showUnchanged: opts.showUnchanged });
     return opts.driftLines === undefined || opts.driftLines.length === 0
       ? text
-      : `${text}\n\n${output.out.yellow(`Changed since the plan (${opts.driftLines.length}):`)}\n${opts.driftLines.map((l) => `  ${l}`).join('\n')}`;
+      : `${text}\n\n${output.out.yellow(`Changed since the plan (${opts.driftLines.length}):`)}\n${opts.driftLines.map((l) => `  ${inert(l)}`).join('\n')}`;
   };
 
   if (opts.planOnly || changes === 0) {
-    if (ctx.json)
-      output.data(
-        JSON.stringify(opts.planOnly ? toPlanDocument(plan) : resultsDocument(plan, undefined, undefined), null, 2),
-      );
+    if (ctx.json) output.json(opts.planOnly ? toPlanDocument(plan) : resultsDocument(plan, undefined, undefined));
     else output.data(rendered());
   } else if (!ctx.json) {
     output.data(rendered());
@@ -257,7 +255,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     output.warn(`the journal's last line could not be written (${(err as Error).message}); its changes are all there`);
   }
 
-  if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
+  if (ctx.json) output.json(resultsDocument(plan, report, journal.filepath));
   else if (opts.format === 'markdown') output.data(renderResultsMarkdown(plan, report.results, doneLine(plan, report)));
   else output.data(`\n${renderResults(plan, report, { color: output.out, width: output.stdoutWidth })}`);
   const failed = reportProblems(ctx, plan, report, named);

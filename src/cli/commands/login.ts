@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AuthenticationError, PermissionDeniedError } from '../../api/errors.js';
 import type { UserWithRights } from '../../api/schemas.js';
 import { LoginRequiredError, UsageError } from '../../errors.js';
+import { inert } from '../../output/inert.js';
 import { promptLine, readAllStdin } from '../../output/prompt.js';
 import type { Context } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -98,21 +99,17 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
   }
   const expires = info === undefined ? 'unknown' : formatDate(info.expiresAt);
   if (ctx.json) {
-    ctx.output.data(
-      JSON.stringify(
-        {
-          id: me.id,
-          email: me.email,
-          name: me.name,
-          server: ctx.serverUrl,
-          tokenExpiresAt: info?.expiresAt.toISOString() ?? null,
-        },
-        null,
-        2,
-      ),
-    );
+    ctx.output.json({
+      id: me.id,
+      email: me.email,
+      name: me.name,
+      server: ctx.serverUrl,
+      tokenExpiresAt: info?.expiresAt.toISOString() ?? null,
+    });
   } else {
-    ctx.output.data(`Logged in to ${ctx.serverUrl} as ${describeUser(me)}.\nThe token is valid until ${expires}.`);
+    ctx.output.data(
+      `Logged in to ${inert(ctx.serverUrl)} as ${inert(describeUser(me))}.\nThe token is valid until ${expires}.`,
+    );
   }
   return 0;
 }

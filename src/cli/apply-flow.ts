@@ -111,10 +111,12 @@ function concurrencyLimit(setting: ConcurrencySetting): ConcurrencyLimit {
 }
 
 /**
- * Says on stderr what went wrong: off a terminal (a pipe, a file, --json) one line per
- * project, errors (failures, ids the user named that were not found or cannot be changed)
- * and notes (other skips); on a terminal, where the list is on screen just above, one error
- * line that explains the exit code. Returns whether there were errors.
+ * Says on stderr what went wrong: when stdout is not the terminal (a pipe, a file) one line
+ * per project, errors (failures, ids the user named that were not found or cannot be
+ * changed) and notes (other skips); when it is, the list is on screen just above (the plan
+ * or results table, or the --json document with every reason), so one error line explains
+ * the exit code instead of listing each project a second time. Returns whether there were
+ * errors.
  */
 function reportProblems(
   ctx: Context,
@@ -123,7 +125,7 @@ function reportProblems(
   named: ReadonlySet<number>,
 ): boolean {
   const lines = problemLines(plan, report?.results ?? [], named);
-  if (ctx.json || !ctx.output.stdoutIsTerminal) {
+  if (!ctx.output.stdoutIsTerminal) {
     for (const line of lines.notes) ctx.output.info(line);
     for (const line of [...lines.failed, ...lines.named]) ctx.output.error(line);
   } else {
@@ -183,9 +185,10 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   }
 
   if (!opts.yes) {
-    if (!output.interactive) {
+    const why = output.notInteractiveBecause;
+    if (why !== undefined) {
       throw new UsageError(
-        `refusing to change ${changes} project${changes === 1 ? '' : 's'} without confirmation: stdin is not a terminal; add --yes (or --dry-run to only see the plan)`,
+        `refusing to change ${changes} project${changes === 1 ? '' : 's'} without confirmation: ${why}, so the question cannot be asked; add --yes to apply without asking (or --dry-run to only see the plan)`,
       );
     }
     await askFirst(ctx, plan, opts.question);

@@ -50,8 +50,9 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
   } else {
     let email = opts.email;
     if (email === undefined) {
-      if (!ctx.output.interactive) {
-        throw new UsageError('give --email when stdin is not a terminal (and the password with --password-stdin)');
+      const why = ctx.output.notInteractiveBecause;
+      if (why !== undefined) {
+        throw new UsageError(`give --email (and the password with --password-stdin): ${why}, so they cannot be asked`);
       }
       email = (await promptLine(ctx.io, `EcoTaxa email (${ctx.serverUrl}): `)).trim();
     }
@@ -59,7 +60,11 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
     let password: string;
     if (opts.passwordStdin === true) password = await secretFromStdin(ctx, 'password');
     else if (ctx.output.interactive) password = await promptLine(ctx.io, 'Password: ', { hidden: true });
-    else throw new UsageError('stdin is not a terminal: pass the password with --password-stdin');
+    else {
+      throw new UsageError(
+        `pass the password with --password-stdin: ${ctx.output.notInteractiveBecause ?? 'no terminal'}, so it cannot be asked`,
+      );
+    }
     ctx.addSecret(password);
     try {
       token = await (await ctx.client()).login(email, password);

@@ -24,11 +24,15 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const BIN = path.join(ROOT, 'bin', 'ecotaxa-access.js');
 const DRIVER = path.join(ROOT, 'test', 'support', 'pty-drive.py');
 
-/** Clears the screen, homes the cursor, links, returns to the line's start, 8-bit CSI, reverses, hides. */
+/**
+ * Clears the screen, homes the cursor, links, returns to the line's start, 8-bit CSI, reverses
+ * the text, hides it, and colours it red with the very code our own output uses for errors.
+ */
 const HOSTILE =
-  '\u001b[2J\u001b[H\u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007\r\u009b1m\u202eevil\u200b\u001b[8m';
+  '\u001b[2J\u001b[H\u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007\r\u009b1m\u202eevil\u200b\u001b[8m\u001b[31m';
 /** How the terminal shows it: every one of them visible, nothing acted on. */
-const SHOWN = '\\x1b[2J\\x1b[H\\x1b]8;;https://evil.example\\x07link\\x1b]8;;\\x07\\r\\x9b1m\\u202eevil\\u200b\\x1b[8m';
+const SHOWN =
+  '\\x1b[2J\\x1b[H\\x1b]8;;https://evil.example\\x07link\\x1b]8;;\\x07\\r\\x9b1m\\u202eevil\\u200b\\x1b[8m\\x1b[31m';
 
 const MALLORY = {
   id: 16,
@@ -162,10 +166,12 @@ describe('the plan and its question', () => {
       `Grant View to ${MALLORY.shownName} on which projects? (id, title, instrument, ${MALLORY.shownName}'s right now)`,
     );
     // (stderr is 120 columns wide here: the long title is shortened, its escapes shown.)
-    expect(shown[0]?.choices.map((c) => c.label)).toEqual([
-      `40  ${SHOWN_TITLE.slice(0, -7)}…  Zooscan  none`,
-      `41  ${LEGACY_TITLE.padEnd(SHOWN_TITLE.length - 6)}  UVP6     Annotate`,
-    ]);
+    const [first, second] = shown[0]?.choices.map((c) => c.label) ?? [];
+    expect(first).toMatch(
+      /^40 {2}Title\\x1b\[2J\\x1b\[H\\x1b\]8;;https:\/\/evil\.example\\x07link.*… {2}Zooscan {2}none$/,
+    );
+    expect(SHOWN_TITLE.startsWith(first?.slice(4, first.indexOf('…')) ?? '-')).toBe(true);
+    expect(second).toMatch(/^41 {2}=HYPERLINK\("https:\/\/evil\.example","Open"\) +UVP6 {5}Annotate$/);
   });
 });
 
@@ -223,7 +229,7 @@ describe('projects list', () => {
   it('--json keeps the exact texts, with C1, bidi and zero-width characters written as \\u escapes', async () => {
     const result = await cli(['projects', 'list', '40', '41', '--with-user', '16', '--json']);
     expectSafe(result);
-    expect(result.stdout).toContain('\\u009b1m\\u202eevil\\u200b\\u001b[8m');
+    expect(result.stdout).toContain('\\u009b1m\\u202eevil\\u200b\\u001b[8m\\u001b[31m');
     const rows = JSON.parse(result.stdout) as { title: string; contact: { name: string }; user: { email: string } }[];
     expect(rows.map((r) => r.title)).toEqual([TITLE, LEGACY_TITLE]);
     expect(rows[1]?.contact.name).toBe(MALLORY.name);
@@ -294,6 +300,15 @@ describe('EcoTaxa’s error texts', () => {
   });
 });
 
+describe('arguments', () => {
+  it('the command line parser’s errors quote them escaped', async () => {
+    const result = await cli(['projects', `lisst${HOSTILE}`]);
+    expect(result.code).toBe(1);
+    expectSafe(result);
+    expect(result.stderr).toContain(`error: unknown command 'lisst${SHOWN}'`);
+  });
+});
+
 describe('sync, history and undo', () => {
   it('sync shows rule names and the users escaped in its table, notes and question', async () => {
     fs.writeFileSync(
@@ -356,7 +371,17 @@ describe('the real binary on a pseudo-terminal', () => {
     expect(run.output).toContain(`User:    ${MALLORY.shownName} <${MALLORY.shownEmail}> (#16)`);
     expect(run.output).toContain(`Grant View to ${MALLORY.shownName} <${MALLORY.shownEmail}> on 1 project`);
     // What the terminal received, escape codes and all: none of the hostile ones.
-    for (const raw of ['\u001b[2J', '\u001b[H', '\u001b]8;;', '\u009b', '\u202e', '\u200b', '\u001b[8m', 'k\r']) {
+    for (const raw of [
+      '\u001b[2J',
+      '\u001b[H',
+      '\u001b]8;;',
+      '\u009b',
+      '\u202e',
+      '\u200b',
+      '\u001b[8m',
+      'k\r',
+      'm\u001b[31m',
+    ]) {
       expect(run.raw.includes(raw), JSON.stringify(raw)).toBe(false);
     }
     expect(worldDiff(before, server.fake.snapshot())).toEqual([]);

@@ -7,6 +7,7 @@ import type { Io } from '../output/io.js';
 import { readAllStdin } from '../output/prompt.js';
 import {
   type IdList,
+  checkFilterText,
   emptyIdList,
   matchesInstrumentFilter,
   matchesTitleFilter,
@@ -63,6 +64,8 @@ export async function parseSelection(
   args: readonly string[],
   options: { all?: boolean; title?: string; instrument?: string; idsFrom?: string; exclude?: string[] },
 ): Promise<SelectionInput> {
+  if (options.title !== undefined) checkFilterText('--title', options.title);
+  if (options.instrument !== undefined) checkFilterText('--instrument', options.instrument);
   const positional = parseIdTokens(args);
   const fromFile = options.idsFrom === undefined ? emptyIdList() : await readIdsFrom(io, options.idsFrom);
   const excluded = parseIdTokens(options.exclude ?? [], '--exclude ');

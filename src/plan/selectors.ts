@@ -33,6 +33,14 @@ function parseId(text: string, where: string): number {
 export function parseIdTokens(tokens: readonly string[], where = ''): IdList {
   const result = emptyIdList();
   let count = 0;
+  for (const typed of tokens) {
+    // "," or " , " is a list of unset variables: it must not silently name nothing.
+    if (typed.split(/[\s,]+/).every((t) => t === '')) {
+      throw new UsageError(
+        `${where}${JSON.stringify(typed)} names no project id: give ids or ranges such as 101 or 2001-2010 (an unset variable in a script?)`,
+      );
+    }
+  }
   for (const token of tokens.flatMap((t) => t.split(/[\s,]+/)).filter((t) => t !== '')) {
     const range = /^(\d+)-(\d+)$/.exec(token);
     if (range === null) {
@@ -112,6 +120,18 @@ export function parseIdsFile(text: string, source: string): IdList {
 
 export function mergeIdLists(...lists: IdList[]): IdList {
   return { single: lists.flatMap((l) => l.single), ranged: lists.flatMap((l) => l.ranged) };
+}
+
+/**
+ * A --title or --instrument text made only of wildcards ("%", "_") matches every project:
+ * refused, as an empty one is, since nothing may default to every project. `--all` says it.
+ */
+export function checkFilterText(flag: string, text: string): void {
+  if (/^[%_]+$/.test(text)) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(text)} matches every project (% and _ are wildcards): give a text to look for, or use --all to mean every project you manage`,
+    );
+  }
 }
 
 /**

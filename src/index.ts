@@ -16,6 +16,7 @@ export {
   ApiError,
   AuthenticationError,
   ConnectionError,
+  IncompleteListingError,
   NotEcoTaxaError,
   NotFoundError,
   PermissionDeniedError,
@@ -23,9 +24,11 @@ export {
   SchemaError,
   ServerError,
   TimeoutError,
+  UnexpectedAnswerError,
   ValidationError,
   type RequestInfo,
 } from './api/errors.js';
+export { MAX_LISTED_PROJECTS } from './api/answer-checks.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep } from './api/retry.js';
 export type { MinUser, Project, UserWithRights } from './api/types.js';
 export { UserError } from './errors.js';

@@ -11,6 +11,7 @@ import {
   TimeoutError,
   errorForResponse,
 } from './errors.js';
+import { ListingCheck, checkAskedIds } from './answer-checks.js';
 import { describeBody } from './error-text.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, realSleep, withRetries } from './retry.js';
 import {
@@ -64,6 +65,8 @@ export interface ClientOptions {
   headers?: Record<string, string> | undefined;
   /** Ctrl-C: a failed read is not retried once aborted (no new request starts). */
   signal?: AbortSignal | undefined;
+  /** The most projects one search may list (default MAX_LISTED_PROJECTS, 100,000). */
+  maxListedProjects?: number | undefined;
 }
 
 interface Call<T> {
@@ -74,6 +77,8 @@ interface Call<T> {
   schema: z.ZodType<T>;
   /** Only idempotent reads are retried here; writes are retried by the caller after a fresh read. */
   retry: boolean;
+  /** Throws when the answer, valid as data, is not what was asked for (src/api/answer-checks.ts). */
+  check?: (value: T, request: RequestInfo) => void;
 }
 
 export interface ProjectSearch {
@@ -181,9 +186,12 @@ export class EcoTaxaClient {
 
   /**
    * Every page of GET /projects/search. Pages are ordered by projid: without an order the
-   * server's pages can overlap and miss projects (API-NOTES "Projects").
+   * server's pages can overlap and miss projects. A page that repeats or breaks that order,
+   * holds a project that does not match the filters, or takes the listing past
+   * MAX_LISTED_PROJECTS is an error: the listing cannot be complete.
    */
   async *searchProjectPages(search: ProjectSearch, pageSize = SEARCH_PAGE_SIZE): AsyncGenerator<Project[]> {
+    const listing = new ListingCheck(search, pageSize, this.options.maxListedProjects);
     for (let start = 0; ; start += pageSize) {
       const params: Record<string, string | number | boolean> = { for_managing: search.forManaging };
       if (search.title !== undefined) params['title_filter'] = search.title;
@@ -197,6 +205,7 @@ export class EcoTaxaClient {
         params,
         schema: projectListSchema,
         retry: true,
+        check: (projects, request) => listing.page(projects, request),
       });
       yield page;
       if (page.length < pageSize) return;
@@ -204,20 +213,19 @@ export class EcoTaxaClient {
   }
 
   async searchProjects(search: ProjectSearch, onProgress?: (count: number) => void): Promise<Project[]> {
-    const byId = new Map<number, Project>();
+    const projects: Project[] = [];
+    // Pages checked in order of id, each project once (searchProjectPages).
     for await (const page of this.searchProjectPages(search)) {
-      const known = byId.size;
-      for (const project of page) if (!byId.has(project.projid)) byId.set(project.projid, project);
-      onProgress?.(byId.size);
-      // A server that ignores window_start would send the same full page forever.
-      if (page.length > 0 && byId.size === known) break;
+      for (const project of page) projects.push(project);
+      onProgress?.(projects.length);
     }
-    return [...byId.values()].sort((a, b) => a.projid - b.projid);
+    return projects;
   }
 
   /**
    * GET /projects?project_ids=1,2,3 (comma-separated: any other separator is a server error).
-   * Ids that do not exist or that the caller cannot see are silently left out by EcoTaxa.
+   * Ids that do not exist or that the caller cannot see are silently left out by EcoTaxa; a
+   * project not asked for, or one twice, is an error (UnexpectedAnswerError).
    */
   async getProjects(
     ids: readonly number[],
@@ -228,11 +236,13 @@ export class EcoTaxaClient {
     const byId = new Map<number, Project>();
     for (let i = 0; i < unique.length; i += IDS_PER_LIST_CALL) {
       const chunk = unique.slice(i, i + IDS_PER_LIST_CALL);
+      const asked = new Set(chunk);
       const page = await this.send({
         method: 'GET',
         path: '/projects',
         params: { project_ids: chunk.join(',') },
         schema: projectListSchema,
+        check: (projects, request) => checkAskedIds(projects, asked, request),
         // The apply engine retries its own reads, so that a project waiting does not hold a slot.
         retry: options.retry ?? true,
       });
@@ -244,7 +254,13 @@ export class EcoTaxaClient {
 
   /** GET /projects/{id}: the full model, read right before a write. */
   async getProject(id: number): Promise<Project> {
-    return this.send({ method: 'GET', path: `/projects/${id}`, schema: projectSchema, retry: true });
+    return this.send({
+      method: 'GET',
+      path: `/projects/${id}`,
+      schema: projectSchema,
+      retry: true,
+      check: (project, request) => checkAskedIds([project], new Set([id]), request),
+    });
   }
 
   /**
@@ -319,6 +335,7 @@ export class EcoTaxaClient {
     this.inFlight--;
     try {
       const value = this.readResponse(response, call, request);
+      call.check?.(value, request);
       log(response.status);
       return value;
     } catch (err) {

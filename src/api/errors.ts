@@ -229,6 +229,38 @@ export class SchemaError extends ApiError {
   }
 }
 
+/** What to do about an answer that is not what was asked for. */
+const UNTRUSTED =
+  "nothing is planned or written from it: run the command again, and if it happens again, check --url or tell the server's administrators";
+
+/**
+ * A 200 answer that is not what was asked for: a project nobody asked for, one that does not
+ * match the search's filter, or the same project twice. Such a server cannot be trusted with
+ * a selection: a project it slipped in would be planned and written.
+ */
+export class UnexpectedAnswerError extends ApiError {
+  constructor(request: RequestInfo, what: string) {
+    super(`EcoTaxa at ${request.server} answered ${describe(request)} with ${what}: ${UNTRUSTED}`, request, {
+      errorCode: 'api-inconsistent',
+    });
+  }
+}
+
+/**
+ * A paged listing that cannot be complete: a page repeated (a server that ignores
+ * window_start), ids out of the order asked for, or more projects than any listing may hold
+ * (a server that never stops). EcoTaxa gives no total, so these are all a client can check.
+ */
+export class IncompleteListingError extends ApiError {
+  constructor(request: RequestInfo, why: string) {
+    super(
+      `the project listing from EcoTaxa at ${request.server} is incomplete: ${why} (${describe(request)}); ${UNTRUSTED}`,
+      request,
+      { errorCode: 'api-inconsistent' },
+    );
+  }
+}
+
 /** An HTTP answer that was not a success, as the client received it. */
 export interface FailedResponse {
   status: number;

@@ -1,4 +1,3 @@
-import type { Project } from '../api/schemas.js';
 import { parseCsv } from '../output/csv.js';
 import { InputError, UsageError } from '../errors.js';
 
@@ -134,26 +133,5 @@ export function checkFilterText(flag: string, text: string): void {
   }
 }
 
-/**
- * EcoTaxa's `title_filter`: a case-insensitive substring of the title, or a project id that
- * ends with the text (API-NOTES "Projects"). Applied locally when projects are read by id.
- */
-export function matchesTitleFilter(project: Pick<Project, 'projid' | 'title'>, filter: string): boolean {
-  return ilikeContains(project.title, filter) || String(project.projid).endsWith(filter);
-}
-
-/** EcoTaxa's `instrument_filter`: a case-insensitive substring of the instrument. */
-export function matchesInstrumentFilter(project: Pick<Project, 'instrument'>, filter: string): boolean {
-  return ilikeContains(project.instrument ?? '', filter);
-}
-
-/**
- * SQL `value ILIKE '%pattern%'`, as the server filters: case-insensitive, with "%" (any run
- * of characters) and "_" (any one character) as wildcards, so local and server filters agree.
- */
-function ilikeContains(value: string, pattern: string): boolean {
-  const regex = [...pattern]
-    .map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(regex, 'is').test(value);
-}
+// The server's filters, as the client also checks every search answer against them.
+export { matchesInstrumentFilter, matchesTitleFilter } from '../api/filters.js';

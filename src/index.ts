@@ -7,12 +7,14 @@
 export {
   EcoTaxaClient,
   IDS_PER_LIST_CALL,
+  MAX_ANSWER_BYTES,
   SEARCH_PAGE_SIZE,
   type ClientOptions,
   type ProjectSearch,
   type RequestLog,
 } from './api/client.js';
 export {
+  AnswerTooLargeError,
   ApiError,
   AuthenticationError,
   ConnectionError,

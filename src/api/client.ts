@@ -1,18 +1,10 @@
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { errorMessage } from '../errors.js';
-import {
-  ApiError,
-  ConnectionError,
-  NotEcoTaxaError,
-  NotFoundError,
-  type RequestInfo,
-  SchemaError,
-  TimeoutError,
-  errorForResponse,
-} from './errors.js';
+import { ApiError, NotEcoTaxaError, NotFoundError, type RequestInfo, SchemaError, errorForResponse } from './errors.js';
 import { ListingCheck, checkAskedIds } from './answer-checks.js';
-import { describeBody } from './error-text.js';
+import { describeBody, displayPath, formatPath, headerText } from './error-text.js';
+import { transportFailure } from './transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, realSleep, withRetries } from './retry.js';
 import {
   loginAnswerSchema,
@@ -29,6 +21,12 @@ import type { MinUser, Project, UserWithRights } from './types.js';
 export const SEARCH_PAGE_SIZE = 100;
 /** Ids per `/projects?project_ids=` call, to keep URLs well under proxies' limits. */
 export const IDS_PER_LIST_CALL = 200;
+/**
+ * The largest answer the client reads. A page of 100 projects is a few hundred kB and the
+ * largest single project a few MB: 64 MiB is far above any real answer, and far below what
+ * a process can hold as one text (an answer of hundreds of MB once took 1.5 GB and failed).
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** One HTTP attempt, as --verbose and the apply engine's concurrency limiter see it. */
 export interface RequestLog {
@@ -67,6 +65,8 @@ export interface ClientOptions {
   signal?: AbortSignal | undefined;
   /** The most projects one search may list (default MAX_LISTED_PROJECTS, 100,000). */
   maxListedProjects?: number | undefined;
+  /** The largest answer read, in bytes (default MAX_ANSWER_BYTES, 64 MiB); a larger one is an AnswerTooLargeError. */
+  maxAnswerBytes?: number | undefined;
 }
 
 interface Call<T> {
@@ -99,6 +99,7 @@ export class EcoTaxaClient {
   private readonly options: ClientOptions;
   private readonly retry: RetryPolicy;
   private readonly sleep: Sleep;
+  private readonly maxAnswerBytes: number;
   private readonly listeners = new Set<(log: RequestLog) => void>();
   private inFlight = 0;
 
@@ -108,6 +109,7 @@ export class EcoTaxaClient {
     this.token = options.token;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.sleep = options.sleep ?? realSleep;
+    this.maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
     this.http = axios.create({
       baseURL: options.baseUrl,
       // The http adapter, not fetch: nock (tests, --record, --replay) intercepts node:http.
@@ -118,6 +120,8 @@ export class EcoTaxaClient {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
+      // Counted as it arrives (after decompression): a larger answer is not read to its end.
+      maxContentLength: this.maxAnswerBytes,
       // Proxies from the environment are honoured by axios (HTTPS_PROXY, NO_PROXY).
       headers: { 'User-Agent': options.userAgent, Accept: 'application/json', ...options.headers },
     });
@@ -345,31 +349,10 @@ export class EcoTaxaClient {
   }
 
   private transportError(err: unknown, request: RequestInfo): Error {
-    const special = this.options.mapTransportError?.(err, request);
-    if (special !== undefined) return special;
-    const code = isAxiosError(err) ? err.code : (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
-      return new TimeoutError(request, this.options.timeoutMs);
-    }
-    const reasons: Record<string, string> = {
-      ECONNREFUSED: 'connection refused (is the server running, and is the URL right?)',
-      ENOTFOUND: 'host not found',
-      EAI_AGAIN: 'host name lookup failed',
-      ECONNRESET: 'the connection was reset',
-      EPIPE: 'the connection was closed',
-      ERR_BAD_RESPONSE: 'the answer was cut off',
-      ERR_SOCKET_CONNECTION_TIMEOUT: 'connection timed out',
-      EHOSTUNREACH: 'host unreachable',
-      ENETUNREACH: 'network unreachable',
-      CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
-      DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
-      UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate cannot be verified",
-    };
-    const reason =
-      (code === undefined ? undefined : reasons[code]) ??
-      (isAxiosError(err) && /socket hang up|aborted/i.test(err.message) ? 'the connection was closed' : undefined) ??
-      `network error${code === undefined ? '' : ` ${code}`}`;
-    return new ConnectionError(request, code, reason);
+    return (
+      this.options.mapTransportError?.(err, request) ??
+      transportFailure(err, request, { timeoutMs: this.options.timeoutMs, maxAnswerBytes: this.maxAnswerBytes })
+    );
   }
 
   private readResponse<T>(response: AxiosResponse<string>, call: Call<T>, request: RequestInfo): T {
@@ -405,31 +388,4 @@ export class EcoTaxaClient {
     }
     return parsed.data;
   }
-}
-
-/** A header's value as text ('' when absent). */
-function headerText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.join(', ');
-  return '';
-}
-
-/** The path as shown in messages and logs: query unencoded, long values shortened. */
-function displayPath(path: string, params: Record<string, string | number | boolean> | undefined): string {
-  if (params === undefined) return path;
-  const query = Object.entries(params)
-    .map(([k, v]) => {
-      const value = String(v);
-      return `${k}=${value.length > 40 ? `${value.slice(0, 37)}...` : value}`;
-    })
-    .join('&');
-  return `${path}?${query}`;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(the whole answer)' : out;
 }

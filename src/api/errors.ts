@@ -229,6 +229,26 @@ export class SchemaError extends ApiError {
   }
 }
 
+/**
+ * An answer larger than any EcoTaxa gives (ClientOptions.maxAnswerBytes): not read to its end,
+ * and not asked again, since it would come back the same. The server's doing, not the network's.
+ */
+export class AnswerTooLargeError extends ApiError {
+  constructor(request: RequestInfo, maxBytes: number) {
+    super(
+      `EcoTaxa at ${request.server} answered ${describe(request)} with more than ${formatBytes(maxBytes)}, far more than any answer of EcoTaxa's: it was not read; check --url, or tell the server's administrators`,
+      request,
+      { errorCode: 'api-too-large' },
+    );
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  if (mib >= 1) return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MB`;
+  return `${bytes.toLocaleString('en')} bytes`;
+}
+
 /** What to do about an answer that is not what was asked for. */
 const UNTRUSTED =
   "nothing is planned or written from it: run the command again, and if it happens again, check --url or tell the server's administrators";

@@ -204,14 +204,12 @@ function fit(columns: readonly Column[], natural: readonly number[], width: numb
 export function layoutTable(columns: readonly Column[], rows: readonly Row[], options: TableOptions = {}): TableLayout {
   const cellsOf = (row: Row): readonly string[] => (isSpan(row) ? row.cells : row).map((c) => clean(c));
   const cleaned = rows.map(cellsOf);
+  // A fold, not Math.max(...rows): spreading thousands of rows overflows the call stack.
   const natural = columns.map((col, i) =>
-    Math.max(
-      displayWidth(col.header),
-      ...cleaned.map((cells, r) => {
-        const row = rows[r] as Row;
-        return isSpan(row) && i >= row.span ? 0 : displayWidth(cells[i] ?? '');
-      }),
-    ),
+    cleaned.reduce((widest, cells, r) => {
+      const row = rows[r] as Row;
+      return Math.max(widest, isSpan(row) && i >= row.span ? 0 : displayWidth(cells[i] ?? ''));
+    }, displayWidth(col.header)),
   );
   const widths = fit(columns, natural, options.width);
   const shown = [...widths.keys()].sort((a, b) => a - b);
@@ -230,7 +228,7 @@ export function layoutTable(columns: readonly Column[], rows: readonly Row[], op
       if (row < 0 || displayWidth(text) <= width) return [text];
       return col.shrink === 'wrap' ? wrap(text, width) : [truncate(text, width)];
     });
-    const height = Math.max(...stacks.map((s) => s.length));
+    const height = stacks.reduce((tallest, s) => Math.max(tallest, s.length), 0);
     const lines: string[] = [];
     for (let l = 0; l < height; l++) {
       const line = visible
@@ -258,9 +256,9 @@ export function layoutTable(columns: readonly Column[], rows: readonly Row[], op
       undefined,
     ),
   ];
-  rows.forEach((row, r) =>
-    lines.push(...render(cleaned[r] as readonly string[], r, isSpan(row) ? row.span : undefined)),
-  );
+  rows.forEach((row, r) => {
+    for (const line of render(cleaned[r] as readonly string[], r, isSpan(row) ? row.span : undefined)) lines.push(line);
+  });
   return {
     text: lines.join('\n'),
     dropped: columns.filter((_, i) => !widths.has(i)).map((c) => c.header),

@@ -216,12 +216,8 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
   const hidden = options.showUnchanged === true ? [] : plan.entries.filter((e) => e.decision.kind === 'unchanged');
   const shown = hidden.length === 0 ? plan.entries : plan.entries.filter((e) => e.decision.kind !== 'unchanged');
   const lines = [...headerOf(plan), ''];
-  if (shown.length > 0)
-    lines.push(
-      ...planTable(plan, shown, options)
-        .split('\n')
-        .map((l) => `${INDENT}${l}`),
-    );
+  // One by one: a spread of thousands of lines overflows the call stack.
+  if (shown.length > 0) for (const l of planTable(plan, shown, options).split('\n')) lines.push(`${INDENT}${l}`);
   const toWidth = (text: string, hang: number): string => fitLine(text, options.width, hang);
   if (hidden.length > 0) lines.push(c.dim(toWidth(`${INDENT}${unchangedLine(plan, hidden)}`, 4)));
   lines.push('');

@@ -40,6 +40,9 @@ export const ERROR_CODES = {
   'api-unavailable': 'EcoTaxa or a proxy in front of it is unavailable (502, 503, 504)',
   'api-not-ecotaxa': 'the server does not answer like an EcoTaxa API: check --url',
   'api-schema': 'EcoTaxa answered with data this tool does not understand',
+  'api-too-large': "EcoTaxa's answer was larger than any real one (over 64 MB): it was not read",
+  'api-inconsistent':
+    'EcoTaxa answered other than asked: a project not asked for, or a listing that repeats or never ends',
   connection: 'EcoTaxa could not be reached: connection refused or reset, unknown host',
   timeout: 'EcoTaxa did not answer within --timeout',
   'replay-miss': 'with --replay: the recordings have no answer for a request',

@@ -7,15 +7,18 @@
 export {
   EcoTaxaClient,
   IDS_PER_LIST_CALL,
+  MAX_ANSWER_BYTES,
   SEARCH_PAGE_SIZE,
   type ClientOptions,
   type ProjectSearch,
   type RequestLog,
 } from './api/client.js';
 export {
+  AnswerTooLargeError,
   ApiError,
   AuthenticationError,
   ConnectionError,
+  IncompleteListingError,
   NotEcoTaxaError,
   NotFoundError,
   PermissionDeniedError,
@@ -23,9 +26,11 @@ export {
   SchemaError,
   ServerError,
   TimeoutError,
+  UnexpectedAnswerError,
   ValidationError,
   type RequestInfo,
 } from './api/errors.js';
+export { MAX_LISTED_PROJECTS } from './api/answer-checks.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep } from './api/retry.js';
 export type { MinUser, Project, UserWithRights } from './api/types.js';
 export { UserError } from './errors.js';

@@ -1,17 +1,10 @@
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { errorMessage } from '../errors.js';
-import {
-  ApiError,
-  ConnectionError,
-  NotEcoTaxaError,
-  NotFoundError,
-  type RequestInfo,
-  SchemaError,
-  TimeoutError,
-  errorForResponse,
-} from './errors.js';
-import { describeBody } from './error-text.js';
+import { ApiError, NotEcoTaxaError, NotFoundError, type RequestInfo, SchemaError, errorForResponse } from './errors.js';
+import { ListingCheck, checkAskedIds } from './answer-checks.js';
+import { describeBody, displayPath, formatPath, headerText } from './error-text.js';
+import { transportFailure } from './transport.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, realSleep, withRetries } from './retry.js';
 import {
   loginAnswerSchema,
@@ -28,6 +21,12 @@ import type { MinUser, Project, UserWithRights } from './types.js';
 export const SEARCH_PAGE_SIZE = 100;
 /** Ids per `/projects?project_ids=` call, to keep URLs well under proxies' limits. */
 export const IDS_PER_LIST_CALL = 200;
+/**
+ * The largest answer the client reads. A page of 100 projects is a few hundred kB and the
+ * largest single project a few MB: 64 MiB is far above any real answer, and far below what
+ * a process can hold as one text (an answer of hundreds of MB once took 1.5 GB and failed).
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** One HTTP attempt, as --verbose and the apply engine's concurrency limiter see it. */
 export interface RequestLog {
@@ -64,6 +63,10 @@ export interface ClientOptions {
   headers?: Record<string, string> | undefined;
   /** Ctrl-C: a failed read is not retried once aborted (no new request starts). */
   signal?: AbortSignal | undefined;
+  /** The most projects one search may list (default MAX_LISTED_PROJECTS, 100,000). */
+  maxListedProjects?: number | undefined;
+  /** The largest answer read, in bytes (default MAX_ANSWER_BYTES, 64 MiB); a larger one is an AnswerTooLargeError. */
+  maxAnswerBytes?: number | undefined;
 }
 
 interface Call<T> {
@@ -74,6 +77,8 @@ interface Call<T> {
   schema: z.ZodType<T>;
   /** Only idempotent reads are retried here; writes are retried by the caller after a fresh read. */
   retry: boolean;
+  /** Throws when the answer, valid as data, is not what was asked for (src/api/answer-checks.ts). */
+  check?: (value: T, request: RequestInfo) => void;
 }
 
 export interface ProjectSearch {
@@ -94,6 +99,7 @@ export class EcoTaxaClient {
   private readonly options: ClientOptions;
   private readonly retry: RetryPolicy;
   private readonly sleep: Sleep;
+  private readonly maxAnswerBytes: number;
   private readonly listeners = new Set<(log: RequestLog) => void>();
   private inFlight = 0;
 
@@ -103,6 +109,7 @@ export class EcoTaxaClient {
     this.token = options.token;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.sleep = options.sleep ?? realSleep;
+    this.maxAnswerBytes = options.maxAnswerBytes ?? MAX_ANSWER_BYTES;
     this.http = axios.create({
       baseURL: options.baseUrl,
       // The http adapter, not fetch: nock (tests, --record, --replay) intercepts node:http.
@@ -113,6 +120,8 @@ export class EcoTaxaClient {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
+      // Counted as it arrives (after decompression): a larger answer is not read to its end.
+      maxContentLength: this.maxAnswerBytes,
       // Proxies from the environment are honoured by axios (HTTPS_PROXY, NO_PROXY).
       headers: { 'User-Agent': options.userAgent, Accept: 'application/json', ...options.headers },
     });
@@ -181,9 +190,12 @@ export class EcoTaxaClient {
 
   /**
    * Every page of GET /projects/search. Pages are ordered by projid: without an order the
-   * server's pages can overlap and miss projects (API-NOTES "Projects").
+   * server's pages can overlap and miss projects. A page that repeats or breaks that order,
+   * holds a project that does not match the filters, or takes the listing past
+   * MAX_LISTED_PROJECTS is an error: the listing cannot be complete.
    */
   async *searchProjectPages(search: ProjectSearch, pageSize = SEARCH_PAGE_SIZE): AsyncGenerator<Project[]> {
+    const listing = new ListingCheck(search, pageSize, this.options.maxListedProjects);
     for (let start = 0; ; start += pageSize) {
       const params: Record<string, string | number | boolean> = { for_managing: search.forManaging };
       if (search.title !== undefined) params['title_filter'] = search.title;
@@ -197,6 +209,7 @@ export class EcoTaxaClient {
         params,
         schema: projectListSchema,
         retry: true,
+        check: (projects, request) => listing.page(projects, request),
       });
       yield page;
       if (page.length < pageSize) return;
@@ -204,20 +217,19 @@ export class EcoTaxaClient {
   }
 
   async searchProjects(search: ProjectSearch, onProgress?: (count: number) => void): Promise<Project[]> {
-    const byId = new Map<number, Project>();
+    const projects: Project[] = [];
+    // Pages checked in order of id, each project once (searchProjectPages).
     for await (const page of this.searchProjectPages(search)) {
-      const known = byId.size;
-      for (const project of page) if (!byId.has(project.projid)) byId.set(project.projid, project);
-      onProgress?.(byId.size);
-      // A server that ignores window_start would send the same full page forever.
-      if (page.length > 0 && byId.size === known) break;
+      for (const project of page) projects.push(project);
+      onProgress?.(projects.length);
     }
-    return [...byId.values()].sort((a, b) => a.projid - b.projid);
+    return projects;
   }
 
   /**
    * GET /projects?project_ids=1,2,3 (comma-separated: any other separator is a server error).
-   * Ids that do not exist or that the caller cannot see are silently left out by EcoTaxa.
+   * Ids that do not exist or that the caller cannot see are silently left out by EcoTaxa; a
+   * project not asked for, or one twice, is an error (UnexpectedAnswerError).
    */
   async getProjects(
     ids: readonly number[],
@@ -228,11 +240,13 @@ export class EcoTaxaClient {
     const byId = new Map<number, Project>();
     for (let i = 0; i < unique.length; i += IDS_PER_LIST_CALL) {
       const chunk = unique.slice(i, i + IDS_PER_LIST_CALL);
+      const asked = new Set(chunk);
       const page = await this.send({
         method: 'GET',
         path: '/projects',
         params: { project_ids: chunk.join(',') },
         schema: projectListSchema,
+        check: (projects, request) => checkAskedIds(projects, asked, request),
         // The apply engine retries its own reads, so that a project waiting does not hold a slot.
         retry: options.retry ?? true,
       });
@@ -244,7 +258,13 @@ export class EcoTaxaClient {
 
   /** GET /projects/{id}: the full model, read right before a write. */
   async getProject(id: number): Promise<Project> {
-    return this.send({ method: 'GET', path: `/projects/${id}`, schema: projectSchema, retry: true });
+    return this.send({
+      method: 'GET',
+      path: `/projects/${id}`,
+      schema: projectSchema,
+      retry: true,
+      check: (project, request) => checkAskedIds([project], new Set([id]), request),
+    });
   }
 
   /**
@@ -319,6 +339,7 @@ export class EcoTaxaClient {
     this.inFlight--;
     try {
       const value = this.readResponse(response, call, request);
+      call.check?.(value, request);
       log(response.status);
       return value;
     } catch (err) {
@@ -328,31 +349,10 @@ export class EcoTaxaClient {
   }
 
   private transportError(err: unknown, request: RequestInfo): Error {
-    const special = this.options.mapTransportError?.(err, request);
-    if (special !== undefined) return special;
-    const code = isAxiosError(err) ? err.code : (err as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
-      return new TimeoutError(request, this.options.timeoutMs);
-    }
-    const reasons: Record<string, string> = {
-      ECONNREFUSED: 'connection refused (is the server running, and is the URL right?)',
-      ENOTFOUND: 'host not found',
-      EAI_AGAIN: 'host name lookup failed',
-      ECONNRESET: 'the connection was reset',
-      EPIPE: 'the connection was closed',
-      ERR_BAD_RESPONSE: 'the answer was cut off',
-      ERR_SOCKET_CONNECTION_TIMEOUT: 'connection timed out',
-      EHOSTUNREACH: 'host unreachable',
-      ENETUNREACH: 'network unreachable',
-      CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
-      DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
-      UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's TLS certificate cannot be verified",
-    };
-    const reason =
-      (code === undefined ? undefined : reasons[code]) ??
-      (isAxiosError(err) && /socket hang up|aborted/i.test(err.message) ? 'the connection was closed' : undefined) ??
-      `network error${code === undefined ? '' : ` ${code}`}`;
-    return new ConnectionError(request, code, reason);
+    return (
+      this.options.mapTransportError?.(err, request) ??
+      transportFailure(err, request, { timeoutMs: this.options.timeoutMs, maxAnswerBytes: this.maxAnswerBytes })
+    );
   }
 
   private readResponse<T>(response: AxiosResponse<string>, call: Call<T>, request: RequestInfo): T {
@@ -388,31 +388,4 @@ export class EcoTaxaClient {
     }
     return parsed.data;
   }
-}
-
-/** A header's value as text ('' when absent). */
-function headerText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.join(', ');
-  return '';
-}
-
-/** The path as shown in messages and logs: query unencoded, long values shortened. */
-function displayPath(path: string, params: Record<string, string | number | boolean> | undefined): string {
-  if (params === undefined) return path;
-  const query = Object.entries(params)
-    .map(([k, v]) => {
-      const value = String(v);
-      return `${k}=${value.length > 40 ? `${value.slice(0, 37)}...` : value}`;
-    })
-    .join('&');
-  return `${path}?${query}`;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(the whole answer)' : out;
 }

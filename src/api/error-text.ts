@@ -67,3 +67,31 @@ export function describeBody(status: number, contentType: string, text: string):
   if (contentType === '') return `${status} with no content type`;
   return `${status} with ${contentType.split(';')[0]}`;
 }
+
+/** A header's value as text ('' when absent). */
+export function headerText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.join(', ');
+  return '';
+}
+
+/** The path as shown in messages and logs: query unencoded, long values shortened. */
+export function displayPath(path: string, params: Record<string, string | number | boolean> | undefined): string {
+  if (params === undefined) return path;
+  const query = Object.entries(params)
+    .map(([k, v]) => {
+      const value = String(v);
+      return `${k}=${value.length > 40 ? `${value.slice(0, 37)}...` : value}`;
+    })
+    .join('&');
+  return `${path}?${query}`;
+}
+
+/** Where in an answer a data problem is, as `managers[0].id`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(the whole answer)' : out;
+}

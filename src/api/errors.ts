@@ -229,6 +229,58 @@ export class SchemaError extends ApiError {
   }
 }
 
+/**
+ * An answer larger than any EcoTaxa gives (ClientOptions.maxAnswerBytes): not read to its end,
+ * and not asked again, since it would come back the same. The server's doing, not the network's.
+ */
+export class AnswerTooLargeError extends ApiError {
+  constructor(request: RequestInfo, maxBytes: number) {
+    super(
+      `EcoTaxa at ${request.server} answered ${describe(request)} with more than ${formatBytes(maxBytes)}, far more than any answer of EcoTaxa's: it was not read; check --url, or tell the server's administrators`,
+      request,
+      { errorCode: 'api-too-large' },
+    );
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  if (mib >= 1) return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MB`;
+  return `${bytes.toLocaleString('en')} bytes`;
+}
+
+/** What to do about an answer that is not what was asked for. */
+const UNTRUSTED =
+  "nothing is planned or written from it: run the command again, and if it happens again, check --url or tell the server's administrators";
+
+/**
+ * A 200 answer that is not what was asked for: a project nobody asked for, one that does not
+ * match the search's filter, or the same project twice. Such a server cannot be trusted with
+ * a selection: a project it slipped in would be planned and written.
+ */
+export class UnexpectedAnswerError extends ApiError {
+  constructor(request: RequestInfo, what: string) {
+    super(`EcoTaxa at ${request.server} answered ${describe(request)} with ${what}: ${UNTRUSTED}`, request, {
+      errorCode: 'api-inconsistent',
+    });
+  }
+}
+
+/**
+ * A paged listing that cannot be complete: a page repeated (a server that ignores
+ * window_start), ids out of the order asked for, or more projects than any listing may hold
+ * (a server that never stops). EcoTaxa gives no total, so these are all a client can check.
+ */
+export class IncompleteListingError extends ApiError {
+  constructor(request: RequestInfo, why: string) {
+    super(
+      `the project listing from EcoTaxa at ${request.server} is incomplete: ${why} (${describe(request)}); ${UNTRUSTED}`,
+      request,
+      { errorCode: 'api-inconsistent' },
+    );
+  }
+}
+
 /** An HTTP answer that was not a success, as the client received it. */
 export interface FailedResponse {
   status: number;

@@ -32,12 +32,45 @@ export const realSleep: Sleep = (ms, signal) =>
     }
     const done = (): void => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      forget();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done);
+    const forget = signal === undefined ? () => undefined : onAbort(signal, done);
   });
+
+/** Who waits on each signal, and the one abort listener that wakes them all. */
+const waiting = new WeakMap<AbortSignal, { wakers: Set<() => void>; listener: () => void }>();
+
+/**
+ * Calls `wake` when `signal` aborts; returns the function that stops it. Every project of a
+ * run waits on the run's one Ctrl-C signal: a listener each would pass Node's limit of ten and
+ * print a MaxListenersExceededWarning. So a signal has one listener while anyone waits on it,
+ * whatever their number, and none once nobody does.
+ */
+export function onAbort(signal: AbortSignal, wake: () => void): () => void {
+  let waiters = waiting.get(signal);
+  if (waiters === undefined) {
+    const wakers = new Set<() => void>();
+    const listener = (): void => {
+      waiting.delete(signal);
+      for (const w of wakers) w();
+    };
+    waiters = { wakers, listener };
+    waiting.set(signal, waiters);
+    signal.addEventListener('abort', listener, { once: true });
+  }
+  const own = waiters;
+  // A function of its own: the same `wake` may wait twice.
+  const entry = (): void => wake();
+  own.wakers.add(entry);
+  return () => {
+    own.wakers.delete(entry);
+    if (own.wakers.size > 0 || waiting.get(signal) !== own) return;
+    waiting.delete(signal);
+    signal.removeEventListener('abort', own.listener);
+  };
+}
 
 /**
  * Exponential backoff with up to 25% jitter taken off, so that many clients (or many
@@ -50,22 +83,21 @@ export function backoffDelay(retryIndex: number, policy: RetryPolicy, random: ()
 }
 
 /**
- * Resolves when `wait` does, or as soon as `signal` aborts. The abort listener is removed
- * once the wait is over: one left behind per backoff would pile up on a long run.
+ * Resolves when `wait` does, or as soon as `signal` aborts. The waiter is forgotten once the
+ * wait is over: one left behind per backoff would pile up on a long run.
  */
 export function abortable(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
   if (signal === undefined) return wait;
   if (signal.aborted) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
+    const forget = onAbort(signal, resolve);
     wait.then(
       () => {
-        signal.removeEventListener('abort', onAbort);
+        forget();
         resolve();
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        forget();
         reject(err instanceof Error ? err : new Error(errorMessage(err)));
       },
     );

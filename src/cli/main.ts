@@ -3,6 +3,7 @@ import { type ErrorCode, ExitCode, UserError, errorMessage } from '../errors.js'
 import { inertLines } from '../output/inert.js';
 import type { Io } from '../output/io.js';
 import { jsonText } from '../output/json.js';
+import { refuseBlankValues } from './blank-values.js';
 import { errorCodeOf } from './error-codes.js';
 import { buildProgram, type CommandName } from './program.js';
 import type { Context } from './context.js';
@@ -58,6 +59,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const program = buildProgram(io, async ({ name, args, options, globals }) => {
     state.json = globals['json'] === true;
     state.verbose = globals['verbose'] === true;
+    // Before the context: a blank value reads no config, no credentials, no file.
+    refuseBlankValues({ name, args, options, globals });
     const { createContext } = await import('./context.js');
     state.context = await createContext(io, globals, argv);
     const module = await loaders[name]();

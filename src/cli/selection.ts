@@ -1,12 +1,15 @@
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { EcoTaxaClient } from '../api/client.js';
 import type { Project } from '../api/schemas.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, errorMessage } from '../errors.js';
 import type { Io } from '../output/io.js';
-import { readAllStdin } from '../output/prompt.js';
 import {
+  IdCount,
   type IdList,
+  MAX_SELECTED_IDS,
+  checkFilterText,
   emptyIdList,
   matchesInstrumentFilter,
   matchesTitleFilter,
@@ -36,25 +39,64 @@ export interface Selection {
   notManagedAdminProjects: number;
 }
 
-/** Reads --ids-from (a file, or "-" for stdin). */
-export async function readIdsFrom(io: Io, source: string): Promise<IdList> {
-  let text: string;
-  const name = source === '-' ? 'stdin' : source;
-  try {
-    text = source === '-' ? await readAllStdin(io) : await fs.readFile(path.resolve(io.cwd, source), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'it is a directory'
-            : String(code);
-    throw new InputError(`--ids-from ${source}: cannot read it (${why})`);
+/**
+ * The most --ids-from may hold: a million ids one per line take 8 MB, and `projects list
+ * --csv` a few hundred bytes a project. Reading stops there, so that an endless stream
+ * (`/dev/zero`, a stdin that never closes) or a huge file is refused instead of filling memory.
+ */
+export const MAX_IDS_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The text of `chunks` up to `maxBytes`; undefined as soon as there is more (the rest is never read). */
+async function readUpTo(chunks: AsyncIterable<string | Buffer>, maxBytes: number): Promise<string | undefined> {
+  const buffers: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    size += buffer.length;
+    // Leaving the loop closes the stream: nothing more is read.
+    if (size > maxBytes) return undefined;
+    buffers.push(buffer);
   }
-  return parseIdsFile(text, `--ids-from ${name}`);
+  return Buffer.concat(buffers).toString('utf8');
+}
+
+function unreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? errorMessage(err);
+}
+
+/** Reads --ids-from (a file, or "-" for stdin), up to MAX_IDS_FILE_BYTES; its ids count in `count`. */
+export async function readIdsFrom(
+  io: Io,
+  source: string,
+  count = new IdCount(),
+  maxBytes = MAX_IDS_FILE_BYTES,
+): Promise<IdList> {
+  const name = source === '-' ? 'stdin' : source;
+  const tooLarge = new InputError(
+    `--ids-from ${name}: larger than ${Math.round(maxBytes / (1024 * 1024))} MB, far more than ${MAX_SELECTED_IDS.toLocaleString('en')} ids take (the most a selection names): give a smaller file, or split it into several runs`,
+  );
+  let text: string | undefined;
+  try {
+    if (source === '-') {
+      text = await readUpTo(io.stdin, maxBytes);
+    } else {
+      const file = path.resolve(io.cwd, source);
+      const stat = await fs.stat(file);
+      if (stat.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+      // A regular file says its size: refused before it is read. Devices and pipes do not.
+      if (stat.isFile() && stat.size > maxBytes) throw tooLarge;
+      text = await readUpTo(createReadStream(file), maxBytes);
+    }
+  } catch (err) {
+    if (err === tooLarge) throw err;
+    throw new InputError(`--ids-from ${source}: cannot read it (${unreadable(err)})`);
+  }
+  if (text === undefined) throw tooLarge;
+  return parseIdsFile(text, `--ids-from ${name}`, count);
 }
 
 /** Parses every selector before any request: a typo fails fast, before the network. */
@@ -63,8 +105,12 @@ export async function parseSelection(
   args: readonly string[],
   options: { all?: boolean; title?: string; instrument?: string; idsFrom?: string; exclude?: string[] },
 ): Promise<SelectionInput> {
-  const positional = parseIdTokens(args);
-  const fromFile = options.idsFrom === undefined ? emptyIdList() : await readIdsFrom(io, options.idsFrom);
+  if (options.title !== undefined) checkFilterText('--title', options.title);
+  if (options.instrument !== undefined) checkFilterText('--instrument', options.instrument);
+  // One bound over the ids of every source: on the line, in ranges, from --ids-from.
+  const count = new IdCount();
+  const positional = parseIdTokens(args, '', count);
+  const fromFile = options.idsFrom === undefined ? emptyIdList() : await readIdsFrom(io, options.idsFrom, count);
   const excluded = parseIdTokens(options.exclude ?? [], '--exclude ');
   const input: SelectionInput = {
     ids: mergeIdLists(positional, fromFile),

@@ -286,13 +286,14 @@ export function layoutTable(columns: readonly Column[], rows: readonly Row[], op
   const headers = columns.map((c) => clean(c.header));
   // No cell is measured past the terminal's width: a longer one is cut to it in any case.
   const limit = options.width ?? Number.POSITIVE_INFINITY;
+  // A fold, not Math.max(...rows): spreading thousands of rows overflows the call stack.
   const natural = columns.map((_, i) =>
-    Math.max(
-      widthUpTo(headers[i] ?? '', limit),
-      ...cleaned.map((cells, r) => {
+    cleaned.reduce(
+      (widest, cells, r) => {
         const row = rows[r] as Row;
-        return isSpan(row) && i >= row.span ? 0 : widthUpTo(cells[i] ?? '', limit);
-      }),
+        return Math.max(widest, isSpan(row) && i >= row.span ? 0 : widthUpTo(cells[i] ?? '', limit));
+      },
+      widthUpTo(headers[i] ?? '', limit),
     ),
   );
   const widths = fit(columns, natural, options.width);
@@ -312,7 +313,7 @@ export function layoutTable(columns: readonly Column[], rows: readonly Row[], op
       if (row < 0 || widthUpTo(text, width) <= width) return [text];
       return col.shrink === 'wrap' ? wrap(text, width) : [truncate(text, width)];
     });
-    const height = Math.max(...stacks.map((s) => s.length));
+    const height = stacks.reduce((tallest, s) => Math.max(tallest, s.length), 0);
     const lines: string[] = [];
     for (let l = 0; l < height; l++) {
       const line = visible
@@ -334,9 +335,9 @@ export function layoutTable(columns: readonly Column[], rows: readonly Row[], op
   };
 
   const lines = [...render(headers, -1, undefined)];
-  rows.forEach((row, r) =>
-    lines.push(...render(cleaned[r] as readonly string[], r, isSpan(row) ? row.span : undefined)),
-  );
+  rows.forEach((row, r) => {
+    for (const line of render(cleaned[r] as readonly string[], r, isSpan(row) ? row.span : undefined)) lines.push(line);
+  });
   return {
     text: lines.join('\n'),
     dropped: headers.filter((_, i) => !widths.has(i)),

@@ -87,36 +87,32 @@ export function renderPlanMarkdown(plan: Plan): string {
   const extra = whose(plan);
   const changes = plan.entries.filter((e) => e.decision.kind === 'change');
   if (changes.length > 0) {
-    lines.push(
-      '',
-      `### Changes (${changes.length})`,
-      '',
-      ...tableOf(
-        ['', 'ID', 'Title', ...extra.header, 'Change'],
-        ['left', 'right', 'left', ...extra.header.map(() => 'left' as const), 'left'],
-        changes.map((e) => [glyphOf(e), String(e.projid), e.title, ...extra.cells(e), entryDetail(e)]),
-      ),
-    );
+    lines.push('', `### Changes (${changes.length})`, '');
+    // One by one: a spread of thousands of rows overflows the call stack.
+    for (const line of tableOf(
+      ['', 'ID', 'Title', ...extra.header, 'Change'],
+      ['left', 'right', 'left', ...extra.header.map(() => 'left' as const), 'left'],
+      changes.map((e) => [glyphOf(e), String(e.projid), e.title, ...extra.cells(e), entryDetail(e)]),
+    ))
+      lines.push(line);
   }
   const skips = plan.entries.filter((e) => e.decision.kind === 'skip');
   if (skips.length > 0) {
-    lines.push(
-      '',
-      `### Skipped (${skips.length})`,
-      '',
-      ...tableOf(
-        ['ID', 'Title', ...extra.header, 'Reason'],
-        ['right', 'left', ...extra.header.map(() => 'left' as const), 'left'],
-        skips.map((e) => [
-          String(e.projid),
-          e.title,
-          ...extra.cells(e),
-          e.decision.kind === 'skip' ? e.decision.reason : '',
-        ]),
-      ),
-    );
+    lines.push('', `### Skipped (${skips.length})`, '');
+    for (const line of tableOf(
+      ['ID', 'Title', ...extra.header, 'Reason'],
+      ['right', 'left', ...extra.header.map(() => 'left' as const), 'left'],
+      skips.map((e) => [
+        String(e.projid),
+        e.title,
+        ...extra.cells(e),
+        e.decision.kind === 'skip' ? e.decision.reason : '',
+      ]),
+    ))
+      lines.push(line);
   }
-  if (plan.notes.length > 0) lines.push('', '### Notes', '', ...plan.notes.map((n) => `- ${escapeMarkdownItem(n)}`));
+  if (plan.notes.length > 0) lines.push('', '### Notes', '');
+  for (const note of plan.notes) lines.push(`- ${escapeMarkdownItem(note)}`);
   return lines.join('\n');
 }
 
@@ -149,21 +145,20 @@ export function renderResultsMarkdown(plan: Plan, results: readonly ApplyResult[
   const header = ['', 'ID', 'Title', ...(users ? ['User'] : []), ...(rules ? ['Rule'] : []), 'Result'];
   const lines = ['', '### Result', '', `**${summary}**`];
   if (results.length > 0) {
-    lines.push(
-      '',
-      ...tableOf(
-        header,
-        header.map((h) => (h === 'ID' ? 'right' : 'left')),
-        results.map((r) => [
-          OUTCOME_GLYPH[r.outcome],
-          String(r.projid),
-          r.title,
-          ...(users ? [who(plan, r.userId)] : []),
-          ...(rules ? [r.rule ?? ''] : []),
-          resultDetail(r),
-        ]),
-      ),
-    );
+    lines.push('');
+    for (const line of tableOf(
+      header,
+      header.map((h) => (h === 'ID' ? 'right' : 'left')),
+      results.map((r) => [
+        OUTCOME_GLYPH[r.outcome],
+        String(r.projid),
+        r.title,
+        ...(users ? [who(plan, r.userId)] : []),
+        ...(rules ? [r.rule ?? ''] : []),
+        resultDetail(r),
+      ]),
+    ))
+      lines.push(line);
   }
   return lines.join('\n');
 }

@@ -223,7 +223,7 @@ export function renderResults(plan: Plan, report: ApplyReport, options: ResultsO
         },
       },
     );
-    lines.push(...table.split('\n').map((l) => `  ${l}`));
+    for (const l of table.split('\n')) lines.push(`  ${l}`);
   }
   const toWidth = (text: string, hang: number): string => fitLine(text, options.width, hang);
   const notStarted = report.results.filter((r) => r.outcome === 'not-started').length;
@@ -232,7 +232,7 @@ export function renderResults(plan: Plan, report: ApplyReport, options: ResultsO
   }
   if (lines.length > 0) lines.push('');
   lines.push(c.bold(toWidth(doneLine(plan, report), 0)));
-  lines.push(...nextSteps(plan, report).map((step) => toWidth(step, 0)));
+  for (const step of nextSteps(plan, report)) lines.push(toWidth(step, 0));
   return lines.join('\n');
 }
 

@@ -219,12 +219,8 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
   // Outside text (names, emails, the policy's file, a saved plan's server, notes quoting
   // rules and journals) is made inert before it is fitted and coloured.
   const lines = [...headerOf(plan).map(inert), ''];
-  if (shown.length > 0)
-    lines.push(
-      ...planTable(plan, shown, options)
-        .split('\n')
-        .map((l) => `${INDENT}${l}`),
-    );
+  // One by one: a spread of thousands of lines overflows the call stack.
+  if (shown.length > 0) for (const l of planTable(plan, shown, options).split('\n')) lines.push(`${INDENT}${l}`);
   const toWidth = (text: string, hang: number): string => fitLine(text, options.width, hang);
   if (hidden.length > 0) lines.push(c.dim(toWidth(`${INDENT}${inert(unchangedLine(plan, hidden))}`, 4)));
   lines.push('');

@@ -246,7 +246,7 @@ function idsOf(
     const tokenPath = Array.isArray(tokens) ? [...path, i] : path;
     try {
       const ids = parseIdTokens([String(token)]);
-      named.push(...ids.single);
+      for (const id of ids.single) named.push(id);
       for (const id of [...ids.single, ...ids.ranged]) all.add(id);
     } catch (err) {
       if (err instanceof UsageError) fail(file, at.line(tokenPath), tokenPath, err.message);

@@ -244,7 +244,11 @@ describe('searchProjects paging', () => {
     api()
       .get('/api/projects/search')
       .query(searchQuery(0, { title_filter: 'Kiel', instrument_filter: 'Zooscan' }))
-      .reply(200, [projectBody(1), projectBody(2)], JSON_TYPE);
+      .reply(
+        200,
+        [projectBody(1, { title: 'Kiel Fjord 2019' }), projectBody(2, { title: 'Kiel Fjord 2020' })],
+        JSON_TYPE,
+      );
     const projects = await client.searchProjects({ forManaging: true, title: 'Kiel', instrument: 'Zooscan' });
     expect(projects.map((p) => p.projid)).toEqual([1, 2]);
     expect(nock.isDone()).toBe(true);
@@ -291,40 +295,6 @@ describe('searchProjects paging', () => {
     const projects = await client.searchProjects({ forManaging: true });
     expect(projects).toHaveLength(200);
     expect(third.isDone()).toBe(true);
-    expect(nock.isDone()).toBe(true);
-  });
-
-  it('removes duplicates across pages and returns projects sorted by projid', async () => {
-    const { client } = makeClient();
-    // Page 2 repeats project 100 and page 3 repeats 199 (pages that overlap).
-    api()
-      .get('/api/projects/search')
-      .query(searchQuery(0))
-      .reply(
-        200,
-        range(1, 100)
-          .reverse()
-          .map((id) => projectBody(id)),
-        JSON_TYPE,
-      );
-    api()
-      .get('/api/projects/search')
-      .query(searchQuery(100))
-      .reply(
-        200,
-        range(100, 199).map((id) => projectBody(id)),
-        JSON_TYPE,
-      );
-    api()
-      .get('/api/projects/search')
-      .query(searchQuery(200))
-      .reply(
-        200,
-        range(199, 240).map((id) => projectBody(id)),
-        JSON_TYPE,
-      );
-    const projects = await client.searchProjects({ forManaging: true });
-    expect(projects.map((p) => p.projid)).toEqual(range(1, 240));
     expect(nock.isDone()).toBe(true);
   });
 });

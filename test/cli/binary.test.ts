@@ -156,8 +156,16 @@ const diffProjids = (diff: string[]): number[] =>
 /** `npm run demo`, split: node, the binary, and its arguments. */
 const DEMO = PKG.scripts['demo'] ?? '';
 const DEMO_ARGS = DEMO.split(' ').slice(2);
-/** What the demo replays, from the recordings on disk. */
-const REPLAY_ARGS = ['plan', 'grant', '--all', '--replay', path.join(ROOT, 'fixtures', 'demo')];
+/** What the demo replays, from the recordings on disk, shown as on EcoTaxa's public server as the demo is. */
+const REPLAY_ARGS = [
+  'plan',
+  'grant',
+  '--all',
+  '--replay',
+  path.join(ROOT, 'fixtures', 'demo'),
+  '--url',
+  'https://ecotaxa.obs-vlfr.fr/api',
+];
 
 describe('the binary: help, version, usage errors', () => {
   it('--help lists every command and the exit codes, on stdout, exit 0', async () => {

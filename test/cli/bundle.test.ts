@@ -55,6 +55,8 @@ describe('the bundle', () => {
     const { packages, sources } = contents(loadedAtStart(path.join(DIST, 'cli.js')));
     expect(packages).toEqual(['commander']);
     expect(sources).toEqual([
+      // Refuses blank values before anything else loads: a few lines, no dependency.
+      'src/cli/blank-values.ts',
       'src/cli/error-codes.ts',
       'src/cli/exit-codes.ts',
       'src/cli/main.ts',

@@ -11,6 +11,8 @@ import { runCli, tempHome } from '../support/cli.js';
  */
 
 const DEMO_DIR = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'demo');
+/** The server an owner would use, which the demo shows instead of the recording's loopback fake. */
+const PUBLIC = 'https://ecotaxa.obs-vlfr.fr/api';
 let home: ReturnType<typeof tempHome> | undefined;
 
 afterEach(() => {
@@ -30,13 +32,16 @@ const NOTICE =
 const NEXT = 'To start for real: `ecotaxa-access login`, then `ecotaxa-access plan grant --all`.\n';
 
 describe('demo', () => {
-  it('prints what `plan grant --all --replay fixtures/demo` prints, from another folder, and says what it is on stderr', async () => {
+  it('prints what `plan grant --all --replay fixtures/demo --url PUBLIC` prints, from another folder, and says what it is on stderr', async () => {
     const connect = vi.spyOn(net.Socket.prototype, 'connect');
     const demo = await runCli(['demo'], elsewhere());
-    const replay = await runCli(['plan', 'grant', '--all', '--replay', DEMO_DIR], elsewhere());
+    const replay = await runCli(['plan', 'grant', '--all', '--replay', DEMO_DIR, '--url', PUBLIC], elsewhere());
     expect(demo.code).toBe(0);
     expect(replay.code).toBe(0);
     expect(demo.stdout).toBe(replay.stdout);
+    // The server an owner would use, not the recording's loopback fake.
+    expect(demo.stdout).toMatch(/^Server: {2}https:\/\/ecotaxa\.obs-vlfr\.fr\/api\n/);
+    expect(demo.stdout).not.toContain('127.0.0.1');
     expect(demo.stdout).toContain('Plan: 23 to grant, 6 unchanged, 3 skipped.');
     // The replay's own stderr (the skips of --all, listed off a terminal), between two lines.
     expect(demo.stderr).toBe(NOTICE + replay.stderr + NEXT);
@@ -45,12 +50,15 @@ describe('demo', () => {
 
   it('takes the global options: --json gives the plan document, --quiet silences stderr', async () => {
     const demo = await runCli(['demo', '--json', '--quiet'], elsewhere());
-    const replay = await runCli(['plan', 'grant', '--all', '--json', '--replay', DEMO_DIR], elsewhere());
+    const replay = await runCli(
+      ['plan', 'grant', '--all', '--json', '--replay', DEMO_DIR, '--url', PUBLIC],
+      elsewhere(),
+    );
     expect(demo.code).toBe(0);
     expect(demo.stderr).toBe('');
     expect(demo.stdout).toBe(replay.stdout);
     const plan = JSON.parse(demo.stdout) as { format: string; summary: { change: number } };
-    expect(plan).toMatchObject({ format: 'ecotaxa-access-plan', summary: { change: 23 } });
+    expect(plan).toMatchObject({ format: 'ecotaxa-access-plan', server: PUBLIC, summary: { change: 23 } });
   });
 
   it('refuses --replay and --record before anything starts: no recording is written', async () => {

@@ -140,7 +140,9 @@ describe('users find', () => {
     const result = await run(['users', 'find', '  ']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('error: give an id, an email or a name to find\n');
+    expect(result.stderr).toBe(
+      'error: argument 1 of `users find` is blank ("  "): give a value or leave it out (an unset variable in a script?); nothing was read or sent\n',
+    );
     expect(server.fake.log).toEqual([]);
   });
 

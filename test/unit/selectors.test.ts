@@ -21,7 +21,6 @@ describe('parseIdTokens', () => {
     { tokens: ['101', ' 102 ,, 103 ', '5-6,9'], single: [101, 102, 103, 9], ranged: [5, 6] },
     { tokens: ['007'], single: [7], ranged: [] },
     { tokens: [], single: [], ranged: [] },
-    { tokens: ['', ' , '], single: [], ranged: [] },
   ])('$tokens', ({ tokens, single, ranged }) => {
     expect(parseIdTokens(tokens)).toEqual({ single, ranged });
   });
@@ -33,7 +32,13 @@ describe('parseIdTokens', () => {
     ['0-5', '"0" is not a project id: ids start at 1'],
     ['1.5', '"1.5" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010'],
     ['10-5', 'range 10-5 is reversed: write 5-10'],
-    ['1-2000000', 'range 1-2000000 names too many ids (at most 1,000,000 in all)'],
+    [
+      '1-2000000',
+      'range 1-2000000 names too many ids (at most 1,000,000 in all): split the selection into several runs',
+    ],
+    // An unset variable, or a list of them: naming nothing is never "no filter".
+    ['', '"" names no project id: give ids or ranges such as 101 or 2001-2010 (an unset variable in a script?)'],
+    [' , ', '" , " names no project id: give ids or ranges such as 101 or 2001-2010 (an unset variable in a script?)'],
   ])('refuses %j', (token, message) => {
     const err = thrown(() => parseIdTokens([token]));
     expect(err).toBeInstanceOf(UsageError);
@@ -44,7 +49,9 @@ describe('parseIdTokens', () => {
     const half = MAX_SELECTED_IDS / 2;
     expect(parseIdTokens([`1-${half}`]).ranged).toHaveLength(half);
     const err = thrown(() => parseIdTokens([`1-${half}`, `${half + 1}-${MAX_SELECTED_IDS + 1}`]));
-    expect(err.message).toBe(`range ${half + 1}-${MAX_SELECTED_IDS + 1} names too many ids (at most 1,000,000 in all)`);
+    expect(err.message).toBe(
+      `range ${half + 1}-${MAX_SELECTED_IDS + 1} names too many ids (at most 1,000,000 in all): split the selection into several runs`,
+    );
   });
 
   it('prefixes messages with where the token came from', () => {

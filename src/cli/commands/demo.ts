@@ -14,14 +14,21 @@ const DEMO_ARGV = ['plan', 'grant', '--all'];
  */
 export async function run(ctx: Context, _args: string[], options: Record<string, unknown>): Promise<number> {
   parseOptions(demoOptionsSchema, options, 'demo');
-  const [{ buildProgram }, { createContext }, { openRecordingsReplay }, { DEMO_RECORDINGS }, change] =
-    await Promise.all([
-      import('../program.js'),
-      import('../context.js'),
-      import('../../recording/replay.js'),
-      import('../../recording/demo-recordings.js'),
-      import('./change.js'),
-    ]);
+  const [
+    { buildProgram },
+    { createContext },
+    { openRecordingsReplay },
+    { DEMO_RECORDINGS },
+    change,
+    { DEFAULT_SERVER_URL },
+  ] = await Promise.all([
+    import('../program.js'),
+    import('../context.js'),
+    import('../../recording/replay.js'),
+    import('../../recording/demo-recordings.js'),
+    import('./change.js'),
+    import('../../config/server-url.js'),
+  ]);
 
   // `plan grant --all` as commander gives it to a command, from the command tree itself.
   let invocation: Invocation | undefined;
@@ -34,10 +41,13 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
   ctx.output.info(
     'Demo: a replay of a recorded session of Olivia Owner, an invented owner, on a fake EcoTaxa. Nothing is sent anywhere.',
   );
+  // Shown as on EcoTaxa's public server, where an owner would run it; answered by the
+  // recording all the same (a replay sends nothing, whatever the host).
   const fixtures = openRecordingsReplay(DEMO_RECORDINGS, {
     label: 'demo',
     from: 'the demo recording',
     argv: DEMO_ARGV,
+    server: DEFAULT_SERVER_URL,
   });
   const demo = await createContext(ctx.io, ctx.globals, DEMO_ARGV, fixtures);
   let exitCode = 1;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { MinUser } from '../api/schemas.js';
 import type { ConcurrencySetting } from '../config/settings.js';
 import { ExitCode, InputError, UsageError, UserError } from '../errors.js';
+import { inert } from '../output/inert.js';
 import { confirm } from '../output/prompt.js';
 import { type ApplyReport, applyPlan } from '../plan/apply.js';
 import { type ConcurrencyLimit, adaptiveLimit, fixedLimit } from '../plan/concurrency-limit.js';
@@ -110,10 +111,12 @@ function concurrencyLimit(setting: ConcurrencySetting): ConcurrencyLimit {
 }
 
 /**
- * Says on stderr what went wrong: off a terminal (a pipe, a file, --json) one line per
- * project, errors (failures, ids the user named that were not found or cannot be changed)
- * and notes (other skips); on a terminal, where the list is on screen just above, one error
- * line that explains the exit code. Returns whether there were errors.
+ * Says on stderr what went wrong: when stdout is not the terminal (a pipe, a file) one line
+ * per project, errors (failures, ids the user named that were not found or cannot be
+ * changed) and notes (other skips); when it is, the list is on screen just above (the plan
+ * or results table, or the --json document with every reason), so one error line explains
+ * the exit code instead of listing each project a second time. Returns whether there were
+ * errors.
  */
 function reportProblems(
   ctx: Context,
@@ -122,7 +125,7 @@ function reportProblems(
   named: ReadonlySet<number>,
 ): boolean {
   const lines = problemLines(plan, report?.results ?? [], named);
-  if (ctx.json || !ctx.output.stdoutIsTerminal) {
+  if (!ctx.output.stdoutIsTerminal) {
     for (const line of lines.notes) ctx.output.info(line);
     for (const line of [...lines.failed, ...lines.named]) ctx.output.error(line);
   } else {
@@ -140,10 +143,10 @@ function reportProblems(
 async function askFirst(ctx: Context, plan: Plan, question: string | undefined): Promise<void> {
   const output = ctx.output;
   if (ctx.json) {
-    ctx.io.stderr.write(`${renderPlan(plan, { color: output.err, width: output.stderrWidth })}\n`);
+    output.show(renderPlan(plan, { color: output.err, width: output.stderrWidth }));
   } else {
     await output.flushStdout();
-    if (!output.stdoutIsTerminal) ctx.io.stderr.write(`${output.err.bold(planSummaryLine(plan))}\n`);
+    if (!output.stdoutIsTerminal) output.show(output.err.bold(planSummaryLine(plan)));
   }
   const ok = await confirm(ctx.io, question ?? confirmQuestion(plan));
   if (!ok) throw new UserError('cancelled: nothing was changed', { errorCode: 'cancelled' });
@@ -163,14 +166,11 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     const text = renderPlan(plan, { color: output.out, width: output.stdoutWidth, showUnchanged: opts.showUnchanged });
     return opts.driftLines === undefined || opts.driftLines.length === 0
       ? text
-      : `${text}\n\n${output.out.yellow(`Changed since the plan (${opts.driftLines.length}):`)}\n${opts.driftLines.map((l) => `  ${l}`).join('\n')}`;
+      : `${text}\n\n${output.out.yellow(`Changed since the plan (${opts.driftLines.length}):`)}\n${opts.driftLines.map((l) => `  ${inert(l)}`).join('\n')}`;
   };
 
   if (opts.planOnly || changes === 0) {
-    if (ctx.json)
-      output.data(
-        JSON.stringify(opts.planOnly ? toPlanDocument(plan) : resultsDocument(plan, undefined, undefined), null, 2),
-      );
+    if (ctx.json) output.json(opts.planOnly ? toPlanDocument(plan) : resultsDocument(plan, undefined, undefined));
     else output.data(rendered());
   } else if (!ctx.json) {
     output.data(rendered());
@@ -185,9 +185,10 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   }
 
   if (!opts.yes) {
-    if (!output.interactive) {
+    const why = output.notInteractiveBecause;
+    if (why !== undefined) {
       throw new UsageError(
-        `refusing to change ${changes} project${changes === 1 ? '' : 's'} without confirmation: stdin is not a terminal; add --yes (or --dry-run to only see the plan)`,
+        `refusing to change ${changes} project${changes === 1 ? '' : 's'} without confirmation: ${why}, so the question cannot be asked; add --yes to apply without asking (or --dry-run to only see the plan)`,
       );
     }
     await askFirst(ctx, plan, opts.question);
@@ -257,7 +258,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
     output.warn(`the journal's last line could not be written (${(err as Error).message}); its changes are all there`);
   }
 
-  if (ctx.json) output.data(JSON.stringify(resultsDocument(plan, report, journal.filepath), null, 2));
+  if (ctx.json) output.json(resultsDocument(plan, report, journal.filepath));
   else if (opts.format === 'markdown') output.data(renderResultsMarkdown(plan, report.results, doneLine(plan, report)));
   else output.data(`\n${renderResults(plan, report, { color: output.out, width: output.stdoutWidth })}`);
   const failed = reportProblems(ctx, plan, report, named);

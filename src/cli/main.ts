@@ -1,6 +1,8 @@
 import { CommanderError } from 'commander';
 import { type ErrorCode, ExitCode, UserError, errorMessage } from '../errors.js';
+import { inertLines } from '../output/inert.js';
 import type { Io } from '../output/io.js';
+import { jsonText } from '../output/json.js';
 import { refuseBlankValues } from './blank-values.js';
 import { errorCodeOf } from './error-codes.js';
 import { buildProgram, type CommandName } from './program.js';
@@ -90,16 +92,18 @@ function report(err: unknown, io: Io, state: RunState): number {
     return ExitCode.Error;
   }
   const redact = (text: string): string => state.context?.redact(text) ?? text;
+  // Messages quote EcoTaxa's answers, names and files: shown inert, exact in --json.
+  const shown = (text: string): string => inertLines(redact(text));
   const user = err instanceof UserError;
   const exitCode = user ? err.exitCode : ExitCode.Error;
   const message = user
     ? err.message
     : `internal error: ${errorMessage(err)} (a bug in ecotaxa-access: run with --verbose and report it)`;
   const color = state.context?.output.err;
-  io.stderr.write(`${color === undefined ? 'error:' : color.red('error:')} ${redact(message)}\n`);
+  io.stderr.write(`${color === undefined ? 'error:' : color.red('error:')} ${shown(message)}\n`);
   if (state.verbose) {
-    if (user && err.details !== undefined) io.stderr.write(`${redact(err.details)}\n`);
-    if (err instanceof Error && err.stack !== undefined) io.stderr.write(`${redact(err.stack)}\n`);
+    if (user && err.details !== undefined) io.stderr.write(`${shown(err.details)}\n`);
+    if (err instanceof Error && err.stack !== undefined) io.stderr.write(`${shown(err.stack)}\n`);
   }
   if (state.json) {
     const type = err instanceof Error ? err.name : 'Error';
@@ -113,5 +117,5 @@ function report(err: unknown, io: Io, state: RunState): number {
  * name, is kept for compatibility and may change with the code.
  */
 function writeJsonError(io: Io, error: { code: ErrorCode; type: string; message: string; exitCode: number }): void {
-  io.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+  io.stdout.write(`${jsonText({ error })}\n`);
 }

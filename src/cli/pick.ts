@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { MinUser, Project } from '../api/schemas.js';
 import { UserError } from '../errors.js';
+import { inert } from '../output/inert.js';
 import type { Io, ProjectPicker, PickChoice } from '../output/io.js';
 import { renderTable } from '../output/table.js';
 import type { Operation } from '../plan/planner.js';
@@ -30,13 +31,15 @@ export function pickChoices(projects: readonly Project[], user: Pick<MinUser, 'i
 
 /** The question above the list: what will happen to the projects picked, and what each row shows. */
 export function pickMessage(operation: Operation, user: Pick<MinUser, 'name'>): string {
+  // The list is drawn by @clack/prompts, past the output layer: the name is made inert here.
+  const name = inert(user.name);
   const what =
     operation.action === 'grant'
-      ? `Grant ${operation.right} to ${user.name}`
+      ? `Grant ${operation.right} to ${name}`
       : operation.action === 'revoke'
-        ? `Revoke ${user.name}'s ${operation.anyRight ? 'right' : operation.right}`
-        : `Change ${user.name}'s right`;
-  return `${what} on which projects? (id, title, instrument, ${user.name}'s right now)`;
+        ? `Revoke ${name}'s ${operation.anyRight ? 'right' : operation.right}`
+        : `Change ${name}'s right`;
+  return `${what} on which projects? (id, title, instrument, ${name}'s right now)`;
 }
 
 /** Every word typed appears in the row, in any case: "kiel 2019" finds "Kiel Fjord zooplankton 2019". */

@@ -1,5 +1,6 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { Io } from '../output/io.js';
+import { inertLines } from '../output/inert.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 
@@ -205,7 +206,8 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      // Commander's errors quote the arguments as typed: inert, as any text from outside.
+      writeErr: (s) => io.stderr.write(inertLines(s)),
       getOutHelpWidth: () => width(io.stdout),
       getErrHelpWidth: () => width(io.stderr),
     })

@@ -37,33 +37,68 @@ function escape(char: string): string {
   return `\\u{${code.toString(16)}}`;
 }
 
-/** `text` safe to print on a terminal: see above. Linear in the length of `text`. */
+/** Every character to look at, tag characters included: one native scan finds them all. */
+const SUSPECT_ALL = new RegExp(`${SUSPECT.source}|[\\u{e0000}-\\u{e007f}]`, 'gu');
+
+/**
+ * `text` safe to print on a terminal: see above. Linear in the length of `text`, and only the
+ * characters to escape are looked at one by one (a long title with one escape in it is one scan).
+ */
 export function inert(text: string): string {
   // Most texts have nothing to escape but may still hold tag characters (astral, not in SUSPECT).
   if (!SUSPECT.test(text) && !/[\u{e0000}-\u{e007f}]/u.test(text)) return text;
-  let out = '';
-  let index = 0;
-  for (const char of text) {
+  return text.replace(SUSPECT_ALL, (char: string, index: number) => {
     const code = char.codePointAt(0) ?? 0;
     if (code === 0x200d) {
       // Look only at the characters next to the joiner, never the whole text (linear time).
       const before = text.slice(Math.max(0, index - 3), index);
       const after = text.slice(index + 1, index + 3);
-      out += EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? char : escape(char);
-    } else if (code >= 0xe0000 && code <= 0xe007f) {
-      const before = text.slice(Math.max(0, index - 2), index);
-      out += TAG_BEFORE.test(before) ? char : escape(char);
-    } else if (SUSPECT.test(char)) {
-      out += escape(char);
-    } else {
-      out += char;
+      return EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? char : escape(char);
     }
-    index += char.length;
-  }
-  return out;
+    if (code >= 0xe0000 && code <= 0xe007f) {
+      const before = text.slice(Math.max(0, index - 2), index);
+      return TAG_BEFORE.test(before) ? char : escape(char);
+    }
+    return escape(char);
+  });
 }
 
 /** Whether `text` would be shown differently by `inert` (it holds something a terminal acts on). */
 export function isInert(text: string): boolean {
   return inert(text) === text;
+}
+
+/** `inert` line by line: for messages of several lines, whose line ends are ours. */
+export function inertLines(text: string): string {
+  return text.includes('\n') ? text.split('\n').map(inert).join('\n') : inert(text);
+}
+
+/**
+ * The colour codes our own chalk instances write, and nothing else: bold and dim (ended by
+ * 22), red, green, yellow, magenta, cyan (ended by 39). A code that hides text (8, or black
+ * on black) is never among them.
+ */
+// eslint-disable-next-line no-control-regex
+const OUR_COLOURS = /\u001b\[(?:1|2|22|31|32|33|35|36|39)m/g;
+
+/** Anything `inert` would escape, a line end aside (the fast path of `terminalSafe`). */
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]|[\u{e0000}-\u{e007f}]/u;
+
+/**
+ * The output layer's last guard, on every text written for a person: our own colour codes
+ * and line ends pass; every other escape sequence, control, bidirectional or invisible
+ * character is shown as `inert` shows it. Outside text is made inert before it is coloured,
+ * so a colour code inside it never reaches here as one. Linear in the length of `text`.
+ */
+export function terminalSafe(text: string): string {
+  if (!UNSAFE.test(text)) return text;
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(OUR_COLOURS)) {
+    out += inertLines(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + inertLines(text.slice(last));
 }

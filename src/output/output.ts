@@ -1,7 +1,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { EnvSettings } from '../config/env.js';
 import { colorFor } from './color.js';
+import { inertLines, terminalSafe } from './inert.js';
 import type { Io } from './io.js';
+import { jsonText } from './json.js';
 import { type ProgressCounts, progressLine } from './progress.js';
 
 export interface OutputOptions {
@@ -31,6 +33,11 @@ const CLEAR_LINE = '\r\u001b[K';
 /**
  * Data goes to stdout; progress, notes and errors to stderr. --quiet keeps only errors on
  * stderr; --verbose adds request lines.
+ *
+ * Every text written here reaches a terminal inert (src/output/inert.ts): notes, warnings,
+ * errors and debug lines are made inert whole (they carry no colour of ours before the
+ * prefix), and data and shown text keep only our own colour codes (`terminalSafe`).
+ * Renderers make outside text inert before they colour it; this is the last guard.
  */
 export class Output {
   readonly out: ChalkInstance;
@@ -66,26 +73,57 @@ export class Output {
     this.io.stderr.write(text);
   }
 
-  /** A line (or lines) of data on stdout. */
+  /** A line (or lines) of data on stdout: a table, a plan, CSV, Markdown. */
   data(text: string): void {
-    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = terminalSafe(text);
+    this.io.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+  }
+
+  /** A --json document on stdout: exact texts once parsed, inert on a terminal (see jsonText). */
+  json(value: unknown): void {
+    this.data(jsonText(value));
+  }
+
+  /** Text for the person on stderr, coloured by us, even with --quiet (the plan before a question). */
+  show(text: string): void {
+    this.stderr(`${terminalSafe(text)}\n`);
   }
 
   /** Progress and notes on stderr, unless --quiet. */
   info(text: string): void {
-    if (!this.options.quiet) this.stderr(`${text}\n`);
+    if (!this.options.quiet) this.stderr(`${inertLines(text)}\n`);
   }
 
   warn(text: string): void {
-    if (!this.options.quiet) this.stderr(`${this.err.yellow('warning:')} ${text}\n`);
+    if (!this.options.quiet) this.stderr(`${this.err.yellow('warning:')} ${inertLines(text)}\n`);
   }
 
   error(text: string): void {
-    this.stderr(`${this.err.red('error:')} ${text}\n`);
+    this.stderr(`${this.err.red('error:')} ${inertLines(text)}\n`);
   }
 
   debug(text: string): void {
-    if (this.options.verbose) this.stderr(`${this.err.dim(text)}\n`);
+    if (this.options.verbose) this.stderr(`${this.err.dim(inertLines(text))}\n`);
+  }
+
+  /**
+   * Why no question can be asked, in words, or undefined when one can: "stdin is not a
+   * terminal", "stderr (where the question is asked) is not a terminal", both, or CI.
+   */
+  get notInteractiveBecause(): string | undefined {
+    if (this.interactive) return undefined;
+    const stdin = this.io.stdin.isTTY === true;
+    const stderr = this.io.stderr.isTTY === true;
+    const streams =
+      !stdin && !stderr
+        ? 'neither stdin nor stderr is a terminal'
+        : !stdin
+          ? 'stdin is not a terminal'
+          : !stderr
+            ? 'stderr (where the question is asked) is not a terminal'
+            : '';
+    const ci = this.env.ci ? 'CI is set' : '';
+    return [streams, ci].filter((part) => part !== '').join(', and ');
   }
 
   /** Whether stdout is the terminal (not a pipe or a file). */

@@ -1,4 +1,5 @@
 import { InterruptedError, UserError } from '../errors.js';
+import { inertLines } from './inert.js';
 import type { Io, TextIn } from './io.js';
 
 /** Input typed past the end of one answer, kept for the next prompt on the same stream. */
@@ -18,7 +19,8 @@ function endOfInput(): UserError {
  */
 export function promptLine(io: Io, question: string, options: { hidden?: boolean } = {}): Promise<string> {
   const stdin = io.stdin;
-  io.stderr.write(question);
+  // The question names users and servers, and is never coloured: nothing in it may act on the terminal.
+  io.stderr.write(inertLines(question));
   const raw = options.hidden === true && stdin.isTTY === true && typeof stdin.setRawMode === 'function';
   return new Promise<string>((resolve, reject) => {
     let line = '';

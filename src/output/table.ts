@@ -1,4 +1,5 @@
 import stringWidth from 'string-width';
+import { inert } from './inert.js';
 
 export interface Column {
   header: string;
@@ -55,87 +56,165 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** Printable ASCII: one column a character. */
 const PLAIN = /^[\x20-\x7e]*$/;
 
-/** Widths of the texts that are not plain ASCII, measured once each ("none → View"...). */
+/** Widths of graphemes and short texts that are not plain ASCII, measured once each ("none → View"...). */
 const measured = new Map<string, number>();
 const MEASURED_KEPT = 10_000;
+/** Longer texts are not kept: measuring them again is linear, keeping them would hold their memory. */
+const MEASURED_LONGEST = 256;
 
 /**
- * Columns on screen: CJK and most emoji take two, combining marks none (string-width). Each
- * text is measured once: string-width segments it into graphemes (Intl.Segmenter), whose
- * memory outside the JS heap added 30 MB to the peak of a 5,000-project plan measured cell
- * by cell. Plain ASCII, most cells, is one column a character.
+ * How much text the grapheme segmenter sees at once. Intl.Segmenter slows down far more than
+ * linearly on long texts (a title of 100,000 CJK characters took minutes), so text is
+ * segmented window by window: each window's last grapheme may be cut, so it is segmented
+ * again at the start of the next window. A grapheme longer than a window (thousands of
+ * combining marks) is counted in pieces, which changes nothing: marks take no column.
  */
-export function displayWidth(text: string): number {
-  if (PLAIN.test(text)) return text.length;
+const WINDOW = 256;
+
+/**
+ * Characters that can join a neighbour into one grapheme (Unicode's grapheme cluster rules):
+ * marks and other extenders, the zero-width joiner, spacing marks, prepended marks, regional
+ * indicators, Hangul jamo, emoji modifiers, CR (of CR LF). In a text without any, each code
+ * point is a grapheme of its own, and the segmenter is not needed.
+ */
+const JOINS =
+  /[\p{Grapheme_Extend}\p{Mc}\p{Regional_Indicator}\u200d\r\u0e33\u0eb3\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\p{Emoji_Modifier}\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u0d4e\u{110bd}\u{110cd}\u{111c2}\u{111c3}\u{1193f}\u{11941}\u{11a3a}\u{11a84}-\u{11a89}\u{11d46}\u{11f02}]/u;
+
+/** The graphemes of `text`, in order, in time linear in its length. */
+export function* graphemesOf(text: string): Generator<string> {
+  if (!JOINS.test(text)) {
+    yield* text;
+    return;
+  }
+  let at = 0;
+  while (at < text.length) {
+    const end = Math.min(text.length, at + WINDOW);
+    let consumed = 0;
+    let last: string | undefined;
+    for (const { segment } of graphemes.segment(text.slice(at, end))) {
+      if (last !== undefined) {
+        yield last;
+        consumed += last.length;
+      }
+      last = segment;
+    }
+    // The window's last grapheme may go on past it, unless the text ends there or it is all there is.
+    if (last !== undefined && (end === text.length || consumed === 0)) {
+      yield last;
+      consumed += last.length;
+    }
+    at += consumed;
+  }
+}
+
+/** The columns one grapheme (or a short text) takes, measured by string-width once. */
+function measure(text: string): number {
   let width = measured.get(text);
   if (width === undefined) {
     width = stringWidth(text);
-    if (measured.size < MEASURED_KEPT) measured.set(text, width);
+    if (measured.size < MEASURED_KEPT && text.length <= MEASURED_LONGEST) measured.set(text, width);
   }
   return width;
 }
 
-/** A cell on one line: control characters (a newline in a title) would break the table. */
-function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+/**
+ * The columns `text` takes on screen, or a number above `limit` as soon as it is known to
+ * take more: a title is never measured further than a terminal can show. Linear in the
+ * part of `text` measured.
+ */
+export function widthUpTo(text: string, limit: number): number {
+  if (PLAIN.test(text)) return text.length;
+  if (text.length <= WINDOW) return measure(text);
+  let width = 0;
+  for (const grapheme of graphemesOf(text)) {
+    width += measure(grapheme);
+    if (width > limit) return width;
+  }
+  return width;
 }
 
-/** The longest start of `text` that fits `width` columns, and the rest. */
+/**
+ * Columns on screen: CJK and most emoji take two, combining marks none (string-width, one
+ * grapheme at a time). Each grapheme and short text is measured once: string-width segments
+ * text into graphemes (Intl.Segmenter), whose memory outside the JS heap added 30 MB to the
+ * peak of a 5,000-project plan measured cell by cell. Plain ASCII, most cells, is one column
+ * a character. Linear in the length of `text`.
+ */
+export function displayWidth(text: string): number {
+  return widthUpTo(text, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * A cell on one line, inert: a control character, an escape sequence, a bidirectional
+ * override or an invisible character from outside is shown escaped (`\x1b`, `\u202e`), so
+ * it can neither act on the terminal nor break the table.
+ */
+function clean(text: string): string {
+  return inert(text);
+}
+
+/** The longest start of `text` that fits `width` columns, and the rest: linear in the start. */
 function splitAtWidth(text: string, width: number): [string, string] {
   if (PLAIN.test(text)) {
     // One column a character; at least one moves on, as below.
     const cut = text === '' ? 0 : Math.max(1, width);
     return [text.slice(0, cut), text.slice(cut)];
   }
-  let head = '';
   let used = 0;
   let index = 0;
-  for (const { segment } of graphemes.segment(text)) {
-    const w = displayWidth(segment);
-    if (used + w > width) break;
-    head += segment;
+  for (const grapheme of graphemesOf(text)) {
+    const w = measure(grapheme);
+    // A grapheme wider than the whole width (an emoji in a 1-column cell) still moves on.
+    if (used + w > width && index > 0) break;
     used += w;
-    index += segment.length;
+    index += grapheme.length;
   }
-  // A grapheme wider than the whole width (an emoji in a 1-column cell) still moves on.
-  if (index === 0 && text !== '') {
-    const first = graphemes.segment(text)[Symbol.iterator]().next().value?.segment ?? text;
-    return [first, text.slice(first.length)];
-  }
-  return [head, text.slice(index)];
+  return [text.slice(0, index), text.slice(index)];
 }
 
 /** `text` shortened to `width` columns, ending with "…" when anything was cut. */
 export function truncate(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
+  if (widthUpTo(text, width) <= width) return text;
   if (width <= 1) return '…'.slice(0, Math.max(0, width));
   return `${splitAtWidth(text, width - 1)[0]}…`;
 }
 
 /**
  * `text` in lines of at most `width` columns (`restWidth` after the first), broken at spaces;
- * within a word only when it is longer than a line.
+ * within a word only when it is longer than a line. Each word is measured once: linear in
+ * the length of `text`.
  */
 export function wrap(text: string, width: number, restWidth = width): string[] {
-  if (displayWidth(text) <= width) return [text];
+  if (widthUpTo(text, width) <= width) return [text];
   const lines: string[] = [];
   const room = (): number => (lines.length === 0 ? width : restWidth);
   let line = '';
-  for (const word of text.split(' ').filter((w) => w !== '')) {
-    const candidate = line === '' ? word : `${line} ${word}`;
-    if (displayWidth(candidate) <= room()) {
-      line = candidate;
+  let used = 0;
+  for (const word of text.split(' ')) {
+    if (word === '') continue;
+    const w = displayWidth(word);
+    if (line !== '' && used + 1 + w <= room()) {
+      line = `${line} ${word}`;
+      used += 1 + w;
       continue;
     }
     if (line !== '') lines.push(line);
-    let rest = word;
-    while (displayWidth(rest) > room()) {
-      const [head, tail] = splitAtWidth(rest, room());
-      lines.push(head);
-      rest = tail;
+    line = word;
+    used = w;
+    if (w <= room()) continue;
+    // A word longer than a line: cut it, grapheme by grapheme, in one pass.
+    line = '';
+    used = 0;
+    for (const grapheme of graphemesOf(word)) {
+      const gw = measure(grapheme);
+      if (line !== '' && used + gw > room()) {
+        lines.push(line);
+        line = '';
+        used = 0;
+      }
+      line += grapheme;
+      used += gw;
     }
-    line = rest;
   }
   if (line !== '' || lines.length === 0) lines.push(line);
   return lines;
@@ -204,12 +283,18 @@ function fit(columns: readonly Column[], natural: readonly number[], width: numb
 export function layoutTable(columns: readonly Column[], rows: readonly Row[], options: TableOptions = {}): TableLayout {
   const cellsOf = (row: Row): readonly string[] => (isSpan(row) ? row.cells : row).map((c) => clean(c));
   const cleaned = rows.map(cellsOf);
+  const headers = columns.map((c) => clean(c.header));
+  // No cell is measured past the terminal's width: a longer one is cut to it in any case.
+  const limit = options.width ?? Number.POSITIVE_INFINITY;
   // A fold, not Math.max(...rows): spreading thousands of rows overflows the call stack.
-  const natural = columns.map((col, i) =>
-    cleaned.reduce((widest, cells, r) => {
-      const row = rows[r] as Row;
-      return Math.max(widest, isSpan(row) && i >= row.span ? 0 : displayWidth(cells[i] ?? ''));
-    }, displayWidth(col.header)),
+  const natural = columns.map((_, i) =>
+    cleaned.reduce(
+      (widest, cells, r) => {
+        const row = rows[r] as Row;
+        return Math.max(widest, isSpan(row) && i >= row.span ? 0 : widthUpTo(cells[i] ?? '', limit));
+      },
+      widthUpTo(headers[i] ?? '', limit),
+    ),
   );
   const widths = fit(columns, natural, options.width);
   const shown = [...widths.keys()].sort((a, b) => a - b);
@@ -225,7 +310,7 @@ export function layoutTable(columns: readonly Column[], rows: readonly Row[], op
         return options.width === undefined ? [text] : wrap(text, Math.max(DEFAULT_MIN, options.width - from));
       }
       const width = widths.get(i) ?? 0;
-      if (row < 0 || displayWidth(text) <= width) return [text];
+      if (row < 0 || widthUpTo(text, width) <= width) return [text];
       return col.shrink === 'wrap' ? wrap(text, width) : [truncate(text, width)];
     });
     const height = stacks.reduce((tallest, s) => Math.max(tallest, s.length), 0);
@@ -249,19 +334,13 @@ export function layoutTable(columns: readonly Column[], rows: readonly Row[], op
     return lines;
   };
 
-  const lines = [
-    ...render(
-      columns.map((c) => c.header),
-      -1,
-      undefined,
-    ),
-  ];
+  const lines = [...render(headers, -1, undefined)];
   rows.forEach((row, r) => {
     for (const line of render(cleaned[r] as readonly string[], r, isSpan(row) ? row.span : undefined)) lines.push(line);
   });
   return {
     text: lines.join('\n'),
-    dropped: columns.filter((_, i) => !widths.has(i)).map((c) => c.header),
+    dropped: headers.filter((_, i) => !widths.has(i)),
   };
 }
 

@@ -1,3 +1,4 @@
+import { inert } from '../output/inert.js';
 import type { ApplyResult } from './apply-steps.js';
 import { namesUsers, planUsers } from './plan-counts.js';
 import { type Person, type Plan, userOf } from './plan-document.js';
@@ -11,9 +12,33 @@ import { describeUser, formatRight } from './rights.js';
  * unchanged projects are a count. Pure: the same plan always gives the same text.
  */
 
-/** Text made safe for a Markdown table cell: no pipe, no line break, no emphasis, code or HTML. */
+/**
+ * What Markdown acts on inside a line, as GitHub renders it: emphasis and strike-through
+ * (`*`, `_`, `~`), code (`` ` ``), links and images (`[text](url)`, `![alt](url)`: without
+ * their brackets there is neither, and a parenthesis alone is plain text), HTML tags and
+ * autolinks (`<...>`), table cells (`|`), character references (`&amp;`), math (`$`), and the
+ * backslash itself. Each is escaped with a backslash.
+ */
+const MARKDOWN = /[\\`*_~[\]<>|&$]/g;
+
+/**
+ * Text from outside made inert for Markdown: one line of plain text in a table cell or a list
+ * item, shown as it is and acting on nothing. Control and invisible characters are shown as
+ * `inert` shows them (`\x1b`); Markdown syntax is escaped, so `[text](url)` and `![](url)`
+ * are neither a link nor an image; the links GitHub makes of bare addresses are broken by
+ * writing their colon (`https&#58;//`, `mailto&#58;`) or the dot after `www` (`www&#46;`) as a
+ * character reference, which renders as the same text.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/([\\`*_<>|~])/g, '\\$1');
+  return inert(text)
+    .replace(MARKDOWN, '\\$&')
+    .replace(/:(?=\/\/)|(?<=\b(?:mailto|xmpp)):/gi, '&#58;')
+    .replace(/(?<=\bwww)\./gi, '&#46;');
+}
+
+/** `escapeMarkdown` for a text that starts a list item: it cannot make it a heading or another list. */
+function escapeMarkdownItem(text: string): string {
+  return escapeMarkdown(text).replace(/^[#+-]|(?<=^\d+)[.)]/, '\\$&');
 }
 
 function tableOf(header: readonly string[], align: readonly ('left' | 'right')[], rows: readonly string[][]): string[] {
@@ -48,12 +73,12 @@ function whose(plan: Plan): { header: string[]; cells: (entry: PlanEntry) => str
 export function renderPlanMarkdown(plan: Plan): string {
   const op = plan.operation;
   const title =
-    op.action === 'sync' ? `sync \`${op.policy.replace(/`/g, "'")}\`` : escapeMarkdown(describeOperation(op));
+    op.action === 'sync' ? `sync \`${inert(op.policy).replace(/`/g, "'")}\`` : escapeMarkdown(describeOperation(op));
   const users = planUsers(plan);
   const lines = [
     `## ecotaxa-access plan: ${title}`,
     '',
-    `- Server: ${plan.server}`,
+    `- Server: ${escapeMarkdown(plan.server)}`,
     `- You: ${person(plan.caller)}`,
     `- ${users.length === 1 ? 'User' : 'Users'}: ${users.map(person).join(', ')}`,
     '',
@@ -87,7 +112,7 @@ export function renderPlanMarkdown(plan: Plan): string {
       lines.push(line);
   }
   if (plan.notes.length > 0) lines.push('', '### Notes', '');
-  for (const note of plan.notes) lines.push(`- ${escapeMarkdown(note)}`);
+  for (const note of plan.notes) lines.push(`- ${escapeMarkdownItem(note)}`);
   return lines.join('\n');
 }
 

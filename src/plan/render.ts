@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { inert } from '../output/inert.js';
 import { type Column, type Row, fitLine, renderTable } from '../output/table.js';
 import type { ContactChange, PlanEntry } from './planner.js';
 import { summarize } from './planner.js';
@@ -215,22 +216,29 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
   const c = options.color;
   const hidden = options.showUnchanged === true ? [] : plan.entries.filter((e) => e.decision.kind === 'unchanged');
   const shown = hidden.length === 0 ? plan.entries : plan.entries.filter((e) => e.decision.kind !== 'unchanged');
-  const lines = [...headerOf(plan), ''];
+  // Outside text (names, emails, the policy's file, a saved plan's server, notes quoting
+  // rules and journals) is made inert before it is fitted and coloured.
+  const lines = [...headerOf(plan).map(inert), ''];
   // One by one: a spread of thousands of lines overflows the call stack.
   if (shown.length > 0) for (const l of planTable(plan, shown, options).split('\n')) lines.push(`${INDENT}${l}`);
   const toWidth = (text: string, hang: number): string => fitLine(text, options.width, hang);
-  if (hidden.length > 0) lines.push(c.dim(toWidth(`${INDENT}${unchangedLine(plan, hidden)}`, 4)));
+  if (hidden.length > 0) lines.push(c.dim(toWidth(`${INDENT}${inert(unchangedLine(plan, hidden))}`, 4)));
   lines.push('');
-  for (const note of plan.notes) lines.push(c.dim(toWidth(`Note: ${note}`, 6)));
+  for (const note of plan.notes) lines.push(c.dim(toWidth(`Note: ${inert(note)}`, 6)));
   lines.push(c.bold(toWidth(planSummaryLine(plan), 0)));
   return lines.join('\n');
 }
 
 /**
  * The question before writing, saying what, to whom, how many, and where: "Grant View to
- * AqQua <aqqua@geomar.de> on 276 projects at https://ecotaxa.obs-vlfr.fr/api?"
+ * AqQua <aqqua@geomar.de> on 276 projects at https://ecotaxa.obs-vlfr.fr/api?" Inert: a name
+ * that cleared the screen and wrote another question would make the owner agree to this one.
  */
 export function confirmQuestion(plan: Plan): string {
+  return inert(questionOf(plan));
+}
+
+function questionOf(plan: Plan): string {
   const changes = plan.entries.filter((e) => e.decision.kind === 'change');
   const projects = plural(new Set(changes.map((e) => e.projid)).size, 'project');
   const contacts = contactChangesOf(plan);

@@ -63,7 +63,9 @@ describe('the bundle', () => {
       'src/cli/program.ts',
       'src/cli/run.ts',
       'src/errors.ts',
+      'src/output/inert.ts',
       'src/output/io.ts',
+      'src/output/json.ts',
       'src/version.ts',
     ]);
   });

@@ -351,6 +351,52 @@ describe('confirmation', () => {
     expect(result.stderr).toContain('without confirmation');
     expect(worldDiff(before, server.fake.snapshot())).toEqual([]);
   });
+
+  it.each([
+    ['stdin is a pipe', { tty: { stdin: false, stderr: true } }, 'stdin is not a terminal'],
+    [
+      'stderr is redirected, as by `2>&1 | tail`',
+      { tty: { stdin: true, stderr: false } },
+      'stderr (where the question is asked) is not a terminal',
+    ],
+    ['neither is a terminal', {}, 'neither stdin nor stderr is a terminal'],
+    ['a terminal, in CI', { tty: true, env: { CI: 'true' } }, 'CI is set'],
+    ['neither, in CI', { env: { CI: 'true' } }, 'neither stdin nor stderr is a terminal, and CI is set'],
+  ] as const)('without a question to ask (%s), says what is missing and to add --yes', async (_name, options, why) => {
+    const run = await cli(['grant', '1'], { ...options, env: { ...env, ...('env' in options ? options.env : {}) } });
+    expect(run.code).toBe(1);
+    // (After the spinner of the project read, when stderr is a terminal.)
+    // eslint-disable-next-line no-control-regex
+    expect(run.stderr).toMatch(/(^|\u001b\[\?25h)error: refusing/);
+    expect(run.stderr.split('error: ')[1]).toBe(
+      `refusing to change 1 project without confirmation: ${why}, so the question cannot be asked; add --yes to apply without asking (or --dry-run to only see the plan)\n`,
+    );
+  });
+});
+
+describe('skipped projects', () => {
+  const LEGACY = 'project 8 (Bornholm Basin larval fish (legacy contact)): skipped: EcoTaxa refuses';
+
+  it('are listed once on a terminal: in the plan, not again on stderr (with --json too)', async () => {
+    const asked = await cli(['grant', '--all', '--json'], { tty: true, columns: 160, stdin: 'yes\n' });
+    expect(asked.code).toBe(0);
+    // The plan, on stderr before the question, lists each skipped project with its reason...
+    expect(asked.stderr.match(/^ {2}! +8 {2}Bornholm Basin/gm)).toHaveLength(1);
+    // ...and nothing lists them again after the run; the JSON document has every reason.
+    expect(asked.stderr).not.toContain(LEGACY);
+    const planned = await cli(['plan', 'grant', '--all', '--json'], { columns: 160 });
+    expect(planned.code).toBe(0);
+    expect(planned.stderr).toBe('');
+  });
+
+  it('are listed on stderr, one line each, when stdout is not the terminal', async () => {
+    const piped = await cli(['plan', 'grant', '--all'], { tty: true });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('  !   8  Bornholm Basin');
+    expect(piped.stderr).toContain(LEGACY);
+    const json = await cli(['plan', 'grant', '--all', '--json']);
+    expect(json.stderr).toContain(LEGACY);
+  });
 });
 
 describe('saved plans', () => {

@@ -295,7 +295,7 @@ describe('login refusals', () => {
     const result = await run(['login']);
     expectOneErrorLine(result);
     expect(result.stderr).toBe(
-      'error: give --email when stdin is not a terminal (and the password with --password-stdin)\n',
+      'error: give --email (and the password with --password-stdin): neither stdin nor stderr is a terminal, so they cannot be asked\n',
     );
     expect(server.fake.log).toEqual([]);
   });
@@ -303,7 +303,9 @@ describe('login refusals', () => {
   it('login --email without --password-stdin and without a terminal says how to pass the password', async () => {
     const result = await run(['login', '--email', OWNER.email]);
     expectOneErrorLine(result);
-    expect(result.stderr).toBe('error: stdin is not a terminal: pass the password with --password-stdin\n');
+    expect(result.stderr).toBe(
+      'error: pass the password with --password-stdin: neither stdin nor stderr is a terminal, so it cannot be asked\n',
+    );
     expect(server.fake.log).toEqual([]);
   });
 

@@ -304,7 +304,7 @@ describe('--format markdown and --json', () => {
       code: 0,
       stdout: `## ecotaxa-access plan: sync \`sharing.yaml\`
 
-- Server: ${server.url}
+- Server: ${server.url.replace('://', '&#58;//')}
 - You: Olivia Owner \\<owner@example.org\\> (#9)
 - Users: AqQua \\<aqqua@geomar.de\\> (#10), Victor Villefranche \\<victor@example.org\\> (#12)
 
@@ -314,11 +314,11 @@ describe('--format markdown and --json', () => {
 
 |  | ID | Title | User | Rule | Change |
 | --- | ---: | --- | --- | --- | --- |
-| + | 3 | Boknis Eck time series - UVP6 | AqQua | rules[0] | none → View |
+| + | 3 | Boknis Eck time series - UVP6 | AqQua | rules\\[0\\] | none → View |
 | + | 3 | Boknis Eck time series - UVP6 | Victor Villefranche | victor-uvp6 | none → Annotate |
-| + | 5 | Gotland Basin deep chlorophyll maximum | AqQua | rules[0] | none → View |
+| + | 5 | Gotland Basin deep chlorophyll maximum | AqQua | rules\\[0\\] | none → View |
 | + | 11 | Canary Current upwelling | Victor Villefranche | victor-uvp6 | none → Annotate |
-| + | 19 | Cape Verde UVP6 profiles | AqQua | rules[0] | none → View |
+| + | 19 | Cape Verde UVP6 profiles | AqQua | rules\\[0\\] | none → View |
 | + | 19 | Cape Verde UVP6 profiles | Victor Villefranche | victor-uvp6 | none → Annotate |
 
 ### Notes
@@ -337,7 +337,7 @@ describe('--format markdown and --json', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`## ecotaxa-access plan: sync \`sharing.yaml\`
 
-- Server: ${server.url}
+- Server: ${server.url.replace('://', '&#58;//')}
 - You: Olivia Owner \\<owner@example.org\\> (#9)
 - User: AqQua \\<aqqua@geomar.de\\> (#10)
 

@@ -42,8 +42,11 @@ class Capture {
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   stdin?: string;
-  /** Pretend stdin and stderr are a terminal (prompts allowed). */
-  tty?: boolean;
+  /**
+   * Pretend stdin and stderr are a terminal (prompts allowed), or say which of the two is
+   * (`{ stdin: true, stderr: false }`: stderr redirected, as by `2>&1 | tail`).
+   */
+  tty?: boolean | { stdin: boolean; stderr: boolean };
   cwd?: string;
   interrupt?: AbortSignal;
   /** Record backoff waits instead of waiting. */
@@ -86,11 +89,13 @@ function stdinOf(text: string | undefined, tty: boolean): TextIn {
 /** Runs the CLI in-process, as the binary would, with captured output and a private home. */
 export async function runCli(argv: string[], options: RunOptions = {}): Promise<CliResult> {
   const stdout = new Capture(options.columns !== undefined, options.columns);
-  const stderr = new Capture(options.tty === true, options.columns);
+  const tty =
+    typeof options.tty === 'object' ? options.tty : { stdin: options.tty === true, stderr: options.tty === true };
+  const stderr = new Capture(tty.stderr, options.columns);
   const io: Io = {
     stdout,
     stderr,
-    stdin: stdinOf(options.stdin, options.tty === true),
+    stdin: stdinOf(options.stdin, tty.stdin),
     env: { NO_COLOR: '1', ...options.env },
     cwd: options.cwd ?? process.cwd(),
     interrupt: options.interrupt,

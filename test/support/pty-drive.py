@@ -8,7 +8,7 @@ STEPS_JSON is a list of steps, done in order:
   {"send": TEXT}     type TEXT (escape sequences included, e.g. "\u001b[B" for Down).
 After the last step it reads until the command exits, then prints one JSON line on stdout:
 {"exitCode": N, "output": "...everything the terminal showed, escape codes removed...",
- "failed": null or "what it was waiting for"}.
+ "raw": "...the same, as the terminal received it", "failed": null or "what it was waiting for"}.
 The terminal is 100 columns by 40 rows. Used by test/cli/pick.test.ts.
 """
 
@@ -79,7 +79,7 @@ def main():
         pass
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
-    print(json.dumps({"exitCode": code, "output": strip(output), "failed": failed}))
+    print(json.dumps({"exitCode": code, "output": strip(output), "raw": output, "failed": failed}))
 
 
 main()

@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { type Column, displayWidth, layoutTable, renderTable, truncate, wrap } from '../../src/output/table.js';
+import stringWidth from 'string-width';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  type Column,
+  displayWidth,
+  fitLine,
+  graphemesOf,
+  layoutTable,
+  renderTable,
+  truncate,
+  widthUpTo,
+  wrap,
+} from '../../src/output/table.js';
 
 /** Every line's width on screen: what a terminal shows, whatever the characters. */
 const widths = (text: string): number[] => text.split('\n').map(displayWidth);
@@ -226,7 +237,86 @@ describe('renderTable', () => {
     );
   });
 
-  it('replaces control characters in cells, which would break the table', () => {
-    expect(renderTable([{ header: 'T' }, { header: 'X' }], [['two\nlines', 'x']])).toBe('T          X\ntwo lines  x');
+  it('shows control characters in cells and headers escaped: they neither break the table nor act on the terminal', () => {
+    expect(renderTable([{ header: 'T' }, { header: 'X' }], [['two\nlines', 'x']])).toBe(
+      'T           X\ntwo\\nlines  x',
+    );
+    expect(
+      renderTable(
+        [{ header: 'ID' }, { header: 'USER\u001b]0;pwned\u0007' }],
+        [['1', '\u001b[2J\u001b[HOK\r\u009b\u202e\u200b']],
+      ),
+    ).toBe(['ID  USER\\x1b]0;pwned\\x07', '1   \\x1b[2J\\x1b[HOK\\r\\x9b\\u202e\\u200b'].join('\n'));
+  });
+});
+
+describe('layout in linear time, whatever the length of a text', () => {
+  /**
+   * Every text given to Intl.Segmenter (ours, and string-width's own) while `run` runs: the
+   * segmenter slows down far more than linearly on long texts (minutes for 100,000 CJK
+   * characters), so no long text may reach it, and the total it sees must grow linearly.
+   */
+  function segmented(run: () => unknown): { longest: number; total: number } {
+    const spy = vi.spyOn(Intl.Segmenter.prototype, 'segment');
+    try {
+      run();
+      const lengths = spy.mock.calls.map(([text]) => text.length);
+      return { longest: Math.max(0, ...lengths), total: lengths.reduce((a, b) => a + b, 0) };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('measures a title no further than the terminal shows: the same work for 20,000 characters as for 2 million', () => {
+    const columns: Column[] = [{ header: 'ID' }, { header: 'TITLE', shrink: 'truncate' }];
+    const layout = (n: number): string => renderTable(columns, [['1', `${'漢'.repeat(n)}\u0301`]], { width: 40 });
+    layout(20_000); // measures (and keeps) the widths of the graphemes seen
+    const small = segmented(() => layout(20_000));
+    expect(small.longest).toBeLessThanOrEqual(256);
+    expect(small.total).toBeLessThanOrEqual(2_000);
+    const huge = segmented(() => layout(2_000_000));
+    expect(huge.total).toBe(small.total);
+    expect(layout(2_000_000)).toBe(`ID  TITLE\n1   ${'漢'.repeat(17)}…`);
+  });
+
+  it.each([
+    ['CJK', '漢'],
+    ['combining marks', 'e\u0301'],
+    ['emoji sequences', '👩🏽‍🔬'],
+  ])('wraps, truncates and measures %s in passes linear in the length', (_name, unit) => {
+    const text = (n: number): string => `${unit.repeat(n)} ${unit.repeat(n)}`;
+    const work = (n: number): { longest: number; total: number } =>
+      segmented(() => {
+        wrap(text(n), 30);
+        truncate(text(n), 30);
+        displayWidth(text(n));
+        fitLine(text(n), 30, 4);
+      });
+    const small = work(5_000);
+    expect(small.longest).toBeLessThanOrEqual(256);
+    const large = work(50_000);
+    // Ten times the text, ten times the work (give or take a window): not a hundred times.
+    expect(large.total).toBeLessThanOrEqual(11 * small.total);
+  });
+
+  it('measures long texts exactly as string-width would measure each grapheme', () => {
+    const text = `${'x'.repeat(300)}👩🏽‍🔬 and 🇫🇷🇩🇪 東 e\u0301 각 สำ`.repeat(40);
+    // string-width itself, on a text short enough for the segmenter to take whole.
+    expect(displayWidth(text)).toBe(stringWidth(text));
+    expect([...graphemesOf(text)].join('')).toBe(text);
+    expect([...graphemesOf('👩🏽‍🔬'.repeat(100))]).toEqual(Array(100).fill('👩🏽‍🔬'));
+    expect(widthUpTo('漢'.repeat(1000), 10)).toBeLessThanOrEqual(12);
+  });
+
+  it('wraps a long word into lines of the width, and keeps words whole otherwise', () => {
+    const lines = wrap(`start ${'漢'.repeat(10_000)} end`, 40);
+    expect(lines[0]).toBe('start');
+    expect(lines.slice(1, -1).every((l) => l === '漢'.repeat(20))).toBe(true);
+    expect(lines).toHaveLength(1 + 500 + 1);
+    expect(lines.at(-1)).toBe('end');
   });
 });

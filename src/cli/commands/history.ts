@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decodeToken } from '../../api/token.js';
+import { inert } from '../../output/inert.js';
 import { renderTable } from '../../output/table.js';
 import { listJournals } from '../../plan/journal.js';
 import type { Person } from '../../plan/plan-document.js';
@@ -113,7 +114,7 @@ export function renderHistory(
   entries: readonly HistoryEntry[],
   options: { width: number | undefined; allServers: boolean; headerStyle?: (text: string) => string },
 ): string {
-  const notes = entries.map(describeNotes);
+  const notes = entries.map((e) => inert(describeNotes(e)));
   const columns = [
     { header: 'RUN' },
     { header: 'STARTED (UTC)' },
@@ -152,10 +153,11 @@ export function renderHistory(
   }
   return entries
     .map((e, i) => {
+      // Journals are files, and their names came from EcoTaxa: inert, as in the table.
       const lines = [
-        `${options.headerStyle?.(e.id) ?? e.id}  ${formatStart(e.startedAt)} UTC  by ${by(e)}`,
-        ...(options.allServers ? [`    ${e.server}`] : []),
-        `    ${e.command} (${describeUsers(e.users)}): ${describeCounts(e.counts)}`,
+        `${options.headerStyle?.(inert(e.id)) ?? inert(e.id)}  ${inert(formatStart(e.startedAt))} UTC  by ${inert(by(e))}`,
+        ...(options.allServers ? [`    ${inert(e.server)}`] : []),
+        `    ${inert(`${e.command} (${describeUsers(e.users)})`)}: ${describeCounts(e.counts)}`,
       ];
       if (notes[i] !== '') lines.push(`    ${notes[i] ?? ''}`);
       return lines.join('\n');
@@ -192,13 +194,13 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
   const groups = opts.allServers === true ? all : all.filter((g) => g.server === ctx.serverUrl);
 
   if (opts.ids === true) {
-    for (const group of [...groups].reverse()) ctx.io.stdout.write(`${group.id}\n`);
+    for (const group of [...groups].reverse()) ctx.io.stdout.write(`${inert(group.id)}\n`);
     return 0;
   }
   const known = await callers(ctx, [...new Set(groups.map((g) => g.server))]);
   const entries = historyEntries(groups, (server) => known.get(server));
   if (ctx.json) {
-    ctx.output.data(JSON.stringify(entries, null, 2));
+    ctx.output.json(entries);
     return 0;
   }
   const where = opts.allServers === true ? 'any server' : ctx.serverUrl;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AuthenticationError, PermissionDeniedError } from '../../api/errors.js';
 import type { UserWithRights } from '../../api/schemas.js';
 import { LoginRequiredError, UsageError } from '../../errors.js';
+import { inert } from '../../output/inert.js';
 import { promptLine, readAllStdin } from '../../output/prompt.js';
 import type { Context } from '../context.js';
 import { parseOptions } from '../options.js';
@@ -49,8 +50,9 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
   } else {
     let email = opts.email;
     if (email === undefined) {
-      if (!ctx.output.interactive) {
-        throw new UsageError('give --email when stdin is not a terminal (and the password with --password-stdin)');
+      const why = ctx.output.notInteractiveBecause;
+      if (why !== undefined) {
+        throw new UsageError(`give --email (and the password with --password-stdin): ${why}, so they cannot be asked`);
       }
       email = (await promptLine(ctx.io, `EcoTaxa email (${ctx.serverUrl}): `)).trim();
     }
@@ -58,7 +60,11 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
     let password: string;
     if (opts.passwordStdin === true) password = await secretFromStdin(ctx, 'password');
     else if (ctx.output.interactive) password = await promptLine(ctx.io, 'Password: ', { hidden: true });
-    else throw new UsageError('stdin is not a terminal: pass the password with --password-stdin');
+    else {
+      throw new UsageError(
+        `pass the password with --password-stdin: ${ctx.output.notInteractiveBecause ?? 'no terminal'}, so it cannot be asked`,
+      );
+    }
     ctx.addSecret(password);
     try {
       token = await (await ctx.client()).login(email, password);
@@ -98,21 +104,17 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
   }
   const expires = info === undefined ? 'unknown' : formatDate(info.expiresAt);
   if (ctx.json) {
-    ctx.output.data(
-      JSON.stringify(
-        {
-          id: me.id,
-          email: me.email,
-          name: me.name,
-          server: ctx.serverUrl,
-          tokenExpiresAt: info?.expiresAt.toISOString() ?? null,
-        },
-        null,
-        2,
-      ),
-    );
+    ctx.output.json({
+      id: me.id,
+      email: me.email,
+      name: me.name,
+      server: ctx.serverUrl,
+      tokenExpiresAt: info?.expiresAt.toISOString() ?? null,
+    });
   } else {
-    ctx.output.data(`Logged in to ${ctx.serverUrl} as ${describeUser(me)}.\nThe token is valid until ${expires}.`);
+    ctx.output.data(
+      `Logged in to ${inert(ctx.serverUrl)} as ${inert(describeUser(me))}.\nThe token is valid until ${expires}.`,
+    );
   }
   return 0;
 }

@@ -162,7 +162,7 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     const rows = projects.map((p) => toRow(p, me.id, user));
 
     if (ctx.json) {
-      ctx.output.data(JSON.stringify(rows, null, 2));
+      ctx.output.json(rows);
     } else if (opts.csv === true) {
       ctx.output.data(
         toCsv(

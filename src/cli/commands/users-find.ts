@@ -35,7 +35,7 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     })),
   );
   if (ctx.json) {
-    ctx.output.data(JSON.stringify(rows, null, 2));
+    ctx.output.json(rows);
   } else if (rows.length > 0) {
     ctx.output.data(
       renderTable(

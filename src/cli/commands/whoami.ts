@@ -1,3 +1,4 @@
+import { inert } from '../../output/inert.js';
 import { describeUser } from '../../plan/rights.js';
 import { z } from 'zod';
 import type { Context } from '../context.js';
@@ -18,21 +19,15 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
   const { me } = session;
   const info = tokenInfo(ctx, session.token);
   if (ctx.json) {
-    ctx.output.data(
-      JSON.stringify(
-        {
-          id: me.id,
-          email: me.email,
-          name: me.name,
-          organisation: me.organisation ?? null,
-          administrator: session.administrator,
-          server: ctx.serverUrl,
-          tokenExpiresAt: info?.expiresAt.toISOString() ?? null,
-        },
-        null,
-        2,
-      ),
-    );
+    ctx.output.json({
+      id: me.id,
+      email: me.email,
+      name: me.name,
+      organisation: me.organisation ?? null,
+      administrator: session.administrator,
+      server: ctx.serverUrl,
+      tokenExpiresAt: info?.expiresAt.toISOString() ?? null,
+    });
     return 0;
   }
   const lines = [
@@ -42,6 +37,7 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
     `Token expires: ${info === undefined ? 'unknown' : `${formatDate(info.expiresAt)} (${inDays(ctx.now(), info.expiresAt)})`}`,
   ];
   if (session.administrator) lines.push('Role:          application administrator (sees every project)');
-  ctx.output.data(lines.join('\n'));
+  // The name, email and organisation are EcoTaxa's: inert before the output layer's own guard.
+  ctx.output.data(lines.map(inert).join('\n'));
   return 0;
 }

@@ -4,6 +4,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
+import { MAX_BYTES, TextFileError, readTextFile } from '../files/read-text.js';
+import { inert } from '../output/inert.js';
 import { type Person, personSchema } from './plan-document.js';
 import { RIGHTS, type RightOrNone } from './rights.js';
 
@@ -19,6 +21,13 @@ import { RIGHTS, type RightOrNone } from './rights.js';
  * only added within version 1, and readers take lines written before a field existed.
  */
 
+/**
+ * A run id exactly as newRunId writes it: the start time to the millisecond, then six hex
+ * digits. Run ids are printed for shells to complete (`undo <TAB>`): nothing else is one.
+ */
+export const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
+const runIdSchema = z.string().regex(RUN_ID);
+
 const rightOrNone = z.enum(RIGHTS).nullable();
 const contactPersonSchema = z.object({ id: z.number().int(), name: z.string(), email: z.string() });
 
@@ -26,7 +35,7 @@ const runLineSchema = z
   .object({
     type: z.literal('run'),
     version: z.literal(1),
-    runId: z.string(),
+    runId: runIdSchema,
     startedAt: z.string(),
     server: z.string(),
     caller: personSchema,
@@ -36,15 +45,15 @@ const runLineSchema = z
     users: z.array(personSchema).optional(),
     command: z.string(),
     /** The run(s) this one undid. */
-    undoes: z.union([z.string(), z.array(z.string())]).optional(),
+    undoes: z.union([runIdSchema, z.array(runIdSchema)]).optional(),
     /** The first run of an interrupted or unfinished job that this run finishes. */
-    continues: z.string().optional(),
+    continues: runIdSchema.optional(),
   })
   .refine((line) => line.user !== undefined || (line.users?.length ?? 0) > 0, { message: 'a run names its user' });
 
 const changeLineSchema = z.object({
   type: z.enum(['intent', 'change']),
-  runId: z.string(),
+  runId: runIdSchema,
   time: z.string(),
   projid: z.number().int(),
   title: z.string(),
@@ -58,7 +67,7 @@ const changeLineSchema = z.object({
 
 const endLineSchema = z.object({
   type: z.literal('end'),
-  runId: z.string(),
+  runId: runIdSchema,
   time: z.string(),
   interrupted: z.boolean(),
   applied: z.number().int(),
@@ -152,7 +161,8 @@ export const nodeJournalFileSystem: JournalFileSystem = {
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   },
   async open(file) {
-    const handle = await fsp.open(file, 'a', 0o600);
+    // A new file, never one already there (or a link planted under the run's name).
+    const handle = await fsp.open(file, 'ax', 0o600);
     return { write: (text) => handle.write(text), sync: () => handle.sync(), close: () => handle.close() };
   },
 };
@@ -289,16 +299,40 @@ export function undoneRuns(run: RunLine): string[] {
   return typeof run.undoes === 'string' ? [run.undoes] : run.undoes;
 }
 
+/**
+ * A file in the journal directory that this tool did not write: not a regular file, or a
+ * run that names itself (or the runs it undoes or finishes) with something that is not a run
+ * id. Such a file is left out with a warning, never read as a run: its ids would reach the
+ * shell through completion.
+ */
+export class ForeignJournalError extends InputError {}
+
 /** Reads one journal; a torn last line (a crash mid-write) is ignored, anything else refused. */
 export function readJournal(filepath: string): JournalFile {
   let text: string;
   try {
-    text = fs.readFileSync(filepath, 'utf8');
+    text = readTextFile(filepath, { what: 'the journal', maxBytes: MAX_BYTES.journal });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the journal ${filepath}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
+    if (err instanceof TextFileError && (err.problem === 'not-regular' || err.problem === 'missing')) {
+      throw new ForeignJournalError(err.message);
+    }
+    throw err;
   }
   return parseJournal(text, filepath);
+}
+
+/** The run ids a "run" line carries, each checked before the line is trusted with anything. */
+function checkRunIds(raw: unknown, filepath: string): void {
+  const line = raw as { runId?: unknown; undoes?: unknown; continues?: unknown };
+  const undoes: unknown[] = Array.isArray(line.undoes) ? (line.undoes as unknown[]) : [line.undoes];
+  const others = [...undoes, line.continues];
+  for (const id of [line.runId, ...others.filter((o) => o !== undefined)]) {
+    if (typeof id === 'string' && RUN_ID.test(id)) continue;
+    const shown = id === undefined ? 'no run id' : `the run id ${inert((JSON.stringify(id) ?? '').slice(0, 60))}`;
+    throw new ForeignJournalError(
+      `${inert(filepath)} is not a journal of ecotaxa-access (it has ${shown}, not one this tool writes)`,
+    );
+  }
 }
 
 export function parseJournal(text: string, filepath: string): JournalFile {
@@ -314,22 +348,23 @@ export function parseJournal(text: string, filepath: string): JournalFile {
       try {
         raw = JSON.parse(line);
       } catch {
-        throw new InputError(`the journal ${filepath} is damaged at line ${index + 1}`);
+        throw new InputError(`the journal ${inert(filepath)} is damaged at line ${index + 1}`);
       }
       const type = (raw as { type?: unknown } | null)?.type;
+      if (type === 'run') checkRunIds(raw, filepath);
       const schema = type === 'run' ? runLineSchema : type === 'end' ? endLineSchema : changeLineSchema;
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) throw new InputError(`the journal ${filepath} is damaged at line ${index + 1}`);
+      if (!parsed.success) throw new InputError(`the journal ${inert(filepath)} is damaged at line ${index + 1}`);
       const data = parsed.data;
       if (data.type === 'run') run = data;
       else if (data.type === 'end') end = data;
       else lines.push(data);
     });
-  if (run === undefined) throw new InputError(`${filepath} is not an ecotaxa-access journal`);
+  if (run === undefined) throw new InputError(`${inert(filepath)} is not an ecotaxa-access journal`);
   const defaultUser = run.user?.id;
   const withUser = (line: ChangeLine): JournalEntry => {
     const userId = line.userId ?? defaultUser;
-    if (userId === undefined) throw new InputError(`the journal ${filepath} is damaged: a change names no user`);
+    if (userId === undefined) throw new InputError(`the journal ${inert(filepath)} is damaged: a change names no user`);
     return { ...line, userId };
   };
   const all = lines.map(withUser);
@@ -341,9 +376,14 @@ export function parseJournal(text: string, filepath: string): JournalFile {
 
 /**
  * Every journal in `dir`, oldest first. A damaged one is refused, unless `onDamaged` is given:
- * it is then told of it and the file is left out.
+ * it is then told of it and the file is left out. A file that is no journal of this tool
+ * (ForeignJournalError) is always left out, and `onSkipped` told of it.
  */
-export function listJournals(dir: string, onDamaged?: (filepath: string, error: InputError) => void): JournalFile[] {
+export function listJournals(
+  dir: string,
+  onDamaged?: (filepath: string, error: InputError) => void,
+  onSkipped?: (filepath: string, error: InputError) => void,
+): JournalFile[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -356,8 +396,9 @@ export function listJournals(dir: string, onDamaged?: (filepath: string, error: 
     try {
       journals.push(readJournal(filepath));
     } catch (err) {
-      if (onDamaged === undefined || !(err instanceof InputError)) throw err;
-      onDamaged(filepath, err);
+      if (err instanceof ForeignJournalError) onSkipped?.(filepath, err);
+      else if (onDamaged === undefined || !(err instanceof InputError)) throw err;
+      else onDamaged(filepath, err);
     }
   }
   return journals;

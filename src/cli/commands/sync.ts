@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
 import { InputError, UsageError, UserError } from '../../errors.js';
+import { MAX_BYTES, readTextFile } from '../../files/read-text.js';
 import { changedScope, changesByAction, counted } from '../../plan/plan-counts.js';
 import type { Plan } from '../../plan/plan-document.js';
 import { type MassRevoke, type PolicyPlan, planPolicy } from '../../policy/plan-policy.js';
@@ -44,15 +44,12 @@ function isSyncCommand(name: CommandName): name is SyncCommand {
 }
 
 /** Reads and checks the policy file: one line naming the file, the line and the key if it is wrong. */
-async function readPolicy(ctx: Context, file: string): Promise<Policy> {
-  let text: string;
-  try {
-    text = await fs.readFile(path.resolve(ctx.io.cwd, file), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code);
-    throw new InputError(`cannot read the policy ${file}: ${why}`);
-  }
+function readPolicy(ctx: Context, file: string): Policy {
+  const text = readTextFile(path.resolve(ctx.io.cwd, file), {
+    what: 'the policy',
+    shown: file,
+    maxBytes: MAX_BYTES.policy,
+  });
   return parsePolicy(text, file);
 }
 
@@ -109,7 +106,7 @@ export async function run(
   if (ctx.json && opts.format === 'markdown')
     throw new UsageError('--json and --format markdown are two different outputs: choose one');
   const file = args[0] as string;
-  const policy = await readPolicy(ctx, file);
+  const policy = readPolicy(ctx, file);
   checkServer(policy, ctx.serverUrl);
   const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
 

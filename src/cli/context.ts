@@ -3,7 +3,7 @@ import type { EcoTaxaClient } from '../api/client.js';
 import { realSleep, type Sleep } from '../api/retry.js';
 import { CredentialsStore } from '../config/credentials.js';
 import { type EnvSettings, readEnv } from '../config/env.js';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { ignoredCodeConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { credentialsPath, journalDir } from '../config/paths.js';
 import { type Settings, type SettingFlags, resolveSettings } from '../config/settings.js';
 import { assertSafeTransport } from '../config/server-url.js';
@@ -74,7 +74,13 @@ export class Context {
     if (globals.scenario !== undefined && globals.record === undefined) {
       throw new UsageError('--scenario names a recording: use it with --record DIR');
     }
-    const config = await loadConfig({ cwd: io.cwd, home: env.home, explicitPath: globals.config });
+    const config = await loadConfig({
+      cwd: io.cwd,
+      home: env.home,
+      explicitPath: globals.config,
+      configHome: env.configHome,
+      onIgnored: (file) => output.warn(ignoredCodeConfig(file)),
+    });
 
     let fixtures = opened;
     if (fixtures === undefined && globals.replay !== undefined) {

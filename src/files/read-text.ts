@@ -108,7 +108,7 @@ export function readTextFile(filepath: string, options: ReadTextOptions): string
 
 function tooLarge(size: number | undefined, options: ReadTextOptions): string {
   const actual = size === undefined ? 'larger than' : `${formatBytes(size)}, more than`;
-  return `it is ${actual} the ${formatBytes(options.maxBytes)} this tool reads for ${options.what}`;
+  return `it is ${actual} the ${formatBytes(options.maxBytes)} this tool reads`;
 }
 
 /** The file's bytes, refusing more than `max` (a file may grow after its size was read). */

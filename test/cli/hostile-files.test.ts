@@ -150,3 +150,24 @@ describe('files named on the command line', () => {
     });
   });
 });
+
+describe('configuration files are data, never run', () => {
+  it('a cloned repository’s ecotaxa-access.config.js is named in a warning and never runs', async () => {
+    const repo = path.join(home.home, 'cloned-repo');
+    fs.mkdirSync(repo);
+    const marker = path.join(home.home, 'ran');
+    const js = path.join(repo, 'ecotaxa-access.config.js');
+    fs.writeFileSync(js, `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nmodule.exports = {};\n`);
+    const result = await runCli(['history'], { env, cwd: repo });
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n')[0]).toBe(
+      `warning: ${js} is not read: a configuration is data (JSON or YAML) and is never run; put its settings in .ecotaxa-accessrc.json`,
+    );
+    expect(fs.existsSync(marker)).toBe(false);
+
+    const explicit = await runCli(['--config', js, 'history'], { env, cwd: repo });
+    expect(explicit.code).toBe(1);
+    expect(explicit.stderr).toContain(`error: config file ${js}: ${js} is not read`);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+});

@@ -505,9 +505,9 @@ describe('reading journals', () => {
     const d = scratch();
     const big = path.join(d, `${RA}.jsonl`);
     fs.writeFileSync(big, line(run(RA)));
-    fs.truncateSync(big, 64 * 1024 * 1024 + 1);
+    fs.truncateSync(big, 65 * 1024 * 1024);
     expect(() => listJournals(d)).toThrow(
-      `cannot read the journal ${big}: it is 64 MiB, more than the 64 MiB this tool reads for the journal`,
+      `cannot read the journal ${big}: it is 65 MiB, more than the 64 MiB this tool reads`,
     );
     fs.rmSync(big);
     const latin1 = path.join(d, `${RB}.jsonl`);

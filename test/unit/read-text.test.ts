@@ -56,9 +56,9 @@ describe('readTextFile', () => {
 
   it('refuses a file larger than its bound, saying both sizes', () => {
     const file = path.join(dir, 'big.json');
-    fs.writeFileSync(file, 'x'.repeat(3 * 1024 + 1));
+    fs.writeFileSync(file, 'x'.repeat(4 * 1024));
     expect(refusal(file, 3 * 1024).message).toBe(
-      `cannot read the plan ${file}: it is 3 KiB, more than the 3 KiB this tool reads for the plan`,
+      `cannot read the plan ${file}: it is 4 KiB, more than the 3 KiB this tool reads`,
     );
     fs.writeFileSync(file, 'x'.repeat(3 * 1024));
     expect(read(file, 3 * 1024)).toHaveLength(3 * 1024);

@@ -154,8 +154,7 @@ describe('loadConfig', () => {
     expect(err.message).toBe(`config file ${path.join(tmp, 'missing.json')} does not exist: check --config`);
   });
 
-  // The parser's reason is on the second line of cosmiconfig's message: keeping only the
-  // first line must not lose it, or the user learns nothing about what is wrong.
+  // The parser's reason must be in the one line, or the user learns nothing about what is wrong.
   it('names a file that is not valid JSON, and why, in one line', async () => {
     const file = write('.ecotaxa-accessrc.json', '{ "url": ');
     const err = await rejected(loadConfig({ cwd: tmp, home: tmp }));
@@ -252,6 +251,7 @@ describe('loadConfig: a configuration is data, read within bounds', () => {
     const binary = write('.ecotaxa-accessrc.json', `\u0000\u0001\u001b[2J${'\u0007'.repeat(5000)}`);
     const message = (await rejected(loadConfig({ cwd: tmp, home: tmp }))).message;
     expect(message.startsWith(`cannot read config file ${binary}: not valid JSON: `)).toBe(true);
+    // eslint-disable-next-line no-control-regex
     expect(message).not.toMatch(/[\u0000-\u001f]/);
     expect(message).toContain('\\x1b[2J');
     expect(message.length).toBeLessThan(binary.length + 220);

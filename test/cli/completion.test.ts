@@ -92,7 +92,7 @@ describe('completion fish', () => {
     );
     expect(fish).toContain("complete -c ecotaxa-access -n '__ecotaxa_access_at undo' -a '(__ecotaxa_access_runs)'\n");
     expect(fish).toContain(
-      "complete -c ecotaxa-access -n '__ecotaxa_access_at grant' -l out -r -F -d 'save the plan to FILE, for `apply FILE`'\n",
+      "complete -c ecotaxa-access -n '__ecotaxa_access_at grant' -l out -r -F -d 'save the plan to FILE, for `apply FILE` (\"-\": the plan as JSON on stdout)'\n",
     );
     expect(fish).toContain("complete -c ecotaxa-access -l url -x -d 'EcoTaxa API base URL");
   });

@@ -171,3 +171,26 @@ describe('configuration files are data, never run', () => {
     expect(fs.existsSync(marker)).toBe(false);
   });
 });
+
+describe('--record writes only a recording, only into a regular file', () => {
+  it('refuses a scenario whose file is not a recording, or is a FIFO, before any request', async () => {
+    const dir = path.join(home.home, 'rec');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'notes.json'), '{"mine": true}\n');
+    const pipe = fifo(path.join(dir, 'pipe.json'));
+    const notes = await cli(['--record', dir, '--scenario', 'notes', 'whoami']);
+    expect(notes).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: --record ${path.join(dir, 'notes.json')}: the file exists and is not a recording written by ecotaxa-access: choose another name\n`,
+    });
+    expect(fs.readFileSync(path.join(dir, 'notes.json'), 'utf8')).toBe('{"mine": true}\n');
+    const piped = await cli(['--record', dir, '--scenario', 'pipe', 'whoami']);
+    expect(piped.stderr).toBe(`error: --record ${pipe}: a FIFO (named pipe): --record writes regular files only\n`);
+    expect(fs.lstatSync(pipe).isFIFO()).toBe(true);
+    expect(server.fake.log).toEqual([]);
+    // A recording made before is recorded again.
+    expect((await cli(['--record', dir, '--scenario', 'again', 'whoami'])).code).toBe(0);
+    expect((await cli(['--record', dir, '--scenario', 'again', 'whoami'])).code).toBe(0);
+  });
+});

@@ -12,6 +12,7 @@ import type { Context } from '../context.js';
 import { concurrencyOptions, parseOptions } from '../options.js';
 import type { CommandName } from '../program.js';
 import { planNotes } from '../plan-notes.js';
+import { checkPlanOut } from '../plan-out.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
@@ -19,6 +20,7 @@ type SyncCommand = 'sync' | 'plan sync';
 
 const planShape = {
   out: z.string().optional(),
+  force: z.boolean().optional(),
   detailedExitcode: z.boolean().optional(),
   format: z.enum(['text', 'markdown']).optional(),
   allowMassRevoke: z.boolean().optional(),
@@ -105,6 +107,7 @@ export async function run(
     throw new UsageError('--dry-run and --yes contradict each other: choose one');
   if (ctx.json && opts.format === 'markdown')
     throw new UsageError('--json and --format markdown are two different outputs: choose one');
+  checkPlanOut(ctx, opts);
   const file = args[0] as string;
   const policy = readPolicy(ctx, file);
   checkServer(policy, ctx.serverUrl);
@@ -159,6 +162,7 @@ export async function run(
     yes: opts.yes === true,
     detailedExitcode: opts.detailedExitcode === true,
     out: opts.out,
+    force: opts.force === true,
     concurrency: concurrency.value,
     strict: opts.strict === true,
     command: `${name} ${file}`,

@@ -66,7 +66,7 @@ export function ruleLabel(rule: Pick<PolicyRule, 'index' | 'name'>): string {
 
 /** A value from the file, for a message: quoted, and cut short. */
 function shown(input: unknown): string {
-  const text = input === undefined ? 'nothing' : (JSON.stringify(input) ?? String(input));
+  const text = input === undefined ? 'nothing' : (JSON.stringify(input) ?? typeof input);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -1,6 +1,7 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { type ErrorCode, ExitCode, UserError, errorMessage } from '../errors.js';
 import type { Io } from '../output/io.js';
+import { scrubArgv } from './argv-secrets.js';
 import { errorCodeOf } from './error-codes.js';
 import { buildProgram, type CommandName } from './program.js';
 import type { Context } from './context.js';
@@ -35,6 +36,7 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
 };
 
 interface RunState {
+  argv: readonly string[];
   exitCode: number;
   context: Context | undefined;
   json: boolean;
@@ -47,6 +49,7 @@ interface RunState {
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const state: RunState = {
+    argv,
     exitCode: ExitCode.Success,
     context: undefined,
     // Known before parsing succeeds, so that even a usage error comes out as JSON.
@@ -61,6 +64,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const module = await loaders[name]();
     state.exitCode = await module.run(state.context, args, options, name);
   });
+  // Commander's own errors repeat what they could not parse: never a secret typed by mistake.
+  const outputError = (text: string, write: (t: string) => void): void => write(scrubArgv(text, argv));
+  for (const command of everyCommand(program)) command.configureOutput({ outputError });
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
@@ -81,12 +87,12 @@ function report(err: unknown, io: Io, state: RunState): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return ExitCode.Success;
     if (state.json && err.code !== 'commander.help') {
-      const message = err.message.replace(/^error: /, '');
+      const message = scrubArgv(err.message.replace(/^error: /, ''), state.argv);
       writeJsonError(io, { code: 'usage', type: 'UsageError', message, exitCode: ExitCode.Error });
     }
     return ExitCode.Error;
   }
-  const redact = (text: string): string => state.context?.redact(text) ?? text;
+  const redact = (text: string): string => scrubArgv(state.context?.redact(text) ?? text, state.argv);
   const user = err instanceof UserError;
   const exitCode = user ? err.exitCode : ExitCode.Error;
   const message = user
@@ -111,4 +117,8 @@ function report(err: unknown, io: Io, state: RunState): number {
  */
 function writeJsonError(io: Io, error: { code: ErrorCode; type: string; message: string; exitCode: number }): void {
   io.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+}
+
+function everyCommand(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(everyCommand)];
 }

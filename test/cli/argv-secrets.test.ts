@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { argvSecrets, scrubArgv } from '../../src/cli/argv-secrets.js';
+import { ME_BODY } from '../api/helpers.js';
 import { type CliResult, leaks, runCli, tempHome } from '../support/cli.js';
 
 /*
@@ -86,5 +91,100 @@ describe('argvSecrets and scrubArgv', () => {
       "error: too many arguments for 'login'. Expected 0 arguments but got 1.",
     );
     expect(scrubArgv(`error: "in" is not a project id`, argv)).toBe('error: "<redacted>" is not a project id');
+  });
+});
+
+/*
+ * A login against a server that echoes what it is sent: the password in a failed login's
+ * validation error (as FastAPI does), the token in later answers. Neither may reach the
+ * recording (--record), stderr, or --verbose's details.
+ */
+describe('secrets a server echoes', () => {
+  const WRONG = 'wrong-Pass-1';
+  const SHORT = 'pw9';
+  const TOKEN = 'opaque-token-value-123'; // not the usual itsdangerous shape
+
+  async function echoingServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const send = (status: number, value: unknown, location?: string): void => {
+          res.writeHead(status, {
+            'content-type': 'application/json',
+            ...(location === undefined ? {} : { location }),
+          });
+          res.end(JSON.stringify(value));
+        };
+        const p = (req.url ?? '').replace(/^\/api/, '').split('?')[0];
+        if (req.method === 'POST' && p === '/login') {
+          const { password } = JSON.parse(body) as { password: string };
+          if (password === SHORT) return send(200, TOKEN);
+          return send(422, {
+            detail: [
+              {
+                type: 'value_error',
+                loc: ['body', 'password'],
+                msg: `Value error, '${password}' is wrong`,
+                input: password,
+              },
+            ],
+          });
+        }
+        if (req.method === 'GET' && p === '/users/me') {
+          // Echoes the Authorization it was sent, and the password of the login before, in a header.
+          const sent = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+          return send(
+            200,
+            { ...ME_BODY, last_used_projects: [], echo: `Bearer ${TOKEN}`, pw: SHORT, [TOKEN]: 1 },
+            `/api/x?t=${sent}&p=${SHORT}`,
+          );
+        }
+        return send(404, { detail: 'Not Found' });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/api`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('are in no recording, no error and no --verbose detail', async () => {
+    const server = await echoingServer();
+    try {
+      const rec = path.join(home.home, 'rec');
+      const login = (password: string, ...more: string[]): Promise<CliResult> =>
+        runCli(
+          ['--url', server.url, '--record', rec, ...more, 'login', '--email', 'owner@example.org', '--password-stdin'],
+          {
+            env: home.env,
+            cwd: home.home,
+            stdin: password,
+          },
+        );
+      const failed = await login(WRONG, '--verbose', '--scenario', 'failed');
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain("'<redacted>' is wrong");
+      const ok = await login(SHORT, '--scenario', 'ok');
+      expect(ok.code, ok.stderr).toBe(0);
+      const recordings = ['failed', 'ok'].map((n) => fs.readFileSync(path.join(rec, `${n}.json`), 'utf8')).join('\n');
+      expect(recordings).toContain('<PASSWORD>');
+      for (const secret of [WRONG, TOKEN]) expect(recordings).not.toContain(secret);
+      // The short password only where it stands alone: as a whole value, quoted, or in a query.
+      expect(recordings).not.toMatch(/["'=]pw9["'&]?/);
+      expect(
+        leaks(
+          [
+            { argv: ['login'], result: failed },
+            { argv: ['login'], result: ok },
+          ],
+          [WRONG, TOKEN],
+        ),
+      ).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

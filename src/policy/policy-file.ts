@@ -285,7 +285,10 @@ function firstProblem(
       return {
         line: at.line(issue.path, key),
         path: [...issue.path, key.length > 40 ? `${key.slice(0, 37)}...` : key],
-        why: near === undefined ? `unknown key: use ${listOf(knownKeys(issue.path))}` : `unknown key (did you mean ${near}?)`,
+        why:
+          near === undefined
+            ? `unknown key: use ${listOf(knownKeys(issue.path))}`
+            : `unknown key (did you mean ${near}?)`,
       };
     });
   });

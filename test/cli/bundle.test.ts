@@ -54,7 +54,9 @@ describe('the bundle', () => {
   it('starts `--help` and `--version` with commander and the command tree only', () => {
     const { packages, sources } = contents(loadedAtStart(path.join(DIST, 'cli.js')));
     expect(packages).toEqual(['commander']);
+    // argv-secrets: commander's own errors are scrubbed of secrets as they are parsed.
     expect(sources).toEqual([
+      'src/cli/argv-secrets.ts',
       'src/cli/error-codes.ts',
       'src/cli/exit-codes.ts',
       'src/cli/main.ts',

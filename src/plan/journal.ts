@@ -6,8 +6,11 @@ import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
 import { MAX_BYTES, TextFileError, readTextFile } from '../files/read-text.js';
 import { inert } from '../output/inert.js';
+import { ForeignJournalError, RUN_ID, checkRunIds } from './run-id.js';
 import { type Person, personSchema } from './plan-document.js';
 import { RIGHTS, type RightOrNone } from './rights.js';
+
+export { ForeignJournalError, RUN_ID } from './run-id.js';
 
 /*
  * One journal per run that writes, in the user's state directory, one JSON line per event:
@@ -21,11 +24,6 @@ import { RIGHTS, type RightOrNone } from './rights.js';
  * only added within version 1, and readers take lines written before a field existed.
  */
 
-/**
- * A run id exactly as newRunId writes it: the start time to the millisecond, then six hex
- * digits. Run ids are printed for shells to complete (`undo <TAB>`): nothing else is one.
- */
-export const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
 const runIdSchema = z.string().regex(RUN_ID);
 
 const rightOrNone = z.enum(RIGHTS).nullable();
@@ -299,14 +297,6 @@ export function undoneRuns(run: RunLine): string[] {
   return typeof run.undoes === 'string' ? [run.undoes] : run.undoes;
 }
 
-/**
- * A file in the journal directory that this tool did not write: not a regular file, or a
- * run that names itself (or the runs it undoes or finishes) with something that is not a run
- * id. Such a file is left out with a warning, never read as a run: its ids would reach the
- * shell through completion.
- */
-export class ForeignJournalError extends InputError {}
-
 /** Reads one journal; a torn last line (a crash mid-write) is ignored, anything else refused. */
 export function readJournal(filepath: string): JournalFile {
   let text: string;
@@ -319,20 +309,6 @@ export function readJournal(filepath: string): JournalFile {
     throw err;
   }
   return parseJournal(text, filepath);
-}
-
-/** The run ids a "run" line carries, each checked before the line is trusted with anything. */
-function checkRunIds(raw: unknown, filepath: string): void {
-  const line = raw as { runId?: unknown; undoes?: unknown; continues?: unknown };
-  const undoes: unknown[] = Array.isArray(line.undoes) ? (line.undoes as unknown[]) : [line.undoes];
-  const others = [...undoes, line.continues];
-  for (const id of [line.runId, ...others.filter((o) => o !== undefined)]) {
-    if (typeof id === 'string' && RUN_ID.test(id)) continue;
-    const shown = id === undefined ? 'no run id' : `the run id ${inert((JSON.stringify(id) ?? '').slice(0, 60))}`;
-    throw new ForeignJournalError(
-      `${inert(filepath)} is not a journal of ecotaxa-access (it has ${shown}, not one this tool writes)`,
-    );
-  }
 }
 
 export function parseJournal(text: string, filepath: string): JournalFile {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { checkServer, nearest, parsePolicy, pathText } from '../../src/policy/policy-file.js';
+import { checkServer, parsePolicy, pathText } from '../../src/policy/policy-file.js';
+import { nearest } from '../../src/policy/suggest.js';
 import { thrown } from '../support/thrown.js';
 
 /*

@@ -17,9 +17,9 @@ export const MAX_BYTES = {
   policy: 4 * MiB,
   config: 1 * MiB,
   credentials: 1 * MiB,
-  /** A saved plan: about 400 bytes a project, so 5,000 projects take 2 MiB. */
+  /** A saved plan: about 300 bytes a project, so 5,000 projects take 1.5 MiB. */
   plan: 64 * MiB,
-  /** A journal: about three lines of 300 bytes a project, so 5,000 projects take 5 MiB. */
+  /** A journal: an intent and a change line of about 175 bytes a project: 5,000 take 2 MiB. */
   journal: 64 * MiB,
   /** A recording of one run: about 600 bytes a project, plus the pages of the search. */
   recording: 256 * MiB,

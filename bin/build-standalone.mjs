@@ -30,27 +30,6 @@ const name = `ecotaxa-access-${process.platform}-${process.arch}`;
 const executable = path.join(DIST, process.platform === 'win32' ? `${name}.exe` : name);
 
 /**
- * cosmiconfig loads a JavaScript configuration file with import(), which a single executable
- * of Node 20 does not have, then falls back on import-fresh's require(). Node 20.19+ can
- * require() an ES module, and gives its namespace ({__esModule, default}): this stand-in for
- * import-fresh returns the default export, as import() would have.
- */
-const requireConfigFiles = {
-  name: 'require-config-files',
-  setup(build) {
-    build.onResolve({ filter: /^import-fresh$/ }, () => ({ path: 'import-fresh', namespace: 'standalone' }));
-    build.onLoad({ filter: /.*/, namespace: 'standalone' }, () => ({
-      loader: 'js',
-      contents: `module.exports = function requireFresh(file) {
-  delete require.cache[file];
-  const loaded = require(file);
-  return loaded !== null && typeof loaded === 'object' && loaded.__esModule === true && 'default' in loaded ? loaded.default : loaded;
-};`,
-    }));
-  },
-};
-
-/**
  * Runs a step, showing its output only if it fails: postject's ELF library warns about
  * section names ("Can't find string offset for section name '.note.100'") on every
  * successful injection.
@@ -81,11 +60,8 @@ async function main() {
       outfile: script,
       format: 'cjs',
       // A single executable's own require() loads only Node's built-ins; Node's documentation
-      // gives this one for files, which a JavaScript configuration file needs (cosmiconfig).
+      // gives this one, for the CommonJS libraries bundled in that require() them.
       banner: { js: "require = require('node:module').createRequire(__filename);" },
-      plugins: [requireConfigFiles],
-      // cosmiconfig's loader of TypeScript configuration files, which this tool never searches for.
-      external: ['typescript'],
     });
 
     const blob = path.join(work, 'ecotaxa-access.blob');

@@ -5,7 +5,7 @@
  * Builds what the npm package ships, into dist/:
  * - dist/cli.js, the command (bin/ecotaxa-access.js runs it), and dist/index.js, the library:
  *   esbuild bundles of src/ and of every runtime library (commander, axios, zod, chalk, ora,
- *   cosmiconfig, nock, p-limit), so that installing the package installs nothing else. ESM
+ *   yaml, nock, p-limit), so that installing the package installs nothing else. ESM
  *   with code splitting: `--help` loads only dist/cli.js (commander and the command tree);
  *   each command's code, and axios, zod and nock, are chunks loaded when a command runs.
  * - dist/types/: the library's declarations (tsc), from src/index.ts alone.
@@ -56,8 +56,6 @@ async function bundle() {
     outdir: DIST,
     format: 'esm',
     splitting: true,
-    // cosmiconfig's loader of TypeScript configuration files, which this tool never searches for.
-    external: ['typescript'],
     chunkNames: 'chunks/[name]-[hash]',
     // CommonJS libraries inside an ES module still call require() for Node's built-ins.
     banner: {

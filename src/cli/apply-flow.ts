@@ -1,14 +1,13 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { MinUser } from '../api/schemas.js';
 import type { ConcurrencySetting } from '../config/settings.js';
-import { ExitCode, InputError, UsageError, UserError } from '../errors.js';
+import { ExitCode, UsageError, UserError } from '../errors.js';
 import { inert } from '../output/inert.js';
 import { confirm } from '../output/prompt.js';
 import { type ApplyReport, applyPlan } from '../plan/apply.js';
 import { type ConcurrencyLimit, adaptiveLimit, fixedLimit } from '../plan/concurrency-limit.js';
 import { listJournals } from '../plan/journal.js';
 import { type Plan, toPlanDocument, userOf } from '../plan/plan-document.js';
+import { savePlan } from './plan-out.js';
 import { groupRuns, groupToContinue } from '../plan/runs.js';
 import { summarize } from '../plan/planner.js';
 import { namesUsers } from '../plan/plan-counts.js';
@@ -28,7 +27,10 @@ export interface ExecuteOptions {
   planOnly: boolean;
   yes: boolean;
   detailedExitcode: boolean;
+  /** --out FILE, or "-" for stdout (which then holds the plan's JSON only). */
   out: string | undefined;
+  /** --force: --out may replace a file that is not a plan. */
+  force?: boolean;
   concurrency: ConcurrencySetting;
   strict: boolean;
   /** For the journal: the command line that asked for it. */
@@ -56,21 +58,6 @@ const ACTION: Record<Plan['operation']['action'], string> = {
   restore: 'Restoring',
   sync: 'Applying',
 };
-
-async function savePlan(ctx: Context, plan: Plan, file: string): Promise<string> {
-  const target = path.resolve(ctx.io.cwd, file);
-  const tmp = `${target}.${process.pid}.tmp`;
-  try {
-    await fs.writeFile(tmp, `${JSON.stringify(toPlanDocument(plan), null, 2)}\n`, 'utf8');
-    await fs.rename(tmp, target);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw new InputError(
-      `--out ${file}: cannot write the plan (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-    );
-  }
-  return target;
-}
 
 function resultsDocument(plan: Plan, report: ApplyReport | undefined, journal: string | undefined): object {
   const results = report?.results ?? [];
@@ -161,23 +148,33 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   const output = ctx.output;
   const named = opts.named ?? new Set<number>();
   const changes = summarize(plan.entries).change;
+  // With `--out -` stdout holds the plan's JSON alone: what people read goes to stderr.
+  const toStderr = opts.out === '-';
+  const show = (text: string): void => {
+    if (!toStderr) output.data(text);
+    else if (!output.options.quiet) output.show(text);
+  };
+  const color = toStderr ? output.err : output.out;
+  const width = toStderr ? output.stderrWidth : output.stdoutWidth;
   const rendered = (): string => {
     if (opts.format === 'markdown') return renderPlanMarkdown(plan);
-    const text = renderPlan(plan, { color: output.out, width: output.stdoutWidth, showUnchanged: opts.showUnchanged });
+    const text = renderPlan(plan, { color, width, showUnchanged: opts.showUnchanged });
     return opts.driftLines === undefined || opts.driftLines.length === 0
       ? text
-      : `${text}\n\n${output.out.yellow(`Changed since the plan (${opts.driftLines.length}):`)}\n${opts.driftLines.map((l) => `  ${inert(l)}`).join('\n')}`;
+      : `${text}\n\n${color.yellow(`Changed since the plan (${opts.driftLines.length}):`)}\n${opts.driftLines.map((l) => `  ${inert(l)}`).join('\n')}`;
   };
 
   if (opts.planOnly || changes === 0) {
     if (ctx.json) output.json(opts.planOnly ? toPlanDocument(plan) : resultsDocument(plan, undefined, undefined));
-    else output.data(rendered());
+    else show(rendered());
   } else if (!ctx.json) {
-    output.data(rendered());
+    show(rendered());
   }
   if (opts.out !== undefined) {
-    const saved = await savePlan(ctx, plan, opts.out);
-    output.info(`Saved the plan to ${saved}: apply it with \`ecotaxa-access apply ${opts.out}\``);
+    const saved = savePlan(ctx, plan, opts.out, opts.force === true);
+    if (saved !== undefined) {
+      output.info(`Saved the plan to ${inert(saved)}: apply it with \`ecotaxa-access apply ${inert(opts.out)}\``);
+    }
   }
   if (opts.planOnly || changes === 0) {
     if (reportProblems(ctx, plan, undefined, named)) return ExitCode.Error;
@@ -259,8 +256,8 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   }
 
   if (ctx.json) output.json(resultsDocument(plan, report, journal.filepath));
-  else if (opts.format === 'markdown') output.data(renderResultsMarkdown(plan, report.results, doneLine(plan, report)));
-  else output.data(`\n${renderResults(plan, report, { color: output.out, width: output.stdoutWidth })}`);
+  else if (opts.format === 'markdown') show(renderResultsMarkdown(plan, report.results, doneLine(plan, report)));
+  else show(`\n${renderResults(plan, report, { color, width })}`);
   const failed = reportProblems(ctx, plan, report, named);
   if (journal.filepath !== undefined && journal.runId !== undefined) {
     const group = continues ?? journal.runId;

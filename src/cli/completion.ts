@@ -160,7 +160,11 @@ ${pathCases.join('\n')}
   elif [[ -n $subs ]]; then
     COMPREPLY=($(compgen -W "$subs" -- "$cur"))
   elif [[ $operand == runs ]]; then
-    COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" "\${url[@]}" history --ids 2>/dev/null)" -- "$cur"))
+    # Each id is one literal word, quoted for the line (compgen -W would expand and run $(...)).
+    COMPREPLY=()
+    while IFS= read -r word; do
+      [[ $word == "$cur"* ]] && printf -v word '%q' "$word" && COMPREPLY+=("$word")
+    done < <("\${COMP_WORDS[0]}" "\${url[@]}" history --ids 2>/dev/null)
   elif [[ $operand == files ]]; then
     compopt -o filenames 2>/dev/null
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -3,11 +3,12 @@ import type { EcoTaxaClient } from '../api/client.js';
 import { realSleep, type Sleep } from '../api/retry.js';
 import { CredentialsStore } from '../config/credentials.js';
 import { type EnvSettings, readEnv } from '../config/env.js';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { ignoredCodeConfig, loadConfig, type LoadedConfig } from '../config/load.js';
 import { credentialsPath, journalDir } from '../config/paths.js';
 import { type Settings, type SettingFlags, resolveSettings } from '../config/settings.js';
 import { assertSafeTransport } from '../config/server-url.js';
 import { UsageError } from '../errors.js';
+import { redactSecret } from '../secrets.js';
 import type { FixtureSession } from '../recording/format.js';
 import type { Io, WritePhase } from '../output/io.js';
 import { Output } from '../output/output.js';
@@ -74,7 +75,13 @@ export class Context {
     if (globals.scenario !== undefined && globals.record === undefined) {
       throw new UsageError('--scenario names a recording: use it with --record DIR');
     }
-    const config = await loadConfig({ cwd: io.cwd, home: env.home, explicitPath: globals.config });
+    const config = await loadConfig({
+      cwd: io.cwd,
+      home: env.home,
+      explicitPath: globals.config,
+      configHome: env.configHome,
+      onIgnored: (file) => output.warn(ignoredCodeConfig(file)),
+    });
 
     let fixtures = opened;
     if (fixtures === undefined && globals.replay !== undefined) {
@@ -136,17 +143,22 @@ export class Context {
   }
 
   /**
-   * Remembers a secret so that no message can print it. Messages never include secrets by
-   * construction; this is the safety net. Short strings are left out: redacting a password
-   * such as "wrong" would garble every sentence that happens to contain the word.
+   * Remembers a secret so that no message can print it, and no recording hold it. Messages
+   * never include secrets by construction; this is the safety net for what a server echoes
+   * (see redactSecret for how a short one is matched).
    */
   addSecret(secret: string): void {
-    if (secret.length >= 8) this.secrets.add(secret);
+    if (secret === '') return;
+    this.secrets.add(secret);
+    this.fixtures?.noteSecret?.(secret);
   }
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('<redacted>');
+    // Longest first: a secret that contains another is replaced whole.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      out = redactSecret(out, secret, '<redacted>');
+    }
     return out;
   }
 

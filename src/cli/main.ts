@@ -1,9 +1,10 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import { type ErrorCode, ExitCode, UserError, errorMessage } from '../errors.js';
 import { inertLines } from '../output/inert.js';
 import type { Io } from '../output/io.js';
 import { jsonText } from '../output/json.js';
 import { refuseBlankValues } from './blank-values.js';
+import { scrubArgv } from './argv-secrets.js';
 import { errorCodeOf } from './error-codes.js';
 import { buildProgram, type CommandName } from './program.js';
 import type { Context } from './context.js';
@@ -38,6 +39,7 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
 };
 
 interface RunState {
+  argv: readonly string[];
   exitCode: number;
   context: Context | undefined;
   json: boolean;
@@ -50,6 +52,7 @@ interface RunState {
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const state: RunState = {
+    argv,
     exitCode: ExitCode.Success,
     context: undefined,
     // Known before parsing succeeds, so that even a usage error comes out as JSON.
@@ -66,6 +69,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const module = await loaders[name]();
     state.exitCode = await module.run(state.context, args, options, name);
   });
+  // Commander's own errors repeat what they could not parse: never a secret typed by mistake.
+  const outputError = (text: string, write: (t: string) => void): void => write(scrubArgv(text, argv));
+  for (const command of everyCommand(program)) command.configureOutput({ outputError });
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
@@ -86,12 +92,12 @@ function report(err: unknown, io: Io, state: RunState): number {
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return ExitCode.Success;
     if (state.json && err.code !== 'commander.help') {
-      const message = err.message.replace(/^error: /, '');
+      const message = scrubArgv(err.message.replace(/^error: /, ''), state.argv);
       writeJsonError(io, { code: 'usage', type: 'UsageError', message, exitCode: ExitCode.Error });
     }
     return ExitCode.Error;
   }
-  const redact = (text: string): string => state.context?.redact(text) ?? text;
+  const redact = (text: string): string => scrubArgv(state.context?.redact(text) ?? text, state.argv);
   // Messages quote EcoTaxa's answers, names and files: shown inert, exact in --json.
   const shown = (text: string): string => inertLines(redact(text));
   const user = err instanceof UserError;
@@ -118,4 +124,8 @@ function report(err: unknown, io: Io, state: RunState): number {
  */
 function writeJsonError(io: Io, error: { code: ErrorCode; type: string; message: string; exitCode: number }): void {
   io.stdout.write(`${jsonText({ error })}\n`);
+}
+
+function everyCommand(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(everyCommand)];
 }

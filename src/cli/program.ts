@@ -110,7 +110,8 @@ function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' 
       .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)');
   }
   cmd
-    .option('--out <file>', 'save the plan to FILE, for `apply FILE`')
+    .option('--out <file>', 'save the plan to FILE, for `apply FILE` ("-": the plan as JSON on stdout)')
+    .option('--force', 'let --out replace FILE even if it is not a plan saved by ecotaxa-access')
     .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending, 1 on error');
   if (mode === 'apply') {
     addConcurrencyOptions(cmd).option(
@@ -129,7 +130,8 @@ function addSyncOptions(cmd: Command, mode: 'apply' | 'plan'): Command {
       .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)');
   }
   cmd
-    .option('--out <file>', 'save the plan to FILE, for `apply FILE`')
+    .option('--out <file>', 'save the plan to FILE, for `apply FILE` ("-": the plan as JSON on stdout)')
+    .option('--force', 'let --out replace FILE even if it is not a plan saved by ecotaxa-access')
     .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending, 1 on error')
     .addOption(
       new Option('--format <format>', 'text, or markdown for a CI job summary or a pull-request comment').choices([

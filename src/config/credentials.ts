@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
+import { MAX_BYTES, TextFileError, readTextFile } from '../files/read-text.js';
 
 const savedLoginSchema = z.object({
   token: z.string().min(1),
@@ -46,13 +47,18 @@ export class CredentialsStore {
     return true;
   }
 
-  private async read(): Promise<CredentialsFile> {
+  /** The file, read synchronously (bounded, a regular file only); a failure rejects. */
+  private read(): Promise<CredentialsFile> {
+    return new Promise((resolve) => resolve(this.readNow()));
+  }
+
+  private readNow(): CredentialsFile {
     let text: string;
     try {
-      text = await fs.readFile(this.filepath, 'utf8');
+      text = readTextFile(this.filepath, { what: 'the credentials file', maxBytes: MAX_BYTES.credentials });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, servers: {} };
-      throw new InputError(`cannot read the credentials file ${this.filepath}: ${errorMessage(err)}`);
+      if (err instanceof TextFileError && err.problem === 'missing') return { version: 1, servers: {} };
+      throw err;
     }
     let raw: unknown;
     try {

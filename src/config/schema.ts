@@ -25,7 +25,7 @@ export const timeoutSchema = z
   .positive({ error: `expected a number of seconds above 0` })
   .max(TIMEOUT_MAX_SECONDS, { error: `expected at most ${TIMEOUT_MAX_SECONDS} seconds` });
 
-/** The configuration file (cosmiconfig): every key optional, unknown keys refused. */
+/** The configuration file (src/config/load.ts): every key optional, unknown keys refused. */
 export const configFileSchema = z.strictObject({
   url: z
     .string({ error: 'expected the API base URL as a string' })

@@ -4,8 +4,13 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
+import { MAX_BYTES, TextFileError, readTextFile } from '../files/read-text.js';
+import { inert } from '../output/inert.js';
+import { ForeignJournalError, RUN_ID, checkRunIds } from './run-id.js';
 import { type Person, personSchema } from './plan-document.js';
 import { RIGHTS, type RightOrNone } from './rights.js';
+
+export { ForeignJournalError, RUN_ID } from './run-id.js';
 
 /*
  * One journal per run that writes, in the user's state directory, one JSON line per event:
@@ -19,6 +24,8 @@ import { RIGHTS, type RightOrNone } from './rights.js';
  * only added within version 1, and readers take lines written before a field existed.
  */
 
+const runIdSchema = z.string().regex(RUN_ID);
+
 const rightOrNone = z.enum(RIGHTS).nullable();
 const contactPersonSchema = z.object({ id: z.number().int(), name: z.string(), email: z.string() });
 
@@ -26,7 +33,7 @@ const runLineSchema = z
   .object({
     type: z.literal('run'),
     version: z.literal(1),
-    runId: z.string(),
+    runId: runIdSchema,
     startedAt: z.string(),
     server: z.string(),
     caller: personSchema,
@@ -36,15 +43,15 @@ const runLineSchema = z
     users: z.array(personSchema).optional(),
     command: z.string(),
     /** The run(s) this one undid. */
-    undoes: z.union([z.string(), z.array(z.string())]).optional(),
+    undoes: z.union([runIdSchema, z.array(runIdSchema)]).optional(),
     /** The first run of an interrupted or unfinished job that this run finishes. */
-    continues: z.string().optional(),
+    continues: runIdSchema.optional(),
   })
   .refine((line) => line.user !== undefined || (line.users?.length ?? 0) > 0, { message: 'a run names its user' });
 
 const changeLineSchema = z.object({
   type: z.enum(['intent', 'change']),
-  runId: z.string(),
+  runId: runIdSchema,
   time: z.string(),
   projid: z.number().int(),
   title: z.string(),
@@ -58,7 +65,7 @@ const changeLineSchema = z.object({
 
 const endLineSchema = z.object({
   type: z.literal('end'),
-  runId: z.string(),
+  runId: runIdSchema,
   time: z.string(),
   interrupted: z.boolean(),
   applied: z.number().int(),
@@ -152,7 +159,8 @@ export const nodeJournalFileSystem: JournalFileSystem = {
     await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   },
   async open(file) {
-    const handle = await fsp.open(file, 'a', 0o600);
+    // A new file, never one already there (or a link planted under the run's name).
+    const handle = await fsp.open(file, 'ax', 0o600);
     return { write: (text) => handle.write(text), sync: () => handle.sync(), close: () => handle.close() };
   },
 };
@@ -293,10 +301,12 @@ export function undoneRuns(run: RunLine): string[] {
 export function readJournal(filepath: string): JournalFile {
   let text: string;
   try {
-    text = fs.readFileSync(filepath, 'utf8');
+    text = readTextFile(filepath, { what: 'the journal', maxBytes: MAX_BYTES.journal });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the journal ${filepath}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
+    if (err instanceof TextFileError && (err.problem === 'not-regular' || err.problem === 'missing')) {
+      throw new ForeignJournalError(err.message);
+    }
+    throw err;
   }
   return parseJournal(text, filepath);
 }
@@ -314,22 +324,23 @@ export function parseJournal(text: string, filepath: string): JournalFile {
       try {
         raw = JSON.parse(line);
       } catch {
-        throw new InputError(`the journal ${filepath} is damaged at line ${index + 1}`);
+        throw new InputError(`the journal ${inert(filepath)} is damaged at line ${index + 1}`);
       }
       const type = (raw as { type?: unknown } | null)?.type;
+      if (type === 'run') checkRunIds(raw, filepath);
       const schema = type === 'run' ? runLineSchema : type === 'end' ? endLineSchema : changeLineSchema;
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) throw new InputError(`the journal ${filepath} is damaged at line ${index + 1}`);
+      if (!parsed.success) throw new InputError(`the journal ${inert(filepath)} is damaged at line ${index + 1}`);
       const data = parsed.data;
       if (data.type === 'run') run = data;
       else if (data.type === 'end') end = data;
       else lines.push(data);
     });
-  if (run === undefined) throw new InputError(`${filepath} is not an ecotaxa-access journal`);
+  if (run === undefined) throw new InputError(`${inert(filepath)} is not an ecotaxa-access journal`);
   const defaultUser = run.user?.id;
   const withUser = (line: ChangeLine): JournalEntry => {
     const userId = line.userId ?? defaultUser;
-    if (userId === undefined) throw new InputError(`the journal ${filepath} is damaged: a change names no user`);
+    if (userId === undefined) throw new InputError(`the journal ${inert(filepath)} is damaged: a change names no user`);
     return { ...line, userId };
   };
   const all = lines.map(withUser);
@@ -341,9 +352,14 @@ export function parseJournal(text: string, filepath: string): JournalFile {
 
 /**
  * Every journal in `dir`, oldest first. A damaged one is refused, unless `onDamaged` is given:
- * it is then told of it and the file is left out.
+ * it is then told of it and the file is left out. A file that is no journal of this tool
+ * (ForeignJournalError) is always left out, and `onSkipped` told of it.
  */
-export function listJournals(dir: string, onDamaged?: (filepath: string, error: InputError) => void): JournalFile[] {
+export function listJournals(
+  dir: string,
+  onDamaged?: (filepath: string, error: InputError) => void,
+  onSkipped?: (filepath: string, error: InputError) => void,
+): JournalFile[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -356,8 +372,9 @@ export function listJournals(dir: string, onDamaged?: (filepath: string, error: 
     try {
       journals.push(readJournal(filepath));
     } catch (err) {
-      if (onDamaged === undefined || !(err instanceof InputError)) throw err;
-      onDamaged(filepath, err);
+      if (err instanceof ForeignJournalError) onSkipped?.(filepath, err);
+      else if (onDamaged === undefined || !(err instanceof InputError)) throw err;
+      else onDamaged(filepath, err);
     }
   }
   return journals;

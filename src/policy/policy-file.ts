@@ -1,9 +1,12 @@
-import { type Document, LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { type Document, type LineCounter, isMap, isScalar } from 'yaml';
 import { z } from 'zod';
 import { normalizeServerUrl } from '../config/server-url.js';
 import { InputError, UsageError } from '../errors.js';
+import { parseYamlFile } from '../files/yaml.js';
+import { inert } from '../output/inert.js';
 import { RIGHTS, type Right } from '../plan/rights.js';
 import { parseIdTokens } from '../plan/selectors.js';
+import { nearest } from './suggest.js';
 
 /*
  * A sharing policy (README "Sharing as code"): YAML or JSON, parsed by `yaml` (which keeps
@@ -62,8 +65,10 @@ export function ruleLabel(rule: Pick<PolicyRule, 'index' | 'name'>): string {
   return rule.name ?? `rules[${rule.index}]`;
 }
 
+/** A value from the file, for a message: quoted, and cut short. */
 function shown(input: unknown): string {
-  return typeof input === 'string' ? JSON.stringify(input) : input === undefined ? 'nothing' : JSON.stringify(input);
+  const text = input === undefined ? 'nothing' : (JSON.stringify(input) ?? typeof input);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** A zod error message: what is missing, or what is wrong with the value given. */
@@ -229,7 +234,7 @@ class Positions {
 
 function fail(file: string, line: number, path: readonly PropertyKey[], why: string): never {
   const where = path.length === 0 ? '' : `${pathText(path)}: `;
-  throw new InputError(`${file}:${line}: ${where}${why}`);
+  throw new InputError(`${inert(file)}:${line}: ${inert(`${where}${why}`)}`);
 }
 
 /** The ids of `ids` or `exclude`, each token checked where it is written. */
@@ -264,19 +269,45 @@ function idsOf(
 }
 
 /**
+ * The first problem in the file's order. An unknown key close to a known one (`rulez`, `rigth`)
+ * is a typo of it: it is named with the key meant, and that key's "missing" is left out, since
+ * it is the same mistake seen from the other side.
+ */
+function firstProblem(
+  issues: readonly z.core.$ZodIssue[],
+  at: Positions,
+): { line: number; path: readonly PropertyKey[]; why: string } {
+  const meant = new Set<string>();
+  const problems = issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys') return [];
+    return issue.keys.map((key) => {
+      const near = nearest(key, knownKeys(issue.path));
+      if (near !== undefined) meant.add(pathText([...issue.path, near]));
+      return {
+        line: at.line(issue.path, key),
+        path: [...issue.path, key.length > 40 ? `${key.slice(0, 37)}...` : key],
+        why:
+          near === undefined
+            ? `unknown key: use ${listOf(knownKeys(issue.path))}`
+            : `unknown key (did you mean ${near}?)`,
+      };
+    });
+  });
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') continue;
+    if (issue.input === undefined && meant.has(pathText(issue.path))) continue;
+    problems.push({ line: at.line(issue.path), path: issue.path, why: issue.message });
+  }
+  return problems.reduce((a, b) => (b.line < a.line ? b : a));
+}
+
+/**
  * Reads a policy. Any problem is one InputError line: `FILE:LINE: KEY: what is wrong`, the
  * first in the file's order.
  */
 export function parsePolicy(text: string, file: string): Policy {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const syntax = doc.errors[0];
-  if (syntax !== undefined) {
-    const line = lines.linePos(syntax.pos[0]).line;
-    throw new InputError(`${file}:${line}: not valid YAML or JSON: ${syntax.message.split('\n')[0] ?? ''}`);
-  }
+  const { doc, lines, value: raw } = parseYamlFile(text, file);
   const at = new Positions(doc, lines);
-  const raw: unknown = doc.toJS();
   if (raw === null || raw === undefined) {
     throw new InputError(
       `${file}:1: the file is empty: a policy starts with "version: ${POLICY_VERSION}" and lists rules`,
@@ -284,18 +315,7 @@ export function parsePolicy(text: string, file: string): Policy {
   }
   const parsed = policySchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        const key = issue.keys[0] as string;
-        return {
-          line: at.line(issue.path, key),
-          path: [...issue.path, key],
-          why: `unknown key: use ${listOf(knownKeys(issue.path))}`,
-        };
-      }
-      return { line: at.line(issue.path), path: issue.path, why: issue.message };
-    });
-    const first = problems.reduce((a, b) => (b.line < a.line ? b : a));
+    const first = firstProblem(parsed.error.issues, at);
     fail(file, first.line, first.path, first.why);
   }
   const policy = parsed.data;

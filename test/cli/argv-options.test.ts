@@ -461,7 +461,7 @@ describe('--help stays fast: no zod, no HTTP client, no command body on its path
     expect(reached).toContain('commander');
     expect(reached).toContain(path.resolve('src/cli/program.ts'));
     expect(
-      reached.filter((m) => /^(zod|axios|nock|ora|cosmiconfig|@clack\/prompts)$|\/commands\/|context\.ts$/.test(m)),
+      reached.filter((m) => /^(zod|axios|nock|ora|yaml|@clack\/prompts)$|\/commands\/|context\.ts$/.test(m)),
     ).toEqual([]);
   });
 

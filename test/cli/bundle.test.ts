@@ -54,9 +54,11 @@ describe('the bundle', () => {
   it('starts `--help` and `--version` with commander and the command tree only', () => {
     const { packages, sources } = contents(loadedAtStart(path.join(DIST, 'cli.js')));
     expect(packages).toEqual(['commander']);
+    // argv-secrets: commander's own errors are scrubbed of secrets as they are parsed.
     expect(sources).toEqual([
       // Refuses blank values before anything else loads: a few lines, no dependency.
       'src/cli/blank-values.ts',
+      'src/cli/argv-secrets.ts',
       'src/cli/error-codes.ts',
       'src/cli/exit-codes.ts',
       'src/cli/main.ts',
@@ -72,10 +74,12 @@ describe('the bundle', () => {
 
   it('loads axios, zod and nock only in the chunks of the commands that need them', () => {
     const everything = contents(allFiles(DIST).filter((f) => f.endsWith('.js'))).packages;
-    for (const heavy of ['axios', 'zod', 'nock', 'cosmiconfig']) expect(everything).toContain(heavy);
+    for (const heavy of ['axios', 'zod', 'nock', 'yaml']) expect(everything).toContain(heavy);
     // Nothing is left for npm to install: every runtime library is in the bundle.
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(pkg['dependencies']).toBeUndefined();
+    // No configuration loader that could run a configuration file (they are data only).
+    expect(everything).not.toContain('cosmiconfig');
   });
 
   it('ships no source map, nor a pointer to one', () => {

@@ -51,7 +51,11 @@ describe('completion bash', () => {
       '    "completion") opts="-h --help $globals" subs="" operand=words words="bash zsh fish" ;;\n',
     );
     expect(bash).toContain(
-      '    COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" "${url[@]}" history --ids 2>/dev/null)" -- "$cur"))\n',
+      [
+        '    while IFS= read -r word; do',
+        `      [[ $word == "$cur"* ]] && printf -v word '%q' "$word" && COMPREPLY+=("$word")`,
+        '    done < <("${COMP_WORDS[0]}" "${url[@]}" history --ids 2>/dev/null)\n',
+      ].join('\n'),
     );
     expect(bash.endsWith('complete -F _ecotaxa_access ecotaxa-access\n')).toBe(true);
     // The hidden --ids of history is for the scripts, not for people.
@@ -88,7 +92,7 @@ describe('completion fish', () => {
     );
     expect(fish).toContain("complete -c ecotaxa-access -n '__ecotaxa_access_at undo' -a '(__ecotaxa_access_runs)'\n");
     expect(fish).toContain(
-      "complete -c ecotaxa-access -n '__ecotaxa_access_at grant' -l out -r -F -d 'save the plan to FILE, for `apply FILE`'\n",
+      "complete -c ecotaxa-access -n '__ecotaxa_access_at grant' -l out -r -F -d 'save the plan to FILE, for `apply FILE` (\"-\": the plan as JSON on stdout)'\n",
     );
     expect(fish).toContain("complete -c ecotaxa-access -l url -x -d 'EcoTaxa API base URL");
   });
@@ -148,6 +152,7 @@ describe('the scripts follow the command tree', () => {
 describe('the bash script, run by bash', () => {
   /** A journal that `history --ids` lists (what undo completes). */
   function journal(id: string, server = 'https://ecotaxa.obs-vlfr.fr/api'): void {
+    const name = id.replace(/[^\w-]/g, '_');
     const dir = path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal');
     fs.mkdirSync(dir, { recursive: true });
     const who = { id: 9, email: 'owner@example.org', name: 'Olivia Owner', organisation: null };
@@ -164,7 +169,7 @@ describe('the bash script, run by bash', () => {
       },
       { type: 'end', runId: id, time: '2026-11-26T09:00:01.000Z', interrupted: false, applied: 0, failed: 0 },
     ];
-    fs.writeFileSync(path.join(dir, `${id}.jsonl`), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    fs.writeFileSync(path.join(dir, `${name}.jsonl`), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
   }
 
   /**
@@ -217,5 +222,118 @@ describe('the bash script, run by bash', () => {
 
   it('ecotaxa-access completion <TAB> → the shells', async () => {
     expect(await complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
+  });
+
+  it('undo <TAB> never offers a journal whose run id the tool never writes', async () => {
+    journal('20261126T090000000Z-aaaaaa');
+    journal('x$(touch pwned)');
+    expect(await complete('undo', '')).toEqual(['20261126T090000000Z-aaaaaa']);
+    expect(fs.existsSync(path.join(home.home, 'pwned'))).toBe(false);
+  });
+});
+
+/*
+ * Whatever `history --ids` prints, no shell evaluates it: each candidate is a literal word,
+ * quoted where the shell inserts it as typed. The tool here is a stand-in that prints
+ * candidates which would each create a file if a shell ran them.
+ */
+const HOSTILE = ['x$(touch pwned1)', '`touch pwned2`', 'a;touch pwned3', "'; touch pwned4; '", 'x\\$(touch pwned5)'];
+
+function hasShell(shell: string): boolean {
+  try {
+    execFileSync(shell, ['-c', 'exit 0'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('candidates are never evaluated', () => {
+  /** A bin/ecotaxa-access that prints the hostile ids for `history --ids`; its scripts as the tool's. */
+  async function standIn(): Promise<{ bin: string; scripts: Record<string, string>; env: Record<string, string> }> {
+    const bin = path.join(home.home, 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    const ids = HOSTILE.map((id) => `'${id.replace(/'/g, "'\\''")}'`).join(' ');
+    fs.writeFileSync(
+      path.join(bin, 'ecotaxa-access'),
+      `#!/bin/sh\nprintf '%s\\n' ${ids} 20261126T090000000Z-aaaaaa\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const scripts: Record<string, string> = {};
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      scripts[shell] = path.join(home.home, `completion.${shell}`);
+      fs.writeFileSync(scripts[shell], await script(shell));
+    }
+    const env = { ...home.env, PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}` };
+    return { bin, scripts, env };
+  }
+
+  const planted = (): string[] => fs.readdirSync(home.home).filter((n) => n.startsWith('pwned'));
+
+  it('bash: each id is quoted for the line, and reads back as itself when the line runs', async () => {
+    const { scripts, env } = await standIn();
+    const out = execFileSync(
+      'bash',
+      [
+        '--norc',
+        '--noprofile',
+        '-c',
+        // What the user gets on pressing Enter after choosing each candidate: the word as typed.
+        `source '${scripts['bash']}'; COMP_WORDS=(ecotaxa-access undo ''); COMP_CWORD=2; _ecotaxa_access; for c in "\${COMPREPLY[@]}"; do eval "printf '%s\\n' $c"; done`,
+      ],
+      { env, cwd: home.home, encoding: 'utf8' },
+    );
+    expect(out.split('\n').filter((l) => l !== '')).toEqual([...HOSTILE, '20261126T090000000Z-aaaaaa']);
+    expect(planted()).toEqual([]);
+  });
+
+  it('bash: a typed prefix narrows the ids as text, not as a pattern to expand', async () => {
+    const { scripts, env } = await standIn();
+    const out = execFileSync(
+      'bash',
+      [
+        '--norc',
+        '--noprofile',
+        '-c',
+        `source '${scripts['bash']}'; COMP_WORDS=(ecotaxa-access undo 'x'); COMP_CWORD=2; _ecotaxa_access; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      { env, cwd: home.home, encoding: 'utf8' },
+    );
+    expect(out).toBe('x\\$\\(touch\\ pwned1\\)\nx\\\\\\$\\(touch\\ pwned5\\)\n');
+    expect(planted()).toEqual([]);
+  });
+
+  // zsh and fish run where they are installed (the build machine may have bash only).
+  it.runIf(hasShell('zsh'))('zsh: the ids reach compadd as literal words, which it quotes on insertion', async () => {
+    const { scripts, env } = await standIn();
+    const out = execFileSync(
+      'zsh',
+      [
+        '-f',
+        '-c',
+        `compdef() { :; }; source '${scripts['zsh']}'; compadd() { printf '<%s>\\n' "$@"; }; words=(ecotaxa-access undo ''); CURRENT=3; _ecotaxa_access`,
+      ],
+      { env, cwd: home.home, encoding: 'utf8' },
+    );
+    expect(out).toBe(['-V', 'runs', '--', ...HOSTILE, '20261126T090000000Z-aaaaaa'].map((w) => `<${w}>\n`).join(''));
+    expect(planted()).toEqual([]);
+  });
+
+  it.runIf(hasShell('fish'))('fish: the ids are offered as they are, none run', async () => {
+    const { scripts, env } = await standIn();
+    const out = execFileSync('fish', ['-c', `source '${scripts['fish']}'; complete -C'ecotaxa-access undo '`], {
+      env,
+      cwd: home.home,
+      encoding: 'utf8',
+    });
+    expect(
+      out
+        .split('\n')
+        .filter((l) => l !== '')
+        .sort(),
+    ).toEqual([...HOSTILE, '20261126T090000000Z-aaaaaa'].sort());
+    expect(planted()).toEqual([]);
   });
 });

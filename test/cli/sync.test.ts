@@ -453,8 +453,25 @@ describe('a malformed policy', () => {
   it.each([
     [
       'an unknown key',
-      rule('    projects:\n      all: true\n      instruments: UVP6\n'),
-      'sharing.yaml:7: rules[0].projects.instruments: unknown key: use all, ids, title, instrument or exclude',
+      rule('    projects:\n      all: true\n      camera: UVP6\n'),
+      'sharing.yaml:7: rules[0].projects.camera: unknown key: use all, ids, title, instrument or exclude',
+    ],
+    [
+      'a typo of a key',
+      'version: 1\nrulez:\n  - { user: aqqua@geomar.de, right: view, projects: { all: true } }\n',
+      'sharing.yaml:2: rulez: unknown key (did you mean rules?)',
+    ],
+    [
+      'a YAML alias bomb',
+      `version: 1\na: &a [x, x, x, x, x, x, x, x, x]\n${['b', 'c', 'd', 'e', 'f', 'g']
+        .map(
+          (n, i) =>
+            `${n}: &${n} [${Array<string>(9)
+              .fill(`*${'abcdef'[i] ?? ''}`)
+              .join(', ')}]`,
+        )
+        .join('\n')}\nrules: *g\n`,
+      'sharing.yaml:3: not valid YAML: too many aliases (*name): the file expands to more than any policy or configuration needs',
     ],
     [
       'a bad right',
@@ -503,6 +520,21 @@ describe('a malformed policy', () => {
     }
     expect(puts()).toBe(0);
     expect(worldDiff(before, server.fake.snapshot())).toEqual([]);
+  });
+
+  it('a YAML alias bomb is bad input (code input), not an internal error', async () => {
+    const laughs = `version: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [${Array<string>(9).fill('*a').join(', ')}]\nc: &c [${Array<string>(9).fill('*b').join(', ')}]\nd: &d [${Array<string>(9).fill('*c').join(', ')}]\ne: &e [${Array<string>(9).fill('*d').join(', ')}]\nrules: *e\n`;
+    const result = await cli(['plan', 'sync', policy(laughs), '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {
+        code: 'input',
+        type: 'InputError',
+        message:
+          'sharing.yaml:3: not valid YAML: too many aliases (*name): the file expands to more than any policy or configuration needs',
+        exitCode: 1,
+      },
+    });
   });
 
   it('a file that is not there', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,8 +154,7 @@ describe('loadConfig', () => {
     expect(err.message).toBe(`config file ${path.join(tmp, 'missing.json')} does not exist: check --config`);
   });
 
-  // The parser's reason is on the second line of cosmiconfig's message: keeping only the
-  // first line must not lose it, or the user learns nothing about what is wrong.
+  // The parser's reason must be in the one line, or the user learns nothing about what is wrong.
   it('names a file that is not valid JSON, and why, in one line', async () => {
     const file = write('.ecotaxa-accessrc.json', '{ "url": ');
     const err = await rejected(loadConfig({ cwd: tmp, home: tmp }));
@@ -169,24 +169,120 @@ describe('loadConfig', () => {
     const file = write('.ecotaxa-accessrc.yaml', 'url: [\n');
     const err = await rejected(loadConfig({ cwd: tmp, home: tmp }));
     expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toContain(file);
-    expect(err.message).toMatch(/unexpected end of the stream/i);
-    expect(err.message).not.toContain('\n');
+    expect(err.message).toBe(
+      `cannot read config file ${file}:2: not valid YAML or JSON: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    );
   });
 
   it('finds nothing (and no error) in an empty tree, then falls back to $XDG_CONFIG_HOME', async () => {
     const xdg = path.join(tmp, 'xdg');
     fs.mkdirSync(path.join(tmp, 'work'));
-    vi.stubEnv('XDG_CONFIG_HOME', xdg);
-    expect(await loadConfig({ cwd: path.join(tmp, 'work'), home: path.join(tmp, 'work') })).toEqual({
-      config: {},
-      filepath: undefined,
-    });
+    const options = { cwd: path.join(tmp, 'work'), home: path.join(tmp, 'work'), configHome: xdg };
+    expect(await loadConfig(options)).toEqual({ config: {}, filepath: undefined });
     const global = write('xdg/ecotaxa-access/config.json', JSON.stringify({ timeout: 5 }));
-    expect(await loadConfig({ cwd: path.join(tmp, 'work'), home: path.join(tmp, 'work') })).toEqual({
+    expect(await loadConfig(options)).toEqual({
       config: { timeout: 5 },
       filepath: global,
     });
+  });
+});
+
+describe('loadConfig: a configuration is data, read within bounds', () => {
+  function write(rel: string, text: string | Buffer): string {
+    const file = path.join(tmp, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  }
+  /** A configuration in code that would leave a marker file if it ever ran. */
+  const code = (marker: string): string =>
+    `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran'); module.exports = { timeout: 1 };\n`;
+
+  it.each([
+    'ecotaxa-access.config.js',
+    'ecotaxa-access.config.mjs',
+    'ecotaxa-access.config.cjs',
+    'ecotaxa-access.config.ts',
+  ])('never runs %s: names it, and goes on looking up for a data file', async (name) => {
+    const marker = path.join(tmp, 'ran');
+    const js = write(`repo/${name}`, code(marker));
+    const ignored: string[] = [];
+    const alone = await loadConfig({
+      cwd: path.join(tmp, 'repo'),
+      home: path.join(tmp, 'repo'),
+      onIgnored: (f) => ignored.push(f),
+    });
+    expect(alone).toEqual({ config: {}, filepath: undefined });
+    expect(ignored).toEqual([js]);
+    const above = write('.ecotaxa-accessrc.json', '{"timeout": 7}');
+    expect(await loadConfig({ cwd: path.join(tmp, 'repo'), home: tmp })).toEqual({
+      config: { timeout: 7 },
+      filepath: above,
+    });
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a configuration in code even through --config, and runs none of it', async () => {
+    const marker = path.join(tmp, 'ran');
+    const js = write('team.config.js', code(marker));
+    const err = await rejected(loadConfig({ cwd: tmp, home: tmp, explicitPath: 'team.config.js' }));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(
+      `config file ${js}: ${js} is not read: a configuration is data (JSON or YAML) and is never run; put its settings in .ecotaxa-accessrc.json, and give that to --config`,
+    );
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a FIFO named like a configuration at once, and passes over a folder so named', async () => {
+    fs.mkdirSync(path.join(tmp, '.ecotaxa-accessrc'));
+    const fifo = path.join(tmp, '.ecotaxa-accessrc.json');
+    execFileSync('mkfifo', [fifo]);
+    const err = await rejected(loadConfig({ cwd: tmp, home: tmp }));
+    expect(err.message).toBe(`cannot read config file ${fifo}: it is a FIFO (named pipe), not a regular file`);
+  });
+
+  it('refuses a file that is not UTF-8 with where, and a binary one in one short inert line', async () => {
+    const latin1 = write('.ecotaxa-accessrc.yaml', Buffer.from('user: J\xf6rg\n', 'latin1'));
+    expect((await rejected(loadConfig({ cwd: tmp, home: tmp }))).message).toBe(
+      `cannot read config file ${latin1}: line 1, column 8 is not UTF-8 text: save the file as UTF-8`,
+    );
+    fs.rmSync(latin1);
+    // Valid UTF-8, but control bytes and a terminal escape, and long: what the parser quotes is shown inert.
+    const binary = write('.ecotaxa-accessrc.json', `\u0000\u0001\u001b[2J${'\u0007'.repeat(5000)}`);
+    const message = (await rejected(loadConfig({ cwd: tmp, home: tmp }))).message;
+    expect(message.startsWith(`cannot read config file ${binary}: not valid JSON: `)).toBe(true);
+    // eslint-disable-next-line no-control-regex
+    expect(message).not.toMatch(/[\u0000-\u001f]/);
+    expect(message).toContain('\\x1b[2J');
+    expect(message.length).toBeLessThan(binary.length + 220);
+  });
+
+  it('refuses a YAML "billion laughs" as bad input naming the line, without expanding it', async () => {
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+    ]) {
+      rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    const file = write('.ecotaxa-accessrc.yaml', `${rows.join('\n')}\n`);
+    const err = await rejected(loadConfig({ cwd: tmp, home: tmp }));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(
+      `cannot read config file ${file}:2: not valid YAML: too many aliases (*name): the file expands to more than any policy or configuration needs`,
+    );
+  });
+
+  it('refuses a configuration larger than 1 MiB', async () => {
+    const file = write('.ecotaxa-accessrc.json', '{}');
+    fs.truncateSync(file, 1.5 * 1024 * 1024);
+    expect((await rejected(loadConfig({ cwd: tmp, home: tmp }))).message).toBe(
+      `cannot read config file ${file}: it is 1.5 MiB, more than the 1 MiB this tool reads`,
+    );
   });
 });
 

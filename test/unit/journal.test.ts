@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -25,6 +26,13 @@ import { planEntry } from '../../src/plan/planner.js';
 import { ScriptedEcoTaxa } from '../support/scripted-client.js';
 import { thrown } from '../support/thrown.js';
 import { CALLER, OTHER, USER, project } from './factory.js';
+
+/** Run ids as the tool writes them: a journal with any other is not read. */
+const R0 = '20261127T090000000Z-000000';
+const R1 = '20261127T100000000Z-111111';
+const R2 = '20261127T110000000Z-222222';
+const RA = '20261127T100000000Z-aaaaaa';
+const RB = '20261127T110000000Z-bbbbbb';
 
 /** A file system that logs what the journal does, into a log the test shares with the client. */
 function loggingFs(log: string[], files = new Map<string, string>()): JournalFileSystem {
@@ -66,7 +74,7 @@ describe('FileJournal', () => {
   it('has its run line on disk (written and fsynced) before the first PUT, and each line before what it announces', async () => {
     const client = new ScriptedEcoTaxa(project());
     const files = new Map<string, string>();
-    const journal = new FileJournal('/state/journal', 'run-1', RUN, clock, loggingFs(client.log, files));
+    const journal = new FileJournal('/state/journal', R1, RUN, clock, loggingFs(client.log, files));
     await journal.open();
     const plan: Plan = {
       createdAt: clock(),
@@ -89,7 +97,7 @@ describe('FileJournal', () => {
     await journal.finish({ interrupted: false, applied: 1, failed: 0 });
     expect(client.log).toEqual([
       'mkdir /state/journal',
-      'open /state/journal/run-1.jsonl',
+      `open /state/journal/${R1}.jsonl`,
       'write run',
       'fsync',
       'read 101',
@@ -103,7 +111,7 @@ describe('FileJournal', () => {
       'fsync',
       'close',
     ]);
-    const parsed = parseJournal(files.get('/state/journal/run-1.jsonl') ?? '', 'run-1.jsonl');
+    const parsed = parseJournal(files.get(`/state/journal/${R1}.jsonl`) ?? '', `${R1}.jsonl`);
     expect(parsed.changes.map((c) => [c.projid, c.userId, c.before, c.after])).toEqual([[101, USER.id, null, 'View']]);
     expect(parsed.unknown).toEqual([]);
     expect(parsed.end).toMatchObject({ applied: 1, failed: 0 });
@@ -199,16 +207,17 @@ describe('the journal on the real file system', () => {
     expect(fs.statSync(path.join(journalDir, 'run-5.jsonl')).mode & 0o777).toBe(0o600);
   });
 
-  it('appends to a journal that exists rather than replacing it', async () => {
+  it('never writes into a file already there, nor through a link planted under the run’s name', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-journal-'));
     const file = path.join(dir, 'j.jsonl');
-    for (const text of ['one\n', 'two\n']) {
-      const handle = await nodeJournalFileSystem.open(file);
-      await handle.write(text);
-      await handle.sync();
-      await handle.close();
-    }
-    expect(fs.readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+    fs.writeFileSync(file, 'one\n');
+    await expect(nodeJournalFileSystem.open(file)).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(fs.readFileSync(file, 'utf8')).toBe('one\n');
+    const target = path.join(dir, 'target.txt');
+    fs.writeFileSync(target, 'kept\n');
+    fs.symlinkSync(target, path.join(dir, 'link.jsonl'));
+    await expect(nodeJournalFileSystem.open(path.join(dir, 'link.jsonl'))).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(fs.readFileSync(target, 'utf8')).toBe('kept\n');
   });
 });
 
@@ -217,7 +226,7 @@ describe('parseJournal', () => {
   const run = {
     type: 'run',
     version: 1,
-    runId: 'r1',
+    runId: R1,
     startedAt: '2026-11-27T10:00:00.000Z',
     server: RUN.server,
     caller: CALLER,
@@ -225,7 +234,7 @@ describe('parseJournal', () => {
     command: 'grant 101',
   };
   const change = {
-    runId: 'r1',
+    runId: R1,
     time: '2026-11-27T10:00:01.000Z',
     projid: 101,
     title: 'P',
@@ -404,7 +413,7 @@ describe('reading journals', () => {
     ...extra,
   });
   const change = {
-    runId: 'r1',
+    runId: R1,
     time: '2026-11-27T10:00:01.000Z',
     projid: 101,
     title: 'P',
@@ -421,15 +430,15 @@ describe('reading journals', () => {
 
   it('lists the journals of a directory oldest first, and nothing else in it', () => {
     const d = scratch();
-    fs.writeFileSync(path.join(d, '20261127T110000000Z-bbbbbb.jsonl'), line(run('b')));
-    fs.writeFileSync(path.join(d, '20261127T100000000Z-aaaaaa.jsonl'), line(run('a')));
+    fs.writeFileSync(path.join(d, '20261127T110000000Z-bbbbbb.jsonl'), line(run(RB)));
+    fs.writeFileSync(path.join(d, '20261127T100000000Z-aaaaaa.jsonl'), line(run(RA)));
     fs.writeFileSync(path.join(d, 'notes.txt'), 'not a journal');
     // Whatever order the file system lists them in.
     const listed = ['notes.txt', '20261127T110000000Z-bbbbbb.jsonl', '20261127T100000000Z-aaaaaa.jsonl'];
     vi.spyOn(fs, 'readdirSync').mockReturnValue(listed as unknown as ReturnType<typeof fs.readdirSync>);
     expect(listJournals(d).map((j) => [path.basename(j.filepath), j.run.runId])).toEqual([
-      ['20261127T100000000Z-aaaaaa.jsonl', 'a'],
-      ['20261127T110000000Z-bbbbbb.jsonl', 'b'],
+      ['20261127T100000000Z-aaaaaa.jsonl', RA],
+      ['20261127T110000000Z-bbbbbb.jsonl', RB],
     ]);
   });
 
@@ -439,12 +448,12 @@ describe('reading journals', () => {
 
   it('refuses a damaged journal, or leaves it out and says so when asked to', () => {
     const d = scratch();
-    fs.writeFileSync(path.join(d, 'a.jsonl'), line(run('a')));
+    fs.writeFileSync(path.join(d, 'a.jsonl'), line(run(RA)));
     fs.writeFileSync(path.join(d, 'b.jsonl'), '{oops}\n');
     expect(() => listJournals(d)).toThrow(`the journal ${path.join(d, 'b.jsonl')} is damaged at line 1`);
     const damaged: string[] = [];
     const read = listJournals(d, (file, error) => damaged.push(`${path.basename(file)}: ${error.message}`));
-    expect(read.map((j) => j.run.runId)).toEqual(['a']);
+    expect(read.map((j) => j.run.runId)).toEqual([RA]);
     expect(damaged).toEqual([`b.jsonl: the journal ${path.join(d, 'b.jsonl')} is damaged at line 1`]);
   });
 
@@ -453,17 +462,65 @@ describe('reading journals', () => {
     expect(() => readJournal(path.join(d, 'gone.jsonl'))).toThrow(
       `cannot read the journal ${path.join(d, 'gone.jsonl')}: no such file`,
     );
-    expect(() => readJournal(d)).toThrow(`cannot read the journal ${d}: EISDIR`);
+    expect(() => readJournal(d)).toThrow(`cannot read the journal ${d}: it is a directory`);
+  });
+
+  it('leaves out, and names, a FIFO or a link to /dev/zero named like a journal, without waiting or reading', () => {
+    const d = scratch();
+    fs.writeFileSync(path.join(d, `${RA}.jsonl`), line(run(RA)));
+    execFileSync('mkfifo', [path.join(d, `${RB}.jsonl`)]);
+    fs.symlinkSync('/dev/zero', path.join(d, 'zero.jsonl'));
+    const skipped: string[] = [];
+    // Even where a damaged journal would stop everything (undo): these are no journals.
+    const read = listJournals(d, undefined, (file, error) => skipped.push(error.message));
+    expect(read.map((j) => j.run.runId)).toEqual([RA]);
+    expect(skipped).toEqual([
+      `cannot read the journal ${path.join(d, `${RB}.jsonl`)}: it is a FIFO (named pipe), not a regular file`,
+      `cannot read the journal ${path.join(d, 'zero.jsonl')}: it is a device, not a regular file`,
+    ]);
+  });
+
+  it('leaves out a journal whose run id (or a run it undoes or finishes) is not one the tool writes', () => {
+    const d = scratch();
+    fs.writeFileSync(path.join(d, `${RA}.jsonl`), line(run(RA)));
+    fs.writeFileSync(path.join(d, 'x.jsonl'), line(run('x$(touch pwned)')));
+    fs.writeFileSync(path.join(d, 'y.jsonl'), line(run(RB, { undoes: [R0, '`id`'] })));
+    fs.writeFileSync(path.join(d, 'z.jsonl'), line(run(R2, { continues: `${R1};reboot` })));
+    const skipped: string[] = [];
+    const read = listJournals(d, undefined, (file, error) => skipped.push(error.message));
+    expect(read.map((j) => j.run.runId)).toEqual([RA]);
+    expect(skipped).toEqual([
+      `${path.join(d, 'x.jsonl')} is not a journal of ecotaxa-access (it has the run id "x$(touch pwned)", not one this tool writes)`,
+      `${path.join(d, 'y.jsonl')} is not a journal of ecotaxa-access (it has the run id "\`id\`", not one this tool writes)`,
+      `${path.join(d, 'z.jsonl')} is not a journal of ecotaxa-access (it has the run id "${R1};reboot", not one this tool writes)`,
+    ]);
+    // A change line with another run id is damage: that file came from this tool's format.
+    fs.rmSync(d, { recursive: true });
+    expect(() => parseJournal(line(run(R1)) + line({ type: 'change', ...change, runId: 'r1' }), 'c.jsonl')).toThrow(
+      'the journal c.jsonl is damaged at line 2',
+    );
+  });
+
+  it('refuses a journal larger than the bound, or not UTF-8, as damaged', () => {
+    const d = scratch();
+    const big = path.join(d, `${RA}.jsonl`);
+    fs.writeFileSync(big, line(run(RA)));
+    fs.truncateSync(big, 65 * 1024 * 1024);
+    expect(() => listJournals(d)).toThrow(
+      `cannot read the journal ${big}: it is 65 MiB, more than the 64 MiB this tool reads`,
+    );
+    fs.rmSync(big);
+    const latin1 = path.join(d, `${RB}.jsonl`);
+    fs.writeFileSync(latin1, Buffer.concat([Buffer.from(line(run(RB))), Buffer.from([0x7b, 0xe9, 0x7d, 0x0a])]));
+    expect(() => listJournals(d)).toThrow(`cannot read the journal ${latin1}: line 2, column 2 is not UTF-8 text`);
   });
 
   it('refuses a file without a run line, a line that is null, and a change naming no user', () => {
     expect(() => parseJournal(line({ type: 'change', ...change }), 'x.jsonl')).toThrow(
       'x.jsonl is not an ecotaxa-access journal',
     );
-    expect(() => parseJournal(line(run('r1')) + 'null\n', 'n.jsonl')).toThrow(
-      'the journal n.jsonl is damaged at line 2',
-    );
-    const several = run('r1', { user: undefined, users: [USER, CALLER] });
+    expect(() => parseJournal(line(run(R1)) + 'null\n', 'n.jsonl')).toThrow('the journal n.jsonl is damaged at line 2');
+    const several = run(R1, { user: undefined, users: [USER, CALLER] });
     expect(() => parseJournal(line(several) + line({ type: 'change', ...change }), 's.jsonl')).toThrow(
       'the journal s.jsonl is damaged: a change names no user',
     );
@@ -474,16 +531,16 @@ describe('reading journals', () => {
       before: { id: OTHER.id, name: OTHER.name, email: OTHER.email },
       after: { id: CALLER.id, name: CALLER.name, email: CALLER.email },
     };
-    const j = parseJournal(line(run('r1', { undoes: 'r0' })) + line({ type: 'change', ...change, contact }), 'c.jsonl');
+    const j = parseJournal(line(run(R1, { undoes: R0 })) + line({ type: 'change', ...change, contact }), 'c.jsonl');
     expect(j.changes[0]?.contact).toStrictEqual(contact);
-    expect(undoneRuns(j.run)).toEqual(['r0']);
-    expect(undoneRuns(parseJournal(line(run('r2', { undoes: ['r0', 'r1'] })), 'u.jsonl').run)).toEqual(['r0', 'r1']);
+    expect(undoneRuns(j.run)).toEqual([R0]);
+    expect(undoneRuns(parseJournal(line(run(R2, { undoes: [R0, R1] })), 'u.jsonl').run)).toEqual([R0, R1]);
     expect(undoneRuns({ ...j.run, undoes: undefined })).toEqual([]);
   });
 
   it('knows the users of a run, one or several', () => {
-    expect(runUsers(parseJournal(line(run('r1')), 'one.jsonl').run)).toEqual([USER]);
-    const several = parseJournal(line(run('r2', { user: undefined, users: [USER, OTHER] })), 'two.jsonl');
+    expect(runUsers(parseJournal(line(run(R1)), 'one.jsonl').run)).toEqual([USER]);
+    const several = parseJournal(line(run(R2, { user: undefined, users: [USER, OTHER] })), 'two.jsonl');
     expect(runUsers(several.run)).toEqual([USER, OTHER]);
   });
 });

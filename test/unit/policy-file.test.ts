@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { checkServer, parsePolicy, pathText } from '../../src/policy/policy-file.js';
+import { nearest } from '../../src/policy/suggest.js';
 import { thrown } from '../support/thrown.js';
 
 /*
@@ -88,19 +89,15 @@ describe('parsePolicy: each mistake is one line, FILE:LINE: KEY: what is wrong',
   it.each([
     [
       'an unknown key',
-      rule('    projects:\n      all: true\n      instruments: UVP6\n'),
-      'p.yaml:7: rules[0].projects.instruments: unknown key: use all, ids, title, instrument or exclude',
+      rule('    projects:\n      all: true\n      camera: UVP6\n'),
+      'p.yaml:7: rules[0].projects.camera: unknown key: use all, ids, title, instrument or exclude',
     ],
     [
       'an unknown key in a rule',
-      rule(`${all}    users: [a]\n`),
-      'p.yaml:6: rules[0].users: unknown key: use name, user, right, projects, mode or until',
+      rule(`${all}    owners: [a]\n`),
+      'p.yaml:6: rules[0].owners: unknown key: use name, user, right, projects, mode or until',
     ],
-    [
-      'an unknown key at the top',
-      `${rule(all)}servr: x\n`,
-      'p.yaml:6: servr: unknown key: use version, server or rules',
-    ],
+    ['an unknown key at the top', `${rule(all)}host: x\n`, 'p.yaml:6: host: unknown key: use version, server or rules'],
     [
       'a right that is not one',
       `${rule(all)}  - user: b\n    right: edit\n    projects: { all: true }\n`,
@@ -201,6 +198,104 @@ describe('parsePolicy: each mistake is one line, FILE:LINE: KEY: what is wrong',
     expect(thrown(() => parsePolicy(text, 'p.yaml')).message).toBe(
       'p.yaml:4: rules[0].colour: unknown key: use name, user, right, projects, mode or until',
     );
+  });
+});
+
+describe('parsePolicy: a typo of a key names the key meant, at every level', () => {
+  it.each([
+    [
+      'rulez at the top, where rules is then missing',
+      'version: 1\nrulez:\n  - { user: a, right: view, projects: { all: true } }\n',
+      'p.yaml:2: rulez: unknown key (did you mean rules?)',
+    ],
+    [
+      'Version',
+      'Version: 1\nrules:\n  - { user: a, right: view, projects: { all: true } }\n',
+      'p.yaml:1: Version: unknown key (did you mean version?)',
+    ],
+    [
+      'rigth in a rule, where right is then missing',
+      'version: 1\nrules:\n  - user: a\n    rigth: view\n    projects: { all: true }\n',
+      'p.yaml:4: rules[0].rigth: unknown key (did you mean right?)',
+    ],
+    [
+      'projets in a rule',
+      'version: 1\nrules:\n  - user: a\n    right: view\n    projets: { all: true }\n',
+      'p.yaml:5: rules[0].projets: unknown key (did you mean projects?)',
+    ],
+    [
+      'instrumnt in the selectors',
+      'version: 1\nrules:\n  - user: a\n    right: view\n    projects:\n      instrumnt: UVP6\n',
+      'p.yaml:6: rules[0].projects.instrumnt: unknown key (did you mean instrument?)',
+    ],
+  ])('%s', (_name, text, message) => {
+    expect(thrown(() => parsePolicy(text, 'p.yaml')).message).toBe(message);
+  });
+
+  it('picks the nearest key, and none when no key is close', () => {
+    expect(nearest('exlude', ['all', 'ids', 'title', 'instrument', 'exclude'])).toBe('exclude');
+    expect(nearest('id', ['all', 'ids', 'title'])).toBe('ids');
+    expect(nearest('colour', ['name', 'user', 'right', 'projects', 'mode', 'until'])).toBeUndefined();
+    expect(nearest('x', ['all', 'ids'])).toBeUndefined();
+  });
+});
+
+describe('parsePolicy: whatever the parser makes of a file is bad input, never a bug of the tool', () => {
+  const laughs = (): string => {
+    const rows = ['version: 1', 'a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+      ['g', 'h'],
+    ]) {
+      rows.push(`${name}: &${name} [${Array<string>(9).fill(`*${prev}`).join(', ')}]`);
+    }
+    return `${rows.join('\n')}\nrules: *h\n`;
+  };
+  it.each([
+    [
+      'a "billion laughs" of aliases',
+      laughs(),
+      'p.yaml:3: not valid YAML: too many aliases (*name): the file expands to more than any policy or configuration needs',
+    ],
+    [
+      'an alias to no anchor',
+      'version: 1\nrules: *nowhere\n',
+      'p.yaml:2: not valid YAML: Unresolved alias (the anchor must be set before the alias): nowhere',
+    ],
+    [
+      'nesting deep enough to exhaust the stack',
+      `version: 1\nrules: ${'['.repeat(100_000)}`,
+      'p.yaml:2: not valid YAML or JSON: nested too deeply',
+    ],
+    [
+      'two documents',
+      'version: 1\n---\nversion: 1\n',
+      'p.yaml:2: not valid YAML or JSON: Source contains multiple documents; please use YAML.parseAllDocuments()',
+    ],
+    [
+      'a scalar',
+      'hello\n',
+      'p.yaml:1: not a policy: expected "version: 1", an optional "server" and a list of "rules"',
+    ],
+    [
+      'a huge version',
+      'version: 1e999\nrules: []\n',
+      'p.yaml:1: version: null is not a policy version this ecotaxa-access reads: write "version: 1"',
+    ],
+    [
+      'control characters and a terminal escape where a right goes',
+      'version: 1\nrules:\n  - { user: a, right: "\\e[2J\\u202eweiv", projects: { all: true } }\n',
+      'p.yaml:3: rules[0].right: "\\u001b[2J\\u202eweiv" is not a right: use view, annotate or manage',
+    ],
+  ])('%s', (_name, text, message) => {
+    const err = thrown(() => parsePolicy(text, 'p.yaml'));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(message);
   });
 });
 

@@ -87,6 +87,86 @@ describe('Scrubber: passwords', () => {
   });
 });
 
+describe('Scrubber: secrets the tool sent, wherever the server echoes them', () => {
+  // With a quote: JSON text holds it escaped (Owner\"pass-2024).
+  const PASSWORD = 'Owner"pass-2024';
+
+  it('a failed login whose answer repeats the password (FastAPI puts it in "input")', () => {
+    const scrubber = new Scrubber();
+    const out = scrubber.interaction(
+      exchange({
+        method: 'POST',
+        path: '/api/login',
+        body: { username: 'owner@example.org', password: PASSWORD },
+        status: 422,
+        response: {
+          detail: [
+            {
+              type: 'value_error',
+              loc: ['body', 'password'],
+              msg: `Value error, '${PASSWORD}' is not the password`,
+              input: PASSWORD,
+              ctx: { [PASSWORD]: [`was ${PASSWORD}`] },
+            },
+          ],
+          raw: JSON.stringify({ given: `p${PASSWORD}` }),
+        },
+      }),
+    );
+    expect(out.response).toEqual({
+      detail: [
+        {
+          type: 'value_error',
+          loc: ['body', 'password'],
+          msg: "Value error, '<PASSWORD>' is not the password",
+          input: '<PASSWORD>',
+          ctx: { '<PASSWORD>': ['was <PASSWORD>'] },
+        },
+      ],
+      raw: JSON.stringify({ given: 'p<PASSWORD>' }),
+    });
+    expect(JSON.stringify(out)).not.toContain('pass-2024');
+  });
+
+  it('an answer that echoes a secret sent later in the session, in text, a header and a path', () => {
+    const scrubber = new Scrubber();
+    const login = exchange({ method: 'POST', path: '/api/login', body: { password: PASSWORD }, status: 403 });
+    const before = exchange({
+      path: `/api/echo?p=${PASSWORD}`,
+      response: `plain text: you sent ${PASSWORD}`,
+      rawHeaders: { Location: `/api/x?p=${PASSWORD}` },
+    });
+    // What --record does: every request's secrets are known before any exchange is scrubbed.
+    scrubber.learn(before);
+    scrubber.learn(login);
+    const out = scrubber.interaction(before);
+    expect(out).toMatchObject({
+      path: '/api/echo?p=<PASSWORD>',
+      response: 'plain text: you sent <PASSWORD>',
+      rawHeaders: { location: '/api/x?p=<PASSWORD>' },
+    });
+  });
+
+  it('a token or password the tool noted (ECOTAXA_TOKEN of any shape, a short password) is removed too', () => {
+    const scrubber = new Scrubber();
+    scrubber.noteSecret('opaque-env-token');
+    scrubber.noteSecret('pw1');
+    const out = scrubber.interaction(
+      exchange({
+        status: 401,
+        response: { detail: 'token opaque-env-token rejected', input: 'pw1', msg: "bad 'pw1'", note: 'pw1x kept' },
+      }),
+    );
+    expect(out.response).toEqual({
+      detail: 'token <PASSWORD> rejected',
+      input: '<PASSWORD>',
+      msg: "bad '<PASSWORD>'",
+      // A short secret is replaced only whole or quoted: elsewhere it may be any word.
+      note: 'pw1x kept',
+    });
+  });
+});
+
 describe('Scrubber: tokens', () => {
   it('a login answer is the token: replaced by a numbered placeholder that remembers its expiry', () => {
     const scrubber = new Scrubber();

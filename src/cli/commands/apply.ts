@@ -1,9 +1,9 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
 import type { ConcurrencySetting } from '../../config/settings.js';
 import { InputError } from '../../errors.js';
+import { MAX_BYTES, readTextFile } from '../../files/read-text.js';
 import { privilegeFingerprint } from '../../plan/fingerprint.js';
 import { type Plan, operationFor, parsePlanFile, userOf } from '../../plan/plan-document.js';
 import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
@@ -91,21 +91,19 @@ export async function replan(
 }
 
 /** Checks the flags and reads the plan file, before the first request. */
-export async function parseInputs(
+export function parseInputs(
   ctx: Context,
   args: string[],
   options: Record<string, unknown>,
-): Promise<{ file: string; saved: Plan; opts: z.infer<typeof applyOptionsSchema>; concurrency: ConcurrencySetting }> {
+): { file: string; saved: Plan; opts: z.infer<typeof applyOptionsSchema>; concurrency: ConcurrencySetting } {
   const opts = parseOptions(applyOptionsSchema, options, 'apply');
   const file = args[0] as string;
   const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
-  let text: string;
-  try {
-    text = await fs.readFile(path.resolve(ctx.io.cwd, file), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the plan ${file}: ${code === 'ENOENT' ? 'no such file' : String(code)}`);
-  }
+  const text = readTextFile(path.resolve(ctx.io.cwd, file), {
+    what: 'the plan',
+    shown: file,
+    maxBytes: MAX_BYTES.plan,
+  });
   const saved = parsePlanFile(text, file);
   if (saved.server !== ctx.serverUrl) {
     throw new InputError(
@@ -117,7 +115,7 @@ export async function parseInputs(
 
 /** apply FILE: a saved plan, for this server and this caller only, on fresh state. */
 export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
-  const { file, saved, opts, concurrency } = await parseInputs(ctx, args, options);
+  const { file, saved, opts, concurrency } = parseInputs(ctx, args, options);
   const session = await openSession(ctx);
   if (saved.caller.id !== session.me.id) {
     throw new InputError(

@@ -11,6 +11,7 @@ import type { Context } from '../context.js';
 import { concurrencyOptions, parseOptions } from '../options.js';
 import type { CommandName } from '../program.js';
 import { planNotes } from '../plan-notes.js';
+import { checkPlanOut } from '../plan-out.js';
 import { pickProjects } from '../pick.js';
 import { parseSelection, type SelectionInput, selectProjects } from '../selection.js';
 import { type Session, openSession } from '../session.js';
@@ -31,6 +32,7 @@ const planShape = {
   user: z.string().optional(),
   right: z.string().default('view'),
   out: z.string().optional(),
+  force: z.boolean().optional(),
   detailedExitcode: z.boolean().optional(),
   fixContact: z.boolean().optional(),
   showUnchanged: z.boolean().optional(),
@@ -105,6 +107,7 @@ export async function parseInputs(
   if (opts.dryRun === true && opts.yes === true)
     throw new UsageError('--dry-run and --yes contradict each other: choose one');
   const right = parseRight(opts.right);
+  checkPlanOut(ctx, opts);
   if (opts.pick === true && !ctx.output.interactive) {
     throw new UsageError(
       '--pick shows a list to choose from: it needs a terminal (stdin and stderr, not in CI); name the projects instead (ids, --all, --title, --instrument, --ids-from)',
@@ -173,6 +176,7 @@ export async function run(
     yes: opts.yes === true,
     detailedExitcode: opts.detailedExitcode === true,
     out: opts.out,
+    force: opts.force === true,
     concurrency: inputs.concurrency,
     strict: opts.strict === true,
     // After --pick, the projects picked: what a re-run must name to finish this one.

@@ -190,7 +190,8 @@ async function callers(ctx: Context, servers: readonly string[]): Promise<Map<st
 export async function run(ctx: Context, _args: string[], options: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(historyOptionsSchema, options, 'history');
   const dir = ctx.journalDir();
-  const all = groupRuns(listJournals(dir, (_file, err) => ctx.output.warn(`${err.message}; it is not listed`)));
+  const leftOut = (_file: string, err: Error): void => ctx.output.warn(`${err.message}; it is not listed`);
+  const all = groupRuns(listJournals(dir, leftOut, leftOut));
   const groups = opts.allServers === true ? all : all.filter((g) => g.server === ctx.serverUrl);
 
   if (opts.ids === true) {

@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
 import { InputError, UsageError, UserError } from '../../errors.js';
+import { MAX_BYTES, readTextFile } from '../../files/read-text.js';
 import { changedScope, changesByAction, counted } from '../../plan/plan-counts.js';
 import type { Plan } from '../../plan/plan-document.js';
 import { type MassRevoke, type PolicyPlan, planPolicy } from '../../policy/plan-policy.js';
@@ -12,6 +12,7 @@ import type { Context } from '../context.js';
 import { concurrencyOptions, parseOptions } from '../options.js';
 import type { CommandName } from '../program.js';
 import { planNotes } from '../plan-notes.js';
+import { checkPlanOut } from '../plan-out.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
@@ -19,6 +20,7 @@ type SyncCommand = 'sync' | 'plan sync';
 
 const planShape = {
   out: z.string().optional(),
+  force: z.boolean().optional(),
   detailedExitcode: z.boolean().optional(),
   format: z.enum(['text', 'markdown']).optional(),
   allowMassRevoke: z.boolean().optional(),
@@ -44,15 +46,12 @@ function isSyncCommand(name: CommandName): name is SyncCommand {
 }
 
 /** Reads and checks the policy file: one line naming the file, the line and the key if it is wrong. */
-async function readPolicy(ctx: Context, file: string): Promise<Policy> {
-  let text: string;
-  try {
-    text = await fs.readFile(path.resolve(ctx.io.cwd, file), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code);
-    throw new InputError(`cannot read the policy ${file}: ${why}`);
-  }
+function readPolicy(ctx: Context, file: string): Policy {
+  const text = readTextFile(path.resolve(ctx.io.cwd, file), {
+    what: 'the policy',
+    shown: file,
+    maxBytes: MAX_BYTES.policy,
+  });
   return parsePolicy(text, file);
 }
 
@@ -108,8 +107,9 @@ export async function run(
     throw new UsageError('--dry-run and --yes contradict each other: choose one');
   if (ctx.json && opts.format === 'markdown')
     throw new UsageError('--json and --format markdown are two different outputs: choose one');
+  checkPlanOut(ctx, opts);
   const file = args[0] as string;
-  const policy = await readPolicy(ctx, file);
+  const policy = readPolicy(ctx, file);
   checkServer(policy, ctx.serverUrl);
   const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
 
@@ -162,6 +162,7 @@ export async function run(
     yes: opts.yes === true,
     detailedExitcode: opts.detailedExitcode === true,
     out: opts.out,
+    force: opts.force === true,
     concurrency: concurrency.value,
     strict: opts.strict === true,
     command: `${name} ${file}`,

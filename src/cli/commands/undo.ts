@@ -74,7 +74,8 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
   const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
   const session = await openSession(ctx);
   const dir = ctx.journalDir();
-  const groups = groupsToUndo(groupRuns(listJournals(dir)), {
+  const journals = listJournals(dir, undefined, (_file, err) => ctx.output.warn(`${err.message}; it is left out`));
+  const groups = groupsToUndo(groupRuns(journals), {
     server: ctx.serverUrl,
     callerId: session.me.id,
     named: args,

@@ -251,6 +251,33 @@ describe('the demo: a recorded plan, no token, no network', () => {
   });
 });
 
+describe('a folder full of configuration code (a repository just cloned)', () => {
+  it('runs none of it: not ecotaxa-access.config.*, nor a `.config/config.js` meta-configuration, nor a package.json pointing at code', async () => {
+    // cosmiconfig 9, which the tool used to load its configuration with, runs `.config/config.js`
+    // from the working folder as soon as it is set up, whatever loaders it is given: this is
+    // why the configuration is read by our own data-only loader, in the real process's cwd.
+    const repo = path.join(home.home, 'cloned');
+    const marker = (name: string): string => path.join(home.home, `ran-${name}`);
+    const code = (name: string): string =>
+      `require('node:fs').writeFileSync(${JSON.stringify(marker(name))}, 'x');\nmodule.exports = {};\n`;
+    fs.mkdirSync(path.join(repo, '.config'), { recursive: true });
+    const files: Record<string, string> = {
+      '.config/config.js': code('meta-js'),
+      '.config/config.cjs': code('meta-cjs'),
+      'ecotaxa-access.config.js': code('js'),
+      'ecotaxa-access.config.cjs': code('cjs'),
+      '.ecotaxa-accessrc.js': code('rc-js'),
+      '.config/ecotaxa-accessrc.js': code('config-rc-js'),
+      'evil.js': code('evil'),
+      'package.json': JSON.stringify({ name: 'cloned', cosmiconfig: { searchPlaces: ['evil.js'] } }),
+    };
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(repo, name), text);
+    const result = await run(['history'], { cwd: repo });
+    expect(result.code).toBe(0);
+    expect(fs.readdirSync(home.home).filter((f) => f.startsWith('ran-'))).toEqual([]);
+  });
+});
+
 describe('colours', () => {
   it('FORCE_COLOR=1 colours the plan; NO_COLOR or --no-color win over it; a pipe gets none by default', async () => {
     const [forced, noColorEnv, noColorFlag, piped] = await Promise.all([

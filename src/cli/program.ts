@@ -2,6 +2,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { Io } from '../output/io.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { defineReport } from './program-report.js';
 
 /*
  * The whole command tree, with every option and its help, and nothing else: command bodies
@@ -22,6 +23,7 @@ export type CommandName =
   | 'apply'
   | 'undo'
   | 'history'
+  | 'report'
   | 'completion'
   | 'sync'
   | 'plan sync';
@@ -429,6 +431,9 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     'history',
     examples('history', 'history --all-servers', 'history --json'),
   );
+
+  const [report, reportHelp] = defineReport(program, { collect, examples });
+  leaf(report, 'report', reportHelp);
 
   leaf(
     program

@@ -33,6 +33,7 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
   apply: () => import('./commands/apply.js'),
   undo: () => import('./commands/undo.js'),
   history: () => import('./commands/history.js'),
+  report: () => import('./commands/report.js'),
   completion: () => import('./commands/completion.js'),
   sync: () => import('./commands/sync.js'),
   'plan sync': () => import('./commands/sync.js'),

@@ -3,6 +3,7 @@ import type { Io } from '../output/io.js';
 import { inertLines } from '../output/inert.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { defineReport } from './program-report.js';
 
 /*
  * The whole command tree, with every option and its help, and nothing else: command bodies
@@ -23,6 +24,7 @@ export type CommandName =
   | 'apply'
   | 'undo'
   | 'history'
+  | 'report'
   | 'completion'
   | 'sync'
   | 'plan sync';
@@ -433,6 +435,9 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     'history',
     examples('history', 'history --all-servers', 'history --json'),
   );
+
+  const [report, reportHelp] = defineReport(program, { collect, examples });
+  leaf(report, 'report', reportHelp);
 
   leaf(
     program

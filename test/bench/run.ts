@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --only scale|concurrency|faults] [--sizes 100,1000,5000 --latency 20 --baseline-max 1000 --startup-runs 20]
+ * npm run bench [-- --only scale|concurrency|faults|report] [--sizes 100,1000,5000 --latency 20 --baseline-max 1000 --startup-runs 20]
  *               [--levels 1,4,8,auto --repeat 3]
  *
  * Two parts: scale (below) and concurrency (./concurrency.ts: --concurrency 1, 4, 8 and auto on
@@ -24,6 +24,7 @@ import { AQQUA, OWNER, seedScale } from '../support/seed.js';
 import { cli, type Run } from './cli-process.js';
 import { concurrencyBench, parseLevels } from './concurrency.js';
 import { faultsBench } from './faults.js';
+import { reportBench } from './report.js';
 import { measureStartup } from './startup.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -269,10 +270,15 @@ async function main(): Promise<void> {
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }
 
-if (!['all', 'scale', 'concurrency', 'faults'].includes(ONLY)) {
-  throw new Error(`--only ${ONLY}: expected scale, concurrency or faults`);
+if (!['all', 'scale', 'concurrency', 'faults', 'report'].includes(ONLY)) {
+  throw new Error(`--only ${ONLY}: expected scale, concurrency, faults or report`);
 }
 if (ONLY === 'all' || ONLY === 'scale') await main();
+// `report` and `report --received` beside `projects list`: part of the scale part, or alone.
+if (ONLY === 'all' || ONLY === 'scale' || ONLY === 'report') {
+  if (ONLY !== 'report') process.stdout.write('\n');
+  if (!(await reportBench({ out: OUT, sizes: SIZES, latencyMs: LATENCY_MS, repeat: REPEAT }))) process.exitCode = 1;
+}
 if (ONLY === 'all' || ONLY === 'concurrency') {
   if (ONLY === 'all') process.stdout.write('\n');
   if (!(await concurrencyBench({ out: OUT, levels: LEVELS, repeat: REPEAT }))) process.exitCode = 1;

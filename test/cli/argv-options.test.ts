@@ -11,6 +11,7 @@ import { historyOptionsSchema } from '../../src/cli/commands/history.js';
 import { loginOptionsSchema } from '../../src/cli/commands/login.js';
 import { logoutOptionsSchema } from '../../src/cli/commands/logout.js';
 import { listOptionsSchema } from '../../src/cli/commands/projects-list.js';
+import { reportOptionsSchema } from '../../src/cli/commands/report.js';
 import { syncOptionsSchemas } from '../../src/cli/commands/sync.js';
 import { undoOptionsSchema } from '../../src/cli/commands/undo.js';
 import { usersFindOptionsSchema } from '../../src/cli/commands/users-find.js';
@@ -41,6 +42,7 @@ const SCHEMAS: Record<CommandName, z.ZodObject> = {
   apply: applyOptionsSchema,
   undo: undoOptionsSchema,
   history: historyOptionsSchema,
+  report: reportOptionsSchema,
   completion: completionOptionsSchema,
   sync: syncOptionsSchemas.sync,
   'plan sync': syncOptionsSchemas['plan sync'],
@@ -321,6 +323,32 @@ const TABLE: [string, string[], Invocation][] = [
     'history --ids (hidden: for shell completion)',
     ['--url', 'https://ecotaxa.example.org/api', 'history', '--ids'],
     { name: 'history', args: [], options: { ids: true }, globals: { ...G, url: 'https://ecotaxa.example.org/api' } },
+  ],
+  ['report', ['report'], { name: 'report', args: [], options: {}, globals: G }],
+  [
+    'report for AqQua’s form, narrowed',
+    ['report', '101', '200-210', '--instrument', 'UVP', '--exclude', '205', '--format', 'markdown'],
+    {
+      name: 'report',
+      args: ['101', '200-210'],
+      options: { instrument: 'UVP', exclude: ['205'], format: 'markdown' },
+      globals: G,
+    },
+  ],
+  [
+    'report with every other selector, another user, as CSV',
+    ['report', '--all', '--title', 'Kiel', '--ids-from', 'shared.csv', '--user', 'colleague@example.org', '--csv'],
+    {
+      name: 'report',
+      args: [],
+      options: { all: true, title: 'Kiel', idsFrom: 'shared.csv', user: 'colleague@example.org', csv: true },
+      globals: G,
+    },
+  ],
+  [
+    'report --received as JSON',
+    ['report', '--received', '--json'],
+    { name: 'report', args: [], options: { received: true }, globals: { ...G, json: true } },
   ],
   ['completion bash', ['completion', 'bash'], { name: 'completion', args: ['bash'], options: {}, globals: G }],
   ['sync', ['sync', 'sharing.yaml'], { name: 'sync', args: ['sharing.yaml'], options: {}, globals: G }],

@@ -40,7 +40,7 @@ describe('completion bash', () => {
   it('completes each command’s own options, its subcommands, and run ids for undo', async () => {
     const bash = await script('bash');
     expect(bash).toContain(
-      '    "") opts="-V --version --url --json -v --verbose -q --quiet --timeout --config --insecure --no-color --record --replay --scenario -h --help" subs="demo login logout whoami users projects grant revoke plan sync apply undo history completion" operand=none ;;\n',
+      '    "") opts="-V --version --url --json -v --verbose -q --quiet --timeout --config --insecure --no-color --record --replay --scenario -h --help" subs="demo login logout whoami users projects grant revoke plan sync apply undo history report completion" operand=none ;;\n',
     );
     expect(bash).toContain(`  local globals="${GLOBALS}"\n`);
     expect(bash).toContain('    "plan") opts="-h --help $globals" subs="grant revoke sync" operand=none ;;\n');
@@ -144,6 +144,7 @@ describe('the scripts follow the command tree', () => {
       'apply',
       'undo',
       'history',
+      'report',
       'completion',
     ]);
   });

@@ -26,6 +26,7 @@ const COMMANDS = [
   ['apply'],
   ['undo'],
   ['history'],
+  ['report'],
   ['completion'],
 ];
 

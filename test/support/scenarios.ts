@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli, tempHome } from './cli.js';
 import { startFakeServer } from './fake-server.js';
-import { OWNER, seedWorld } from './seed.js';
+import type { FakeEcoTaxa, FakeOptions } from './fake-ecotaxa.js';
+import { seedReceived } from './received-world.js';
+import { AQQUA, OWNER, seedWorld } from './seed.js';
 
 /*
  * The recorded scenarios committed under fixtures/, each made against a fresh fake EcoTaxa
@@ -23,6 +25,10 @@ export interface Scenario {
    * fixtures/), instead of a temporary home; replays then run from there too.
    */
   fromRepo?: boolean;
+  /** The fake's world (default: the seed's). */
+  world?: (options: FakeOptions) => FakeEcoTaxa;
+  /** Who runs the commands (default: Olivia Owner). */
+  callerId?: number;
 }
 
 /** The repository's root: where `fromRepo` scenarios run, and replays of them. */
@@ -52,6 +58,9 @@ export const SCENARIOS: readonly Scenario[] = [
     fromRepo: true,
     setup: [['sync', SYNC_POLICY, '--yes', '--concurrency', '1']],
   },
+  { dir: 'report', name: 'report', argv: ['report'] },
+  // AqQua's side: the projects other owners shared with it, grouped by whom to tell.
+  { dir: 'received', name: 'report-received', argv: ['report', '--received'], world: seedReceived, callerId: AQQUA.id },
 ];
 
 /** The recordings' clock: 2026-11-08T09:00:00Z. */
@@ -70,7 +79,7 @@ export interface RecordedRun {
 
 /** Records one scenario into `root/<dir>/<name>.json`. */
 export async function recordScenario(scenario: Scenario, root: string): Promise<RecordedRun> {
-  const fake = seedWorld({ now: () => new Date(FROZEN_EPOCH * 1000) });
+  const fake = (scenario.world ?? seedWorld)({ now: () => new Date(FROZEN_EPOCH * 1000) });
   const server = await startFakeServer(fake);
   const home = tempHome();
   const cwd = scenario.fromRepo === true ? REPO_ROOT : home.home;
@@ -78,7 +87,7 @@ export async function recordScenario(scenario: Scenario, root: string): Promise<
     const env = {
       ...home.env,
       ECOTAXA_URL: server.url,
-      ECOTAXA_TOKEN: fake.tokenFor(OWNER.id),
+      ECOTAXA_TOKEN: fake.tokenFor(scenario.callerId ?? OWNER.id),
       SOURCE_DATE_EPOCH: String(FROZEN_EPOCH),
     };
     for (const step of scenario.setup ?? []) {

@@ -1,0 +1,129 @@
+import { toCsv } from '../output/csv.js';
+import { inert } from '../output/inert.js';
+import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
+import { formatIdRanges } from '../plan/selectors.js';
+import type { Received, ReceivedGroup } from '../review/received.js';
+import { describePerson, markdownTable, md, plural, totalsLine } from './report.js';
+
+/*
+ * `report --received` as people read it: one block per contact (whom to tell that the download
+ * is complete), a Markdown version, and CSV with one row per contact. Pure.
+ */
+
+/** Whom a group writes to, in words. */
+export function groupLabel(group: ReceivedGroup): string {
+  if (group.contact !== null) return describePerson(group.contact);
+  if (group.recipients.length === 0) return 'No contact, and no active manager';
+  return `No contact; its managers: ${group.recipients.map(describePerson).join(', ')}`;
+}
+
+function groupLine(group: ReceivedGroup): string {
+  return `${groupLabel(group)}: ${plural(group.projects.length, 'project')}, ${plural(group.objects, 'object')}`;
+}
+
+function closingLine(received: Received): string {
+  const groups = received.totals.groups;
+  return `${totalsLine(received.totals).replace(/\.$/, '')}; ${plural(groups, 'contact')} to write to.`;
+}
+
+const INDENT = '  ';
+
+/** Every group under its line, in one table's columns (so that they align from group to group). */
+export function renderReceivedTable(
+  received: Received,
+  options: { width: number | undefined; headerStyle?: (text: string) => string },
+): TableLayout {
+  const columns: Column[] = [
+    { header: 'ID', align: 'right' },
+    { header: 'TITLE', shrink: 'truncate', maxClaim: 40 },
+    { header: 'INSTRUMENT', dropRank: 1 },
+    { header: 'OBJECTS', align: 'right', dropRank: 0 },
+    { header: 'ACCESS' },
+    { header: 'YOUR RIGHT' },
+  ];
+  const rows = received.groups.flatMap((g) =>
+    g.projects.map((p) => [
+      String(p.projid),
+      p.title,
+      p.instrument ?? '-',
+      p.objcount === null ? '-' : String(p.objcount),
+      p.access,
+      p.right,
+    ]),
+  );
+  const width = options.width === undefined ? undefined : options.width - INDENT.length;
+  const table = layoutTable(columns, rows, { width, headerStyle: options.headerStyle });
+  // Each row is one line (titles are shortened, never wrapped): the header, then a line a project.
+  const [header = '', ...lines] = table.text.split('\n');
+  const blocks: string[] = [];
+  let next = 0;
+  for (const group of received.groups) {
+    const own = lines.slice(next, next + group.projects.length);
+    next += group.projects.length;
+    blocks.push(
+      [fitLine(inert(groupLine(group)), options.width, 2), ...[header, ...own].map((l) => INDENT + l)].join('\n'),
+    );
+  }
+  const text = [...blocks, fitLine(inert(closingLine(received)), options.width, 2)].join('\n\n');
+  return { text, dropped: table.dropped };
+}
+
+export const RECEIVED_CSV_HEADER = [
+  'contact_name',
+  'contact_email',
+  'write_to',
+  'projects',
+  'projids',
+  'titles',
+  'objects',
+] as const;
+
+/**
+ * One row per contact. `write_to` holds the emails to write to (the contact's, or the
+ * managers' of projects without one), ready for a mail's "To:" line.
+ */
+export function renderReceivedCsv(received: Received): string {
+  return toCsv(
+    RECEIVED_CSV_HEADER,
+    received.groups.map((g) => [
+      g.contact?.name,
+      g.contact?.email,
+      g.recipients.map((r) => r.email).join(', '),
+      g.projects.length,
+      formatIdRanges(g.projects.map((p) => p.projid)),
+      g.projects.map((p) => p.title).join('; '),
+      g.objects,
+    ]),
+  ).trimEnd();
+}
+
+/** The received projects as Markdown: a section per contact. */
+export function renderReceivedMarkdown(received: Received, asOf: string): string {
+  const lines = [
+    `## EcoTaxa projects shared with ${md(describePerson(received.you))}`,
+    '',
+    `- Server: ${md(received.server)}`,
+    `- As of: ${asOf}`,
+  ];
+  for (const group of received.groups) {
+    lines.push(
+      '',
+      `### ${md(groupLine(group))}`,
+      '',
+      ...markdownTable(
+        ['ID', 'Title', 'Instrument', 'Objects', 'Access', 'Your right'],
+        ['right', 'left', 'left', 'right', 'left', 'left'],
+        group.projects.map((p) => [
+          String(p.projid),
+          p.title,
+          p.instrument ?? '-',
+          p.objcount === null ? '-' : String(p.objcount),
+          p.access,
+          p.right,
+        ]),
+      ),
+    );
+  }
+  lines.push('', `**${md(closingLine(received))}**`);
+  return lines.join('\n');
+}

@@ -1,0 +1,213 @@
+import { toCsv } from '../output/csv.js';
+import { inert } from '../output/inert.js';
+import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
+import { escapeMarkdown } from '../plan/render-markdown.js';
+import type { Report, ReportPerson, ReportRow, Totals } from '../review/report.js';
+import type { Since } from '../review/since.js';
+
+/*
+ * `report` as people read it: a table fitted to the terminal, Markdown to paste into a form or
+ * an email, CSV. Pure: the same report always gives the same text. Outside text (titles,
+ * names, instruments) is shown inert; in Markdown, escaped as well.
+ */
+
+/** 1234567 → "1,234,567": totals are read by people. */
+export function formatCount(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** "2026-11-27T08:50:00.135Z" → "2026-11-27 08:50" (UTC). */
+export function formatAt(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
+}
+
+export const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** The SINCE cell: when, "before the journals", or "changed elsewhere"; `?` marks a write whose answer was lost. */
+export function sinceCell(since: Since): string {
+  switch (since.kind) {
+    case 'run':
+      return `${formatAt(since.at)}${since.confirmed ? '' : '?'}`;
+    case 'before-journals':
+      return 'before the journals';
+    case 'elsewhere':
+      return 'changed elsewhere';
+  }
+}
+
+export function runCell(since: Since): string {
+  return since.kind === 'run' ? since.run : '-';
+}
+
+const accessCell = (row: ReportRow): string => (row.marked ? `${row.access} !` : row.access);
+
+/** "UVP6 (2), Zooscan (2), (none) (1)": every instrument, most used first. */
+export function instrumentsText(totals: Totals): string {
+  return totals.instruments.map((i) => `${i.instrument ?? '(none)'} (${i.projects})`).join(', ');
+}
+
+export function totalsLine(totals: Totals): string {
+  const instruments = totals.instruments.length === 0 ? '' : `; instruments: ${instrumentsText(totals)}`;
+  return `Total: ${plural(totals.projects, 'project')}, ${plural(totals.objects, 'object')}${instruments}.`;
+}
+
+/** The table's closing line: whose rights, and the totals. */
+function whoLine(report: Report): string {
+  const { totals } = report;
+  const instruments = totals.instruments.length === 0 ? '' : `; instruments: ${instrumentsText(totals)}`;
+  return `${describePerson(report.user)} has a right on ${plural(totals.projects, 'project')} you manage: ${plural(totals.objects, 'object')}${instruments}.`;
+}
+
+export const describePerson = (p: ReportPerson): string => `${p.name} <${p.email}>`;
+
+/** The lines after the table that explain its marks, when it has them. */
+function legend(report: Report): string[] {
+  const lines: string[] = [];
+  const kinds = new Set(
+    report.projects.map((r) => (r.since.kind === 'run' && !r.since.confirmed ? '?' : r.since.kind)),
+  );
+  if (kinds.has('elsewhere')) {
+    lines.push(
+      '"changed elsewhere": our runs last left another right there; it was changed since by other means (the web UI, another machine).',
+    );
+  }
+  if (kinds.has('?')) {
+    lines.push(
+      '"?": the run never learned whether that write landed; the project shows its result, so it most likely did.',
+    );
+  }
+  return lines;
+}
+
+/** The condition, once, and what it means for these projects (AqQua's account only). */
+export function conditionLines(report: Report): string[] {
+  const condition = report.condition;
+  if (condition === null) return [];
+  const n = condition.privateProjects.length;
+  const fact =
+    n === 0
+      ? 'None of these projects is private.'
+      : `! ${n === 1 ? '1 of these projects is' : `${formatCount(n)} of these projects are`} still private (marked "private !"): the access level is the owner's to change, in EcoTaxa; ecotaxa-access changes nothing here.`;
+  return [`Condition: ${condition.text}`, fact];
+}
+
+/** The report as a table `width` columns wide (nothing cut without one), then its totals and condition. */
+export function renderReportTable(
+  report: Report,
+  options: { width: number | undefined; headerStyle?: (text: string) => string },
+): TableLayout {
+  const columns: Column[] = [
+    { header: 'ID', align: 'right' },
+    { header: 'TITLE', shrink: 'truncate', maxClaim: 40 },
+    { header: 'INSTRUMENT', dropRank: 1 },
+    { header: 'OBJECTS', align: 'right', dropRank: 0 },
+    { header: 'ACCESS' },
+    { header: 'RIGHT' },
+    { header: 'SINCE (UTC)' },
+    { header: 'RUN', dropRank: 2 },
+  ];
+  const table = layoutTable(
+    columns,
+    report.projects.map((r) => [
+      String(r.projid),
+      r.title,
+      r.instrument ?? '-',
+      r.objcount === null ? '-' : String(r.objcount),
+      accessCell(r),
+      r.right,
+      sinceCell(r.since),
+      runCell(r.since),
+    ]),
+    { width: options.width, headerStyle: options.headerStyle },
+  );
+  const prose = [...legend(report), inert(whoLine(report)), ...conditionLines(report)];
+  return { text: [table.text, ...prose.map((l) => fitLine(l, options.width, 2))].join('\n'), dropped: table.dropped };
+}
+
+export const REPORT_CSV_HEADER = [
+  'projid',
+  'title',
+  'instrument',
+  'objcount',
+  'access',
+  'user_email',
+  'user_right',
+  'since_kind',
+  'since',
+  'since_run',
+] as const;
+
+/** `since_kind` in CSV: run, run-unconfirmed, before-journals or elsewhere. */
+function sinceKind(since: Since): string {
+  return since.kind === 'run' && !since.confirmed ? 'run-unconfirmed' : since.kind;
+}
+
+/** One row per project (it feeds `--ids-from`); the totals and the condition are in the other forms. */
+export function renderReportCsv(report: Report): string {
+  return toCsv(
+    REPORT_CSV_HEADER,
+    report.projects.map((r) => [
+      r.projid,
+      r.title,
+      r.instrument,
+      r.objcount,
+      r.access,
+      report.user.email,
+      r.right,
+      sinceKind(r.since),
+      r.since.kind === 'run' ? r.since.at : null,
+      r.since.kind === 'run' ? r.since.run : null,
+    ]),
+  ).trimEnd();
+}
+
+/** Outside text for a Markdown cell or line: visible, and unable to make Markdown or HTML. */
+export const md = (text: string): string => escapeMarkdown(inert(text));
+
+export function markdownTable(
+  header: readonly string[],
+  align: readonly ('left' | 'right')[],
+  rows: readonly (readonly string[])[],
+): string[] {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(align.map((a) => (a === 'right' ? '---:' : '---'))), ...rows.map((r) => line(r.map(md)))];
+}
+
+/** The report as Markdown, to paste into AqQua's form or an email. `asOf`: the day it was made. */
+export function renderReportMarkdown(report: Report, asOf: string): string {
+  const lines = [
+    `## EcoTaxa projects shared with ${md(describePerson(report.user))}`,
+    '',
+    `- Shared by: ${md(describePerson(report.owner))}`,
+    `- Server: ${md(report.server)}`,
+    `- As of: ${asOf}`,
+    '',
+  ];
+  if (report.projects.length === 0) {
+    lines.push(`${md(report.user.name)} has no right on these projects.`);
+  } else {
+    lines.push(
+      ...markdownTable(
+        ['ID', 'Title', 'Instrument', 'Objects', 'Access', 'Right', 'Since (UTC)', 'Run'],
+        ['right', 'left', 'left', 'right', 'left', 'left', 'left', 'left'],
+        report.projects.map((r) => [
+          String(r.projid),
+          r.title,
+          r.instrument ?? '-',
+          r.objcount === null ? '-' : String(r.objcount),
+          accessCell(r),
+          r.right,
+          sinceCell(r.since),
+          runCell(r.since),
+        ]),
+      ),
+    );
+  }
+  lines.push('', `**${md(totalsLine(report.totals))}**`);
+  const legendLines = legend(report);
+  if (legendLines.length > 0) lines.push('', ...legendLines.map((l) => `- ${md(l)}`));
+  const condition = conditionLines(report);
+  // One quote, a paragraph a line.
+  if (condition.length > 0) lines.push('', condition.map((l) => `> ${md(l)}`).join('\n>\n'));
+  return lines.join('\n');
+}

@@ -2,6 +2,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { Io } from '../output/io.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
+import { addReadCommands } from './program-read.js';
 
 /*
  * The whole command tree, with every option and its help, and nothing else: command bodies
@@ -24,7 +25,9 @@ export type CommandName =
   | 'history'
   | 'completion'
   | 'sync'
-  | 'plan sync';
+  | 'plan sync'
+  | 'access'
+  | 'policy dump';
 
 /** One command to run, as commander parsed it: plain data, checked by the command's own schema. */
 export interface Invocation {
@@ -382,6 +385,8 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       'plan sync sharing.yaml --replay fixtures/sync --detailed-exitcode',
     )}`,
   );
+
+  addReadCommands(program, { leaf, group, examples, collect });
 
   leaf(
     addConcurrencyOptions(

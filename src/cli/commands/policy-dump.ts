@@ -70,13 +70,13 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     mode: opts.authoritative === true ? 'authoritative' : 'additive',
   };
   const rules = dumpRules(input);
-  const notFound = reportSelection(ctx, read);
   for (const user of users ?? []) {
     if (!rules.some((r) => r.user.id === user.id)) {
       ctx.output.warn(`${inert(describeUser(user))} holds no right on the selected projects: no rule for them`);
     }
   }
   if (rules.length === 0) {
+    reportSelection(ctx, read);
     throw new UserError(
       `nothing to dump: no one${users === undefined ? ' but you' : ' named'} holds a right on the ${plural(read.projects.length, 'selected project')}${users === undefined && opts.includeManagers !== true ? ' (managers are left out unless --include-managers)' : ''}`,
     );
@@ -92,5 +92,6 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
       `Wrote ${what} to ${inert(written)}: \`ecotaxa-access plan sync ${inert(opts.out)}\` plans no change until rights change.`,
     );
   }
-  return notFound ? ExitCode.Error : ExitCode.Success;
+  // After the file, as `projects list` does: what was asked for and is not in it.
+  return reportSelection(ctx, read) ? ExitCode.Error : ExitCode.Success;
 }

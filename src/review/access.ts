@@ -92,8 +92,13 @@ export function emailDomain(email: string): string {
         .toLowerCase();
 }
 
-/** Every member of a project but the caller, each once with their highest right. */
-function membersOf(project: Project, callerId: number): Map<number, { user: MinUser; right: Right }> {
+/** A project and its members but the caller, each once with their highest right: read once per project. */
+interface Membership {
+  project: Project;
+  members: { user: MinUser; right: Right }[];
+}
+
+function membershipOf(project: Project, callerId: number): Membership {
   const found = new Map<number, { user: MinUser; right: Right }>();
   for (const list of [project.managers, project.annotators, project.viewers]) {
     for (const user of list) {
@@ -102,7 +107,7 @@ function membersOf(project: Project, callerId: number): Map<number, { user: MinU
       if (right !== null) found.set(user.id, { user, right });
     }
   }
-  return found;
+  return { project, members: [...found.values()] };
 }
 
 const byPerson = (a: PersonAccess, b: PersonAccess): number => {
@@ -116,10 +121,10 @@ const byPerson = (a: PersonAccess, b: PersonAccess): number => {
   );
 };
 
-function people(projects: readonly Project[], callerId: number, keep: (right: Right) => boolean): PersonAccess[] {
+function people(memberships: readonly Membership[], keep: (right: Right) => boolean): PersonAccess[] {
   const rows = new Map<number, PersonAccess>();
-  for (const project of projects) {
-    for (const { user, right } of membersOf(project, callerId).values()) {
+  for (const { project, members } of memberships) {
+    for (const { user, right } of members) {
       if (!keep(right)) continue;
       const row = rows.get(user.id) ?? {
         user: memberOf(user),
@@ -136,11 +141,15 @@ function people(projects: readonly Project[], callerId: number, keep: (right: Ri
   return [...rows.values()].sort(byPerson);
 }
 
-function projectRows(projects: readonly Project[], callerId: number, keep: (right: Right) => boolean): ProjectAccess[] {
-  return projects.map((project) => {
+function projectRows(
+  memberships: readonly Membership[],
+  keep: (member: Member, right: Right) => boolean,
+): ProjectAccess[] {
+  return memberships.map(({ project, members: all }) => {
     const members: Record<Right, Member[]> = { Manage: [], Annotate: [], View: [] };
-    for (const { user, right } of membersOf(project, callerId).values()) {
-      if (keep(right)) members[right].push(memberOf(user));
+    for (const { user, right } of all) {
+      const member = memberOf(user);
+      if (keep(member, right)) members[right].push(member);
     }
     const contact = project.contact ?? null;
     return {
@@ -154,18 +163,20 @@ function projectRows(projects: readonly Project[], callerId: number, keep: (righ
 
 /** Findings about people: other managers, members from elsewhere, likely data consumers. */
 function personFindings(
-  projects: readonly Project[],
+  memberships: readonly Membership[],
   caller: AccessInput['caller'],
   rows: readonly PersonAccess[],
 ): Attention[] {
   const mine = emailDomain(caller.email);
   const otherDomain = new Map<number, number[]>();
-  for (const project of projects) {
+  for (const { project, members } of memberships) {
     const managers = project.managers.filter((m) => m.id !== caller.id);
-    for (const { user } of membersOf(project, caller.id).values()) {
+    for (const { user } of members) {
       const domain = emailDomain(user.email);
-      const known = new Set([mine, ...managers.filter((m) => m.id !== user.id).map((m) => emailDomain(m.email))]);
-      if (!known.has(domain)) otherDomain.set(user.id, [...(otherDomain.get(user.id) ?? []), project.projid]);
+      if (domain === mine || managers.some((m) => m.id !== user.id && emailDomain(m.email) === domain)) continue;
+      const ids = otherDomain.get(user.id) ?? [];
+      ids.push(project.projid);
+      otherDomain.set(user.id, ids);
     }
   }
   const found: Attention[] = [];
@@ -210,24 +221,20 @@ function projectFindings(projects: readonly Project[]): Attention[] {
  */
 export function reviewAccess(input: AccessInput): AccessReport {
   const projects = [...input.projects].sort((a, b) => a.projid - b.projid);
-  const callerId = input.caller.id;
-  const everyone = people(projects, callerId, () => true);
-  const findings = [...personFindings(projects, input.caller, everyone), ...projectFindings(projects)];
+  const memberships = projects.map((p) => membershipOf(p, input.caller.id));
+  const everyone = people(memberships, () => true);
+  const findings = [...personFindings(memberships, input.caller, everyone), ...projectFindings(projects)];
 
   const keepRight = (right: Right): boolean => input.right === undefined || right === input.right;
   const narrowed = input.userId !== undefined || input.right !== undefined;
-  const shownPeople = people(projects, callerId, keepRight).filter(
+  const shownPeople = (input.right === undefined ? everyone : people(memberships, keepRight)).filter(
     (p) => input.userId === undefined || p.user.id === input.userId,
   );
   const shownIds = new Set(shownPeople.map((p) => p.user.id));
-  const rows = projectRows(projects, callerId, keepRight).map((row) => ({
-    ...row,
-    members: {
-      Manage: row.members.Manage.filter((m) => input.userId === undefined || m.id === input.userId),
-      Annotate: row.members.Annotate.filter((m) => input.userId === undefined || m.id === input.userId),
-      View: row.members.View.filter((m) => input.userId === undefined || m.id === input.userId),
-    },
-  }));
+  const rows = projectRows(
+    memberships,
+    (member, right) => keepRight(right) && (input.userId === undefined || member.id === input.userId),
+  );
   const shownProjects = narrowed ? rows.filter((r) => RIGHTS.some((right) => r.members[right].length > 0)) : rows;
   const projectIds = new Set(shownProjects.map((p) => p.projid));
   const attention = findings

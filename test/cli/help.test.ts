@@ -27,6 +27,9 @@ const COMMANDS = [
   ['undo'],
   ['history'],
   ['completion'],
+  ['access'],
+  ['policy'],
+  ['policy', 'dump'],
 ];
 
 describe('--help', () => {

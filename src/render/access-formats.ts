@@ -1,5 +1,6 @@
 import type { MinUser } from '../api/schemas.js';
 import { toCsv } from '../output/csv.js';
+import { inert } from '../output/inert.js';
 import { formatIdRanges } from '../plan/selectors.js';
 import { escapeMarkdown } from '../plan/render-markdown.js';
 import { RIGHTS } from '../plan/rights.js';
@@ -9,7 +10,7 @@ import { INACTIVE_NOTE, describeAttention, projectsByRight } from './access.js';
 /*
  * `access` for programs and documents: --json (every field, every id), --csv (one row per
  * person, or per project with --by-project; ids whole, as ranges) and --format markdown.
- * The text stays exact here: escaping for a terminal is the text renderer's job.
+ * JSON and CSV keep the exact text; Markdown, read on a terminal too, gets it inert.
  */
 
 /** --json: people, projects and findings, whatever --by-project says (README "JSON output"). */
@@ -103,13 +104,17 @@ function table(header: readonly string[], align: readonly ('left' | 'right')[], 
   return [
     line(header),
     line(align.map((a) => (a === 'right' ? '---:' : '---'))),
-    ...rows.map((row) => line(row.map(escapeMarkdown))),
+    // Inert first: a summary is read on a terminal too, and its escapes show as written.
+    ...rows.map((row) => line(row.map((cell) => escapeMarkdown(inert(cell))))),
   ];
 }
 
 /** --format markdown: a title, the table, the findings and the note, for a report or a CI summary. */
 export function accessMarkdown(report: AccessReport, byProject: boolean, server: string): string {
-  const lines = [`## Who has what: ${report.projects.length} projects at ${escapeMarkdown(server)}`, ''];
+  const lines = [
+    `## Who has what: ${report.projects.length} project${report.projects.length === 1 ? '' : 's'} at ${escapeMarkdown(inert(server))}`,
+    '',
+  ];
   if (byProject) {
     const names = (members: readonly Member[]): string => members.map((m) => m.name).join(', ');
     lines.push(

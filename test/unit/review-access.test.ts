@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MinUser, Project } from '../../src/api/schemas.js';
+import { accessMarkdown } from '../../src/render/access-formats.js';
 import { type AccessReport, DATA_CONSUMER_ABOVE, emailDomain, reviewAccess } from '../../src/review/access.js';
 import { CALLER, OTHER, THIRD, USER, project } from './factory.js';
 
@@ -108,5 +109,16 @@ describe('reviewAccess', () => {
     expect(emailDomain('A.B@Geomar.DE')).toBe('geomar.de');
     expect(emailDomain('odd@name@example.org')).toBe('example.org');
     expect(emailDomain('no-at-sign')).toBe('');
+  });
+});
+
+describe('access in Markdown', () => {
+  it('cells are inert, then escaped: no pipe, no line break, no escape sequence gets through', () => {
+    const evil: MinUser = { id: 66, email: 'e|v@x.example', name: 'Eve\u001b[31m|\nrow', organisation: '<b>' };
+    const report = reviewAccess({ projects: [project({ viewers: [evil] })], caller: CALLER });
+    const text = accessMarkdown(report, false, 'https://ecotaxa.obs-vlfr.fr/api');
+    expect(text).toContain('| Eve\\\\x1b[31m\\|\\\\nrow | e\\|v@x.example | \\<b\\> | 0 | 0 | 1 | V: 101 |\n');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/\u001b/);
   });
 });

@@ -37,6 +37,8 @@ const loaders: Record<CommandName, () => Promise<CommandModule>> = {
   completion: () => import('./commands/completion.js'),
   sync: () => import('./commands/sync.js'),
   'plan sync': () => import('./commands/sync.js'),
+  access: () => import('./commands/access.js'),
+  'policy dump': () => import('./commands/policy-dump.js'),
 };
 
 interface RunState {

@@ -3,7 +3,7 @@ import type { Io } from '../output/io.js';
 import { inertLines } from '../output/inert.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
-import { defineReport } from './program-report.js';
+import { addReadCommands, addReportCommand } from './program-read.js';
 
 /*
  * The whole command tree, with every option and its help, and nothing else: command bodies
@@ -27,7 +27,9 @@ export type CommandName =
   | 'report'
   | 'completion'
   | 'sync'
-  | 'plan sync';
+  | 'plan sync'
+  | 'access'
+  | 'policy dump';
 
 /** One command to run, as commander parsed it: plain data, checked by the command's own schema. */
 export interface Invocation {
@@ -389,6 +391,8 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     )}`,
   );
 
+  addReadCommands(program, { leaf, group, examples, collect });
+
   leaf(
     addConcurrencyOptions(
       program
@@ -436,8 +440,7 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     examples('history', 'history --all-servers', 'history --json'),
   );
 
-  const [report, reportHelp] = defineReport(program, { collect, examples });
-  leaf(report, 'report', reportHelp);
+  addReportCommand(program, { leaf, group, examples, collect });
 
   leaf(
     program

@@ -8,8 +8,8 @@
  * Scale: first the start-up of the binary (./startup.ts: `--help`, `--version`, a replayed
  * command and one over HTTP, median of --startup-runs runs each; the single executable's too
  * once built). Then runs the real binary against a loopback fake EcoTaxa (node:http, a fixed latency per answer)
- * holding N projects, and measures, for `projects list`, `grant --all --dry-run` and
- * `grant --all --yes`: wall time, HTTP requests by route, and peak RSS. Compares with a
+ * holding N projects, and measures, for `projects list`, `access`, `policy dump`,
+ * `grant --all --dry-run` and `grant --all --yes`: wall time, HTTP requests by route, and peak RSS. Compares with a
  * sequential one-project-at-a-time script, checks the targets of the README's "Performance"
  * section, prints a table and writes bench-results/bench.json. Exits 1 if a target is missed.
  */
@@ -81,6 +81,8 @@ interface SizeResult {
   projects: number;
   changed: number;
   list: Run;
+  access: Run;
+  dump: Run;
   dryRun: Run;
   apply: Run;
   applyBoundMs: number;
@@ -132,6 +134,11 @@ async function main(): Promise<void> {
     const changed = [...fake.projects.values()].filter((p) => !p.privileges.some((r) => r.member === AQQUA.id)).length;
     process.stderr.write(`${n} projects: list... `);
     const list = await cli(['projects', 'list', '--json'], env, server);
+    // Before the grant: who has what on the projects as seeded.
+    process.stderr.write('access... ');
+    const access = await cli(['access', '--json'], env, server);
+    process.stderr.write('policy dump... ');
+    const dump = await cli(['policy', 'dump'], env, server);
     process.stderr.write('dry-run... ');
     const dryRun = await cli(['grant', '--all', '--dry-run'], env, server);
     process.stderr.write('apply... ');
@@ -139,6 +146,8 @@ async function main(): Promise<void> {
     await server.close();
     for (const [name, run] of [
       ['projects list', list],
+      ['access', access],
+      ['policy dump', dump],
       ['grant --dry-run', dryRun],
       ['grant --yes', apply],
     ] as const) {
@@ -151,6 +160,8 @@ async function main(): Promise<void> {
       projects: n,
       changed,
       list,
+      access,
+      dump,
       dryRun,
       apply,
       applyBoundMs: (2 * LATENCY_MS * changed) / CONCURRENCY,
@@ -167,6 +178,16 @@ async function main(): Promise<void> {
     sizes.push(result);
 
     const pages = Math.ceil((n + 1) / PAGE);
+    for (const [name, run] of [
+      ['access', access],
+      ['policy dump', dump],
+    ] as const) {
+      check(
+        `${name} at ${n}: one search page per ${PAGE} projects and /users/me, within 1.5x projects list's time`,
+        run.total <= pages + 1 && run.ms <= 1.5 * list.ms,
+        `${run.total} requests, ${(run.ms / 1000).toFixed(2)} s (projects list ${(list.ms / 1000).toFixed(2)} s: ${(run.ms / list.ms).toFixed(2)}x)`,
+      );
+    }
     check(
       `planning ${n} projects costs O(N / page) requests`,
       dryRun.total <= pages + 4,
@@ -189,7 +210,7 @@ async function main(): Promise<void> {
       `apply phase ${(applyPhase / 1000).toFixed(2)} s vs bound ${(result.applyBoundMs / 1000).toFixed(2)} s (${(applyPhase / result.applyBoundMs).toFixed(2)}x; the whole command ${(apply.ms / 1000).toFixed(2)} s)`,
     );
     if (n >= 5000) {
-      const peak = Math.max(list.maxRssMb, dryRun.maxRssMb, apply.maxRssMb);
+      const peak = Math.max(list.maxRssMb, access.maxRssMb, dump.maxRssMb, dryRun.maxRssMb, apply.maxRssMb);
       check(`peak memory at ${n} projects under 150 MB`, peak < 150, `${peak.toFixed(0)} MB`);
     }
   }
@@ -202,6 +223,8 @@ async function main(): Promise<void> {
   ];
   for (const [label, pick] of [
     ['projects list', (s: SizeResult) => s.list],
+    ['access', (s: SizeResult) => s.access],
+    ['policy dump', (s: SizeResult) => s.dump],
     ['grant --dry-run', (s: SizeResult) => s.dryRun],
     ['grant --yes', (s: SizeResult) => s.apply],
   ] as const) {
@@ -254,6 +277,8 @@ async function main(): Promise<void> {
           changed: s.changed,
           applyBoundMs: s.applyBoundMs,
           list: { ms: s.list.ms, requests: s.list.requests, peakRssMb: s.list.maxRssMb },
+          access: { ms: s.access.ms, requests: s.access.requests, peakRssMb: s.access.maxRssMb },
+          policyDump: { ms: s.dump.ms, requests: s.dump.requests, peakRssMb: s.dump.maxRssMb },
           dryRun: { ms: s.dryRun.ms, requests: s.dryRun.requests, peakRssMb: s.dryRun.maxRssMb },
           apply: { ms: s.apply.ms, requests: s.apply.requests, peakRssMb: s.apply.maxRssMb },
           sequential: s.sequential ?? null,

@@ -4,12 +4,14 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { applyOptionsSchema } from '../../src/cli/commands/apply.js';
+import { accessOptionsSchema } from '../../src/cli/commands/access.js';
 import { changeOptionsSchemas } from '../../src/cli/commands/change.js';
 import { completionOptionsSchema } from '../../src/cli/commands/completion.js';
 import { demoOptionsSchema } from '../../src/cli/commands/demo.js';
 import { historyOptionsSchema } from '../../src/cli/commands/history.js';
 import { loginOptionsSchema } from '../../src/cli/commands/login.js';
 import { logoutOptionsSchema } from '../../src/cli/commands/logout.js';
+import { policyDumpOptionsSchema } from '../../src/cli/commands/policy-dump.js';
 import { listOptionsSchema } from '../../src/cli/commands/projects-list.js';
 import { reportOptionsSchema } from '../../src/cli/commands/report.js';
 import { syncOptionsSchemas } from '../../src/cli/commands/sync.js';
@@ -46,6 +48,8 @@ const SCHEMAS: Record<CommandName, z.ZodObject> = {
   completion: completionOptionsSchema,
   sync: syncOptionsSchemas.sync,
   'plan sync': syncOptionsSchemas['plan sync'],
+  access: accessOptionsSchema,
+  'policy dump': policyDumpOptionsSchema,
 };
 
 function quietIo(): Io {
@@ -396,6 +400,91 @@ const TABLE: [string, string[], Invocation][] = [
       args: ['sharing.yaml'],
       options: { detailedExitcode: true, format: 'markdown' },
       globals: { ...G, replay: 'fixtures/sync' },
+    },
+  ],
+  ['access', ['access'], { name: 'access', args: [], options: {}, globals: G }],
+  [
+    'access with every option',
+    [
+      'access',
+      '101',
+      '200-210',
+      '--all',
+      '--title',
+      'Kiel',
+      '--instrument',
+      'UVP6',
+      '--ids-from',
+      'ids.txt',
+      '--exclude',
+      '5',
+      '--user',
+      'aqqua@geomar.de',
+      '--right',
+      'view',
+      '--by-project',
+      '--csv',
+      '--format',
+      'markdown',
+    ],
+    {
+      name: 'access',
+      args: ['101', '200-210'],
+      options: {
+        all: true,
+        title: 'Kiel',
+        instrument: 'UVP6',
+        idsFrom: 'ids.txt',
+        exclude: ['5'],
+        user: 'aqqua@geomar.de',
+        right: 'view',
+        byProject: true,
+        csv: true,
+        format: 'markdown',
+      },
+      globals: G,
+    },
+  ],
+  ['policy dump', ['policy', 'dump'], { name: 'policy dump', args: [], options: {}, globals: G }],
+  [
+    'policy dump with every option, --user repeated',
+    [
+      'policy',
+      'dump',
+      '4-9',
+      '--all',
+      '--title',
+      'Kiel',
+      '--instrument',
+      'UVP',
+      '--ids-from',
+      '-',
+      '--exclude',
+      '7',
+      '--user',
+      '10',
+      '--user',
+      'colleague@example.org',
+      '--include-managers',
+      '--authoritative',
+      '--out',
+      'sharing.yaml',
+    ],
+    {
+      name: 'policy dump',
+      args: ['4-9'],
+      options: {
+        all: true,
+        title: 'Kiel',
+        instrument: 'UVP',
+        idsFrom: '-',
+        exclude: ['7'],
+        user: ['10', 'colleague@example.org'],
+        includeManagers: true,
+        authoritative: true,
+        out: 'sharing.yaml',
+      },
+      globals: G,
     },
   ],
 ];

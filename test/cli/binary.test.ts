@@ -185,6 +185,8 @@ describe('the binary: help, version, usage errors', () => {
       'plan',
       'apply',
       'undo',
+      'access',
+      'policy',
     ]) {
       expect(commands, name).toMatch(new RegExp(`^ {2}${name}\\b`, 'm'));
     }

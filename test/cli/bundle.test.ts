@@ -62,7 +62,7 @@ describe('the bundle', () => {
       'src/cli/error-codes.ts',
       'src/cli/exit-codes.ts',
       'src/cli/main.ts',
-      'src/cli/program-report.ts',
+      'src/cli/program-read.ts',
       'src/cli/program.ts',
       'src/cli/run.ts',
       'src/errors.ts',

@@ -40,7 +40,7 @@ describe('completion bash', () => {
   it('completes each command’s own options, its subcommands, and run ids for undo', async () => {
     const bash = await script('bash');
     expect(bash).toContain(
-      '    "") opts="-V --version --url --json -v --verbose -q --quiet --timeout --config --insecure --no-color --record --replay --scenario -h --help" subs="demo login logout whoami users projects grant revoke plan sync apply undo history report completion" operand=none ;;\n',
+      '    "") opts="-V --version --url --json -v --verbose -q --quiet --timeout --config --insecure --no-color --record --replay --scenario -h --help" subs="demo login logout whoami users projects grant revoke plan sync access policy apply undo history report completion" operand=none ;;\n',
     );
     expect(bash).toContain(`  local globals="${GLOBALS}"\n`);
     expect(bash).toContain('    "plan") opts="-h --help $globals" subs="grant revoke sync" operand=none ;;\n');
@@ -141,6 +141,8 @@ describe('the scripts follow the command tree', () => {
       'revoke',
       'plan',
       'sync',
+      'access',
+      'policy',
       'apply',
       'undo',
       'history',
@@ -207,6 +209,12 @@ describe('the bash script, run by bash', () => {
     expect(await complete('plan', 'grant', '--o')).toEqual(['--out']);
     fs.writeFileSync(path.join(home.home, 'grant.plan.json'), '{}');
     expect(await complete('plan', 'grant', '--out', 'grant.p')).toEqual(['grant.plan.json']);
+  });
+
+  it('ecotaxa-access policy <TAB> → dump; policy dump --o<TAB> → --out', async () => {
+    expect(await complete('policy', '')).toEqual(['dump']);
+    expect(await complete('policy', 'dump', '--o')).toEqual(['--out']);
+    expect(await complete('acc')).toEqual(['access']);
   });
 
   it('ecotaxa-access undo <TAB> → the run ids of this server, newest first, read from the journals', async () => {

@@ -28,6 +28,9 @@ const COMMANDS = [
   ['history'],
   ['report'],
   ['completion'],
+  ['access'],
+  ['policy'],
+  ['policy', 'dump'],
 ];
 
 describe('--help', () => {

@@ -103,6 +103,7 @@ def main() -> None:
         steps = [
             ('login', 'ecotaxa-access login', [(r'EcoTaxa email', 'owner@example.org'), (r'Password: $', 'Owner-pass-2024')]),
             ('projects list', 'ecotaxa-access projects list', None),
+            ('access', 'ecotaxa-access access', None),
             ('plan grant', 'ecotaxa-access plan grant --all --out grant.plan.json', None),
             ('apply', 'ecotaxa-access apply grant.plan.json', [(r'Only "yes" or "y" is accepted: $', 'yes')]),
             ('check', 'ecotaxa-access plan grant --all', None),

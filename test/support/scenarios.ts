@@ -36,6 +36,12 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** The policy of the sync scenarios (README "Sharing as code"). */
 export const SYNC_POLICY = 'fixtures/sync/sharing.yaml';
 
+/**
+ * Before the access scenarios: Victor, a viewer of two of Olivia's projects, gets View on
+ * twelve more, so that `access` has a likely data consumer to point out.
+ */
+const ACCESS_SETUP = [['grant', '1-6', '14-19', '--user', 'victor@example.org', '--yes', '--concurrency', '1']];
+
 export const SCENARIOS: readonly Scenario[] = [
   { dir: 'demo', name: 'whoami', argv: ['whoami'] },
   { dir: 'demo', name: 'projects-list', argv: ['projects', 'list'] },
@@ -61,6 +67,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { dir: 'report', name: 'report', argv: ['report'] },
   // AqQua's side: the projects other owners shared with it, grouped by whom to tell.
   { dir: 'received', name: 'report-received', argv: ['report', '--received'], world: seedReceived, callerId: AQQUA.id },
+  { dir: 'access', name: 'access', argv: ['access'], setup: ACCESS_SETUP },
+  { dir: 'access', name: 'policy-dump', argv: ['policy', 'dump'], setup: ACCESS_SETUP },
 ];
 
 /** The recordings' clock: 2026-11-08T09:00:00Z. */

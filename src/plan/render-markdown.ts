@@ -36,6 +36,19 @@ export function escapeMarkdown(text: string): string {
     .replace(/(?<=\bwww)\./gi, '&#46;');
 }
 
+/**
+ * `text` as a code span: shown as typed (a server's address stays readable, also pasted as
+ * plain text), never a link. The fence is longer than any run of backticks in the text.
+ */
+export function markdownCode(text: string): string {
+  const shown = inert(text);
+  let longest = 0;
+  for (const run of shown.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = shown.startsWith('`') || shown.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${shown}${pad}${fence}`;
+}
+
 /** `escapeMarkdown` for a text that starts a list item: it cannot make it a heading or another list. */
 function escapeMarkdownItem(text: string): string {
   return escapeMarkdown(text).replace(/^[#+-]|(?<=^\d+)[.)]/, '\\$&');
@@ -78,7 +91,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   const lines = [
     `## ecotaxa-access plan: ${title}`,
     '',
-    `- Server: ${escapeMarkdown(plan.server)}`,
+    `- Server: ${markdownCode(plan.server)}`,
     `- You: ${person(plan.caller)}`,
     `- ${users.length === 1 ? 'User' : 'Users'}: ${users.map(person).join(', ')}`,
     '',

@@ -2,7 +2,7 @@ import type { MinUser } from '../api/schemas.js';
 import { toCsv } from '../output/csv.js';
 import { inert } from '../output/inert.js';
 import { formatIdRanges } from '../plan/selectors.js';
-import { escapeMarkdown } from '../plan/render-markdown.js';
+import { escapeMarkdown, markdownCode } from '../plan/render-markdown.js';
 import { RIGHTS } from '../plan/rights.js';
 import type { AccessReport, Member, PersonAccess } from '../review/access.js';
 import { INACTIVE_NOTE, describeAttention, projectsByRight } from './access.js';
@@ -112,7 +112,7 @@ function table(header: readonly string[], align: readonly ('left' | 'right')[], 
 /** --format markdown: a title, the table, the findings and the note, for a report or a CI summary. */
 export function accessMarkdown(report: AccessReport, byProject: boolean, server: string): string {
   const lines = [
-    `## Who has what: ${report.projects.length} project${report.projects.length === 1 ? '' : 's'} at ${escapeMarkdown(inert(server))}`,
+    `## Who has what: ${report.projects.length} project${report.projects.length === 1 ? '' : 's'} at ${markdownCode(server)}`,
     '',
   ];
   if (byProject) {

@@ -1,6 +1,7 @@
 import { toCsv } from '../output/csv.js';
 import { inert } from '../output/inert.js';
 import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
+import { markdownCode } from '../plan/render-markdown.js';
 import { formatIdRanges } from '../plan/selectors.js';
 import type { Received, ReceivedGroup } from '../review/received.js';
 import { describePerson, markdownTable, md, plural, totalsLine } from './report.js';
@@ -102,7 +103,7 @@ export function renderReceivedMarkdown(received: Received, asOf: string): string
   const lines = [
     `## EcoTaxa projects shared with ${md(describePerson(received.you))}`,
     '',
-    `- Server: ${md(received.server)}`,
+    `- Server: ${markdownCode(received.server)}`,
     `- As of: ${asOf}`,
   ];
   for (const group of received.groups) {

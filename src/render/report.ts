@@ -1,7 +1,7 @@
 import { toCsv } from '../output/csv.js';
 import { inert } from '../output/inert.js';
 import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
-import { escapeMarkdown } from '../plan/render-markdown.js';
+import { escapeMarkdown, markdownCode } from '../plan/render-markdown.js';
 import type { Report, ReportPerson, ReportRow, Totals } from '../review/report.js';
 import type { Since } from '../review/since.js';
 
@@ -179,7 +179,7 @@ export function renderReportMarkdown(report: Report, asOf: string): string {
     `## EcoTaxa projects shared with ${md(describePerson(report.user))}`,
     '',
     `- Shared by: ${md(describePerson(report.owner))}`,
-    `- Server: ${md(report.server)}`,
+    `- Server: ${markdownCode(report.server)}`,
     `- As of: ${asOf}`,
     '',
   ];

@@ -93,6 +93,7 @@ describe('sync of a dump plans no change on every committed recording', () => {
       'demo/projects-list.json',
       'granted/grant.json',
       'granted/plan-grant.json',
+      'report/report.json',
       'sync/plan-sync.json',
       'sync/sync.json',
       'synced/plan-sync.json',

@@ -217,7 +217,8 @@ describe('access: CSV, Markdown and JSON', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       [
-        `## Who has what: 6 projects at ${server.url}`,
+        // The server's address as code: readable, and not a link (a Markdown summary links nothing).
+        `## Who has what: 6 projects at \`${server.url}\``,
         '',
         '| Name | Email | Organisation | Manage | Annotate | View | Projects |',
         '| --- | --- | --- | ---: | ---: | ---: | --- |',

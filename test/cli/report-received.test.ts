@@ -159,7 +159,7 @@ describe('report, replayed offline from the committed recordings', () => {
         '## EcoTaxa projects shared with AqQua \\<aqqua@geomar.de\\>',
         '',
         '- Shared by: Olivia Owner \\<owner@example.org\\>',
-        '- Server: http://127.0.0.1:8088/api',
+        '- Server: `http://127.0.0.1:8088/api`',
         '- As of: 2026-11-08',
         '',
         '| ID | Title | Instrument | Objects | Access | Right | Since (UTC) | Run |',

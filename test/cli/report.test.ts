@@ -129,7 +129,7 @@ describe('report after a real grant', () => {
         '## EcoTaxa projects shared with AqQua \\<aqqua@geomar.de\\>',
         '',
         '- Shared by: Olivia Owner \\<owner@example.org\\>',
-        `- Server: ${server.url}`,
+        `- Server: \`${server.url}\``,
         '- As of: 2026-11-28',
         '',
         '| ID | Title | Instrument | Objects | Access | Right | Since (UTC) | Run |',

@@ -304,7 +304,7 @@ describe('--format markdown and --json', () => {
       code: 0,
       stdout: `## ecotaxa-access plan: sync \`sharing.yaml\`
 
-- Server: ${server.url.replace('://', '&#58;//')}
+- Server: \`${server.url}\`
 - You: Olivia Owner \\<owner@example.org\\> (#9)
 - Users: AqQua \\<aqqua@geomar.de\\> (#10), Victor Villefranche \\<victor@example.org\\> (#12)
 
@@ -337,7 +337,7 @@ describe('--format markdown and --json', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`## ecotaxa-access plan: sync \`sharing.yaml\`
 
-- Server: ${server.url.replace('://', '&#58;//')}
+- Server: \`${server.url}\`
 - You: Olivia Owner \\<owner@example.org\\> (#9)
 - User: AqQua \\<aqqua@geomar.de\\> (#10)
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/plan-document.js';
-import { escapeMarkdown, renderPlanMarkdown } from '../../src/plan/render-markdown.js';
+import { escapeMarkdown, markdownCode, renderPlanMarkdown } from '../../src/plan/render-markdown.js';
 import { CALLER, USER } from './factory.js';
 
 /*
@@ -42,6 +42,17 @@ describe('escapeMarkdown', () => {
   });
 });
 
+describe('markdownCode', () => {
+  it.each([
+    ['https://ecotaxa.obs-vlfr.fr/api', '`https://ecotaxa.obs-vlfr.fr/api`'],
+    ['a`b', '``a`b``'],
+    ['`x`` y', '``` `x`` y ```'],
+    ['\u001b]8;;https://x\u0007', '`\\x1b]8;;https://x\\x07`'],
+  ])('shows %j as code, its fence longer than any backticks in it', (text, shown) => {
+    expect(markdownCode(text)).toBe(shown);
+  });
+});
+
 describe('renderPlanMarkdown', () => {
   it('a one-user plan: no user or rule columns, no skip table when nothing is skipped, and odd titles escaped', () => {
     const plan: Plan = {
@@ -68,7 +79,7 @@ describe('renderPlanMarkdown', () => {
     };
     expect(renderPlanMarkdown(plan)).toBe(`## ecotaxa-access plan: grant View
 
-- Server: https&#58;//ecotaxa.obs-vlfr.fr/api
+- Server: \`https://ecotaxa.obs-vlfr.fr/api\`
 - You: Olivia Owner \\<owner@example.org\\> (#9)
 - User: AqQua \\<aqqua@geomar.de\\> (#10)
 
@@ -114,7 +125,7 @@ describe('renderPlanMarkdown with hostile text', () => {
     };
     expect(renderPlanMarkdown(plan)).toBe(`## ecotaxa-access plan: grant View
 
-- Server: https&#58;//ecotaxa.obs-vlfr.fr/api
+- Server: \`https://ecotaxa.obs-vlfr.fr/api\`
 - You: Olivia Owner \\<owner@example.org\\> (#9)
 - User: Aq\\\\x1b\\[2J\\\\x1b\\[HQua \\<aqqua@geomar.de\\> (#10)
 

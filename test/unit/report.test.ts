@@ -123,12 +123,12 @@ describe('renderReport', () => {
       '## EcoTaxa projects shared with AqQua \\<aqqua@geomar.de\\>',
       '',
       '- Shared by: Olivia Owner \\<owner@example.org\\>',
-      '- Server: https://ecotaxa.example/api',
+      '- Server: `https://ecotaxa.example/api`',
       '- As of: 2026-11-28',
       '',
       '| ID | Title | Instrument | Objects | Access | Right | Since (UTC) | Run |',
       '| ---: | --- | --- | ---: | --- | --- | --- | --- |',
-      '| 7 | a \\| b \\*c\\* \\<b\\>x\\</b\\>\\\\n\\\\x1b[2Jd | Zooscan | 18422 | private ! | View | before the journals | - |',
+      '| 7 | a \\| b \\*c\\* \\<b\\>x\\</b\\>\\\\n\\\\x1b\\[2Jd | Zooscan | 18422 | private ! | View | before the journals | - |',
     ]);
     expect(markdown).not.toContain('\u001b');
   });
@@ -192,7 +192,7 @@ describe('buildReceived', () => {
       ].join('\n'),
     );
     expect(renderReceivedMarkdown(buildReceived(SERVER, me, list), '2026-11-28')).toContain(
-      '### Carl \\\\x1b]0;x\\\\x07 \\<colleague@example.org\\>: 1 project, 18,422 objects',
+      '### Carl \\\\x1b\\]0;x\\\\x07 \\<colleague@example.org\\>: 1 project, 18,422 objects',
     );
   });
 });

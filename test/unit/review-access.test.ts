@@ -117,7 +117,7 @@ describe('access in Markdown', () => {
     const evil: MinUser = { id: 66, email: 'e|v@x.example', name: 'Eve\u001b[31m|\nrow', organisation: '<b>' };
     const report = reviewAccess({ projects: [project({ viewers: [evil] })], caller: CALLER });
     const text = accessMarkdown(report, false, 'https://ecotaxa.obs-vlfr.fr/api');
-    expect(text).toContain('| Eve\\\\x1b[31m\\|\\\\nrow | e\\|v@x.example | \\<b\\> | 0 | 0 | 1 | V: 101 |\n');
+    expect(text).toContain('| Eve\\\\x1b\\[31m\\|\\\\nrow | e\\|v@x.example | \\<b\\> | 0 | 0 | 1 | V: 101 |\n');
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/\u001b/);
   });

@@ -1,6 +1,6 @@
 import { IncompleteListingError, type RequestInfo, UnexpectedAnswerError } from './errors.js';
 import { matchesInstrumentFilter, matchesTitleFilter } from './filters.js';
-import type { Project } from './schemas.js';
+import type { Project } from './types.js';
 
 /*
  * Every project an answer holds must be one that was asked for: by id, or by the search's own

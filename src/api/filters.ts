@@ -1,4 +1,4 @@
-import type { Project } from './schemas.js';
+import type { Project } from './types.js';
 
 /*
  * EcoTaxa's project filters, applied here exactly as the server applies them: to select among

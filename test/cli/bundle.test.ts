@@ -83,6 +83,15 @@ describe('the bundle', () => {
     expect(everything).not.toContain('cosmiconfig');
   });
 
+  it("the library's declarations mention neither zod nor axios (a program using it installs neither)", () => {
+    const declarations = allFiles(path.join(DIST, 'types')).filter((f) => f.endsWith('.d.ts'));
+    expect(declarations).toContain(path.join(DIST, 'types', 'index.d.ts'));
+    const mentioning = declarations.filter((f) =>
+      /from ['"](zod|axios)['"]|\/schemas\.js['"]/.test(fs.readFileSync(f, 'utf8')),
+    );
+    expect(mentioning.map((f) => path.relative(DIST, f))).toEqual([]);
+  });
+
   it('ships no source map, nor a pointer to one', () => {
     const files = allFiles(DIST).filter((f) => !path.basename(f).startsWith('ecotaxa-access-'));
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);

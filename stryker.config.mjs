@@ -12,11 +12,12 @@ export default {
     'src/plan/update.ts',
     'src/plan/planner.ts',
     // The apply engine.
-    'src/plan/apply.ts',
-    'src/plan/apply-steps.ts',
+    'src/apply/*.ts',
+    '!src/apply/concurrency-limit.ts',
     // The journal and undo's reading of it.
-    'src/plan/journal.ts',
-    'src/plan/runs.ts',
+    'src/store/journal*.ts',
+    'src/store/runs.ts',
+    'src/store/run-id.ts',
     // The client's retry policy, and which failures are passing or may have acted.
     'src/api/retry.ts',
     'src/api/errors.ts',

@@ -4,10 +4,24 @@ import { defineConfig } from 'vitest/config';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
+/*
+ * test/ mirrors src/: test/plan holds the tests of src/plan, and so on. Two projects:
+ * `unit`, the pure modules' tests (milliseconds each), in threads sharing one module
+ * registry; `isolated`, each file in a process of its own: the commands end to end
+ * (test/cli), the client's tests against nock or a loopback server, and a test that mocks
+ * a module.
+ */
 /** Mocks a module: run in a process of its own, where the mock reaches no other file. */
-const MOCKING = ['test/unit/unsafe-write.test.ts'];
+const MOCKING = ['test/plan/unsafe-write.test.ts'];
 /** The client's tests: nock patches Node's http for the whole process once imported. */
-const CLIENT = ['test/api/**/*.test.ts'];
+const CLIENT = [
+  'test/api/client*.test.ts',
+  'test/api/answer-size.test.ts',
+  'test/api/hostile-answers.test.ts',
+];
+/** Every test of a pure module: test/ but for the commands and the above. */
+const UNIT = ['test/**/*.test.ts'];
+const NOT_UNIT = ['test/cli/**', 'test/bench/**', ...CLIENT, ...MOCKING];
 
 export default defineConfig({
   // The same build-time constant as bin/build.mjs gives the bundles (src/version.ts).
@@ -28,8 +42,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
-          exclude: MOCKING,
+          include: UNIT,
+          exclude: NOT_UNIT,
           pool: 'threads',
           isolate: false,
         },

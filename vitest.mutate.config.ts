@@ -14,5 +14,5 @@ const { projects: _projects, ...shared } = base.test ?? {};
 
 export default defineConfig({
   ...base,
-  test: { ...shared, include: ['test/unit/**/*.test.ts', 'test/api/**/*.test.ts'] },
+  test: { ...shared, include: ['test/**/*.test.ts'], exclude: ['test/cli/**', 'test/bench/**'] },
 });

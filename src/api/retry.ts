@@ -134,7 +134,7 @@ export interface RetryLoop {
   random?: (() => number) | undefined;
   /** Ctrl-C: once aborted no further attempt starts, and a backoff under way is cut short. */
   signal?: AbortSignal | undefined;
-  /** Retry a server never reached too: set once the server has answered (src/plan/apply.ts). */
+  /** Retry a server never reached too: set once the server has answered (src/apply/run.ts). */
   retryUnreached?: boolean | undefined;
   /** Asked before each retry: false ends the retries (the apply engine's time budget). */
   mayRetry?: (() => boolean) | undefined;
@@ -145,7 +145,7 @@ export interface RetryLoop {
 /**
  * Runs `attempt` (given its retry index, 0 first) until it succeeds or fails in a way
  * retryDelay does not send again; then its last failure is thrown. Only for idempotent
- * reads: a write that failed may have been carried out (src/plan/apply.ts settles it).
+ * reads: a write that failed may have been carried out (src/apply/run.ts settles it).
  */
 export async function withRetries<T>(attempt: (retryIndex: number) => Promise<T>, loop: RetryLoop): Promise<T> {
   const aborted = (): boolean => loop.signal?.aborted === true;

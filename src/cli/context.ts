@@ -12,7 +12,7 @@ import { redactSecret } from '../secrets.js';
 import type { FixtureSession } from '../recording/format.js';
 import type { Io, WritePhase } from '../output/io.js';
 import { Output } from '../output/output.js';
-import { FileJournal, type JournalWriter, type RunInfo, newRunId, noJournal } from '../plan/journal.js';
+import { FileJournal, type JournalWriter, type RunInfo, newRunId, noJournal } from '../store/journal.js';
 import { userAgent } from '../version.js';
 
 /** The global options, exactly as commander gives them (the program's own, not a command's). */

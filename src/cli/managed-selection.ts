@@ -1,8 +1,8 @@
 import type { Project } from '../api/schemas.js';
 import type { Io } from '../output/io.js';
-import { formatIdRanges } from '../plan/selectors.js';
+import { formatIdRanges } from '../selection/selectors.js';
 import type { Context } from './context.js';
-import { type SelectionInput, parseSelection, selectProjects } from './selection.js';
+import { type SelectionInput, parseSelection, selectProjects } from '../selection/select.js';
 import type { Session } from './session.js';
 
 /*

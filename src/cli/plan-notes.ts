@@ -1,6 +1,6 @@
 import type { Plan } from '../plan/plan-document.js';
 import { summarize } from '../plan/planner.js';
-import type { Selection } from './selection.js';
+import type { Selection } from '../selection/select.js';
 
 /** What the reader of a plan should know beyond its lines. */
 export function planNotes(

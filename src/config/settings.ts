@@ -14,7 +14,7 @@ import { DEFAULT_SERVER_URL, normalizeServerUrl } from './server-url.js';
 /*
  * Which value each setting takes: flag > environment > configuration file > default, and a
  * replay defaults to the server it recorded (above the environment and the file, below --url).
- * One pure function, so that the whole precedence is one table test (test/unit/settings.test.ts).
+ * One pure function, so that the whole precedence is one table test (test/config/settings.test.ts).
  */
 
 export type SettingOrigin = 'flag' | 'env' | 'replay' | 'config' | 'default';

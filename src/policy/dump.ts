@@ -1,7 +1,7 @@
 import type { MinUser, Project } from '../api/schemas.js';
 import { inert } from '../output/inert.js';
 import { RIGHTS, type Right, rightOf } from '../plan/rights.js';
-import { formatIdRanges } from '../plan/selectors.js';
+import { formatIdRanges } from '../selection/selectors.js';
 import { type Mode, POLICY_VERSION } from './policy-file.js';
 
 /*

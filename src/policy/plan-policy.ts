@@ -2,7 +2,7 @@ import type { MinUser, Project } from '../api/schemas.js';
 import { InputError } from '../errors.js';
 import { type Operation, type PlanEntry, planEntry } from '../plan/planner.js';
 import { rightOf } from '../plan/rights.js';
-import { matchesInstrumentFilter, matchesTitleFilter } from '../plan/selectors.js';
+import { matchesInstrumentFilter, matchesTitleFilter } from '../selection/selectors.js';
 import { type Policy, type PolicyRule, ruleLabel, ruleName } from './policy-file.js';
 
 /*

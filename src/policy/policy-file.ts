@@ -5,7 +5,7 @@ import { InputError, UsageError } from '../errors.js';
 import { parseYamlFile } from '../files/yaml.js';
 import { inert } from '../output/inert.js';
 import { RIGHTS, type Right } from '../plan/rights.js';
-import { parseIdTokens } from '../plan/selectors.js';
+import { parseIdTokens } from '../selection/selectors.js';
 import { nearest } from './suggest.js';
 
 /*

@@ -1,8 +1,8 @@
 import type { MinUser } from '../api/schemas.js';
 import { toCsv } from '../output/csv.js';
 import { inert } from '../output/inert.js';
-import { formatIdRanges } from '../plan/selectors.js';
-import { escapeMarkdown, markdownCode } from '../plan/render-markdown.js';
+import { formatIdRanges } from '../selection/selectors.js';
+import { escapeMarkdown, markdownCode } from './markdown.js';
 import { RIGHTS } from '../plan/rights.js';
 import type { AccessReport, Member, PersonAccess } from '../review/access.js';
 import { INACTIVE_NOTE, describeAttention, projectsByRight } from './access.js';

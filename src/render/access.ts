@@ -1,6 +1,6 @@
 import { inert } from '../output/inert.js';
 import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
-import { formatIdRanges } from '../plan/selectors.js';
+import { formatIdRanges } from '../selection/selectors.js';
 import {
   type AccessReport,
   type Attention,

@@ -1,8 +1,8 @@
 import { toCsv } from '../output/csv.js';
 import { inert } from '../output/inert.js';
 import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
-import { markdownCode } from '../plan/render-markdown.js';
-import { formatIdRanges } from '../plan/selectors.js';
+import { markdownCode } from './markdown.js';
+import { formatIdRanges } from '../selection/selectors.js';
 import type { Received, ReceivedGroup } from '../review/received.js';
 import { describePerson, markdownTable, md, plural, totalsLine } from './report.js';
 

@@ -1,7 +1,7 @@
 import { toCsv } from '../output/csv.js';
 import { inert } from '../output/inert.js';
 import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
-import { escapeMarkdown, markdownCode } from '../plan/render-markdown.js';
+import { escapeMarkdown, markdownCode } from './markdown.js';
 import type { Report, ReportPerson, ReportRow, Totals } from '../review/report.js';
 import type { Since } from '../review/since.js';
 

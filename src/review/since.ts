@@ -1,5 +1,5 @@
-import type { JournalEntry, JournalFile } from '../plan/journal.js';
-import { groupRuns } from '../plan/runs.js';
+import type { JournalEntry, JournalFile } from '../store/journal.js';
+import { groupRuns } from '../store/runs.js';
 import type { RightOrNone } from '../plan/rights.js';
 
 /*

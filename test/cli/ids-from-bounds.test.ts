@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_IDS_FILE_BYTES, readIdsFrom } from '../../src/cli/selection.js';
+import { MAX_IDS_FILE_BYTES, readIdsFrom } from '../../src/selection/select.js';
 import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/output/io.js';
 import { runCli, tempHome } from '../support/cli.js';

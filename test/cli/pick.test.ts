@@ -9,7 +9,7 @@ import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
-import { USER, project } from '../unit/factory.js';
+import { USER, project } from '../support/factory.js';
 
 /*
  * --pick: the selected projects in a list to choose from, then the usual plan and

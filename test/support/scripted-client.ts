@@ -1,7 +1,7 @@
 import type { RequestInfo } from '../../src/api/errors.js';
 import type { Project } from '../../src/api/schemas.js';
-import type { ProjectClient } from '../../src/plan/apply-steps.js';
-import type { JournalChange, JournalWriter, RunOutcome } from '../../src/plan/journal.js';
+import type { ProjectClient } from '../../src/apply/steps.js';
+import type { JournalChange, JournalWriter, RunOutcome } from '../../src/store/journal.js';
 
 /*
  * An in-memory EcoTaxa for unit tests of the apply engine's steps: projects by id, a replica

@@ -1,4 +1,4 @@
-import type { ConcurrencyLimit, RequestKind } from '../../src/plan/concurrency-limit.js';
+import type { ConcurrencyLimit, RequestKind } from '../../src/apply/concurrency-limit.js';
 import { seededRandom } from './faults.js';
 
 /*

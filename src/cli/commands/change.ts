@@ -4,7 +4,7 @@ import type { ConcurrencySetting, Sourced } from '../../config/settings.js';
 import { UsageError } from '../../errors.js';
 import type { Plan, PlanOperation } from '../../plan/plan-document.js';
 import { type Operation, type PlanContext, notFoundEntry, planEntry } from '../../plan/planner.js';
-import { formatIdRanges } from '../../plan/selectors.js';
+import { formatIdRanges } from '../../selection/selectors.js';
 import { parseRight } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
@@ -13,7 +13,7 @@ import type { CommandName } from '../program.js';
 import { planNotes } from '../plan-notes.js';
 import { checkPlanOut } from '../plan-out.js';
 import { pickProjects } from '../pick.js';
-import { parseSelection, type SelectionInput, selectProjects } from '../selection.js';
+import { parseSelection, type SelectionInput, selectProjects } from '../../selection/select.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 

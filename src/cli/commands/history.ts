@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { decodeToken } from '../../api/token.js';
 import { inert } from '../../output/inert.js';
 import { renderTable } from '../../output/table.js';
-import { listJournals } from '../../plan/journal.js';
+import { listJournals } from '../../store/journal.js';
 import type { Person } from '../../plan/plan-document.js';
-import { type RunCounts, type RunGroup, groupRuns, undoneGroups } from '../../plan/runs.js';
+import { type RunCounts, type RunGroup, groupRuns, undoneGroups } from '../../store/runs.js';
 import type { Context } from '../context.js';
 import { parseOptions } from '../options.js';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
 import { InputError, UsageError, UserError } from '../../errors.js';
 import { MAX_BYTES, readTextFile } from '../../files/read-text.js';
-import { changedScope, changesByAction, counted } from '../../plan/plan-counts.js';
+import { changedScope, changesByAction, counted } from '../../plan/counts.js';
 import type { Plan } from '../../plan/plan-document.js';
 import { type MassRevoke, type PolicyPlan, planPolicy } from '../../policy/plan-policy.js';
 import { type Policy, checkServer, parsePolicy, ruleName } from '../../policy/policy-file.js';

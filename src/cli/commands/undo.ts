@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { MinUser } from '../../api/schemas.js';
 import { InputError } from '../../errors.js';
 import { privilegeFingerprint } from '../../plan/fingerprint.js';
-import { listJournals } from '../../plan/journal.js';
+import { listJournals } from '../../store/journal.js';
 import type { Person, Plan } from '../../plan/plan-document.js';
 import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
 import { describeUser } from '../../plan/rights.js';
@@ -13,7 +13,7 @@ import {
   groupRuns,
   groupsToUndo,
   undoTargets,
-} from '../../plan/runs.js';
+} from '../../store/runs.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
 import { concurrencyOptions, parseOptions } from '../options.js';

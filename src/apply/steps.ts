@@ -1,0 +1,413 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { EcoTaxaClient } from '../api/client.js';
+import { ApiError, NotFoundError, PermissionDeniedError, RateLimitError, ValidationError } from '../api/errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, backoffDelay } from '../api/retry.js';
+import type { MinUser, Project } from '../api/schemas.js';
+import { errorMessage } from '../errors.js';
+import { privilegeFingerprint } from '../plan/fingerprint.js';
+import { type Plan, operationFor, userOf } from '../plan/plan-document.js';
+import { type ContactChange, type PlanEntry, decide } from '../plan/planner.js';
+import { type RightOrNone, describeDrift, rightOf } from '../plan/rights.js';
+import { unsafeUpdateProblems, withContact, withUserRight } from '../plan/update.js';
+
+/*
+ * The steps of one project's write, each on its own so that it can be tested alone:
+ * read it fresh, decide again on what the server says now, write the complete model once,
+ * and, when a write's answer was lost, settle where it went before anything else is sent.
+ * src/apply/run.ts strings them together with retries.
+ */
+
+/** What the steps need of the client: a list read and a write. */
+export type ProjectClient = Pick<EcoTaxaClient, 'getProjects' | 'updateProject'>;
+
+export type Outcome = 'applied' | 'unchanged' | 'skipped' | 'failed' | 'unconfirmed' | 'not-started';
+
+/** What happened to one planned change (one user on one project). */
+export interface ApplyResult {
+  projid: number;
+  title: string;
+  /** Whose right. */
+  userId: number;
+  outcome: Outcome;
+  from: RightOrNone;
+  to: RightOrNone;
+  /** Why it was not applied, or what to know about how it was. */
+  reason?: string;
+  /** How the project had changed since the plan, if it had. */
+  drift?: string;
+  /** For applied changes: whether a read-back showed the new right. */
+  verified?: boolean;
+  /** --fix-contact: the contact this write set (or would have set). */
+  contact?: ContactChange;
+  /** Which rule of a policy asked for it (sync). */
+  rule?: string;
+}
+
+// ---- 1. Read ------------------------------------------------------------------------------
+
+export type ReadOutcome = { kind: 'read'; project: Project | undefined } | { kind: 'error'; error: unknown };
+
+/**
+ * The project as the server has it now, or undefined when it no longer shows it to the
+ * caller. A list call, which (unlike GET /projects/{id}) does not add the project to the
+ * owner's "recently used" list (API-NOTES "Projects").
+ */
+export async function readFresh(client: ProjectClient, projid: number): Promise<ReadOutcome> {
+  try {
+    // Retried by the engine, not inside the client: a project waiting to try again then lets
+    // another use its concurrency slot.
+    const [project] = await client.getProjects([projid], undefined, { retry: false });
+    return { kind: 'read', project: project?.projid === projid ? project : undefined };
+  } catch (error) {
+    return { kind: 'error', error };
+  }
+}
+
+// ---- 2. Decide ----------------------------------------------------------------------------
+
+export interface WriteContext {
+  plan: Pick<Plan, 'caller' | 'user' | 'operation' | 'fixContact'>;
+  /** Every user of the plan as EcoTaxa returned them, by id: their member objects go into bodies. */
+  users: ReadonlyMap<number, MinUser>;
+  /** --strict: a project whose rights changed since the plan is skipped, not decided again. */
+  strict: boolean;
+}
+
+/** One planned change, decided again on fresh state. */
+export interface PlannedChange {
+  entry: PlanEntry;
+  user: MinUser;
+  from: RightOrNone;
+  to: RightOrNone;
+  drift?: string | undefined;
+}
+
+/** One PUT: the complete model with only the planned changes made. */
+export interface PlannedWrite {
+  projid: number;
+  title: string;
+  body: Project;
+  /** The model as read, that the body was built from. */
+  base: Project;
+  /** Fingerprint of the privileges it replaces: after a lost answer, "still exactly as before". */
+  replaces: string;
+  changes: PlannedChange[];
+  contact?: ContactChange | undefined;
+}
+
+/** What drift is measured against: the plan's view of the project, or the state a lost write replaced. */
+export interface Baseline {
+  fingerprint(entry: PlanEntry): string | null;
+  /** The user's right then, to say how it moved. */
+  right(entry: PlanEntry): RightOrNone;
+}
+
+/** The plan's own view: each entry's fingerprint and current right at plan time. */
+export const planBaseline: Baseline = {
+  fingerprint: (entry) => entry.fingerprint,
+  right: (entry) => (entry.decision.kind === 'change' ? entry.decision.from : entry.decision.current),
+};
+
+export interface Decided {
+  /** Entries that need no write (or must not get one), with their results. */
+  settled: ApplyResult[];
+  /** The write to send, when any entry still changes. */
+  write: PlannedWrite | undefined;
+}
+
+function userFor(ctx: WriteContext, entry: PlanEntry): MinUser {
+  const id = userOf(ctx.plan, entry).id;
+  const user = ctx.users.get(id);
+  if (user === undefined) throw new Error(`internal error: user #${id} of project ${entry.projid} was not resolved`);
+  return user;
+}
+
+/** The planned right change of an entry, for results written before any decision. */
+export function plannedRights(entry: PlanEntry): { from: RightOrNone; to: RightOrNone } {
+  return entry.decision.kind === 'change'
+    ? { from: entry.decision.from, to: entry.decision.to }
+    : { from: entry.decision.current, to: entry.decision.current };
+}
+
+/**
+ * Decides every entry of one project again on its fresh state (pure), and builds the one
+ * body that makes all their changes: each user's entry moved, every other member and field as
+ * read. A body that would change anything else is not sent (a guard against our own bugs).
+ */
+export function decideWrite(
+  ctx: WriteContext,
+  entries: readonly PlanEntry[],
+  fresh: Project,
+  baseline: Baseline,
+): Decided {
+  const fingerprint = privilegeFingerprint(fresh);
+  const settled: ApplyResult[] = [];
+  const changes: PlannedChange[] = [];
+  let body = fresh;
+  let contact: ContactChange | undefined;
+  for (const entry of entries) {
+    const user = userFor(ctx, entry);
+    const base = { projid: entry.projid, title: entry.title, userId: user.id, ...rule(entry) };
+    const expected = baseline.fingerprint(entry);
+    const drift =
+      expected !== null && expected !== fingerprint ? describeDrift(baseline.right(entry), fresh, user) : undefined;
+    const withDrift = drift === undefined ? {} : { drift };
+    if (drift !== undefined && ctx.strict) {
+      const current = rightOf(fresh, user.id);
+      settled.push({
+        ...base,
+        outcome: 'skipped',
+        from: current,
+        to: current,
+        reason: 'changed since the plan (--strict)',
+        drift,
+      });
+      continue;
+    }
+    const decision = decide(
+      body,
+      { caller: ctx.plan.caller, user, fixContact: ctx.plan.fixContact },
+      operationFor(ctx.plan, entry),
+    );
+    if (decision.kind !== 'change') {
+      const outcome = decision.kind === 'unchanged' ? 'unchanged' : 'skipped';
+      settled.push({
+        ...base,
+        outcome,
+        from: decision.current,
+        to: decision.current,
+        reason: decision.reason,
+        ...withDrift,
+      });
+      continue;
+    }
+    body = withUserRight(body, user, decision.to);
+    if (decision.contact !== undefined && contact === undefined) {
+      contact = decision.contact;
+      body = withContact(body, decision.contact.to.id);
+    }
+    changes.push({ entry, user, from: decision.from, to: decision.to, drift });
+  }
+  if (changes.length === 0) return { settled, write: undefined };
+
+  const problems = unsafeUpdateProblems(
+    fresh,
+    body,
+    { rights: new Map(changes.map((c) => [c.user.id, c.to])), contactId: contact?.to.id },
+    ctx.plan.caller.id,
+  );
+  if (problems.length > 0) {
+    const reason = `not sent, it would not be safe: ${problems.join('; ')} (a bug: please report it)`;
+    for (const change of changes)
+      settled.push({ ...changeResult(change.entry.title, change), outcome: 'failed', reason });
+    return { settled, write: undefined };
+  }
+  return {
+    settled,
+    write: {
+      projid: fresh.projid,
+      title: changes[0]?.entry.title ?? fresh.title,
+      body,
+      base: fresh,
+      replaces: fingerprint,
+      changes,
+      contact,
+    },
+  };
+}
+
+function rule(entry: PlanEntry): { rule?: string } {
+  return entry.rule === undefined ? {} : { rule: entry.rule };
+}
+
+/** A result about one change of a write (its outcome to be set). */
+export function changeResult(
+  title: string,
+  change: PlannedChange,
+  contact?: ContactChange,
+): Omit<ApplyResult, 'outcome'> {
+  return {
+    projid: change.entry.projid,
+    title,
+    userId: change.user.id,
+    from: change.from,
+    to: change.to,
+    ...(change.drift === undefined ? {} : { drift: change.drift }),
+    ...(contact === undefined ? {} : { contact }),
+    ...rule(change.entry),
+  };
+}
+
+/** Fields that change without an update (counts kept by EcoTaxa) or per reader. */
+const NOT_WRITTEN = new Set(['objcount', 'pctvalidated', 'pctclassified', 'highest_right']);
+
+/** Whether two reads of a project agree on everything an update writes, members and contact included. */
+export function sameWritableState(a: Project, b: Project): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => NOT_WRITTEN.has(key) || isDeepStrictEqual(a[key], b[key]));
+}
+
+/**
+ * The project read again after a write conflict. The conflict means another writer's update of
+ * it has just committed (transcript [89]), but EcoTaxa's reads come from a replica that can lag
+ * (API-NOTES): a read that still shows exactly the state our write was built from may not have
+ * seen the winner yet, and a write built on it would erase the winner's change. While it does,
+ * it is read again after each wait; past the replica's lag, an identical state is the truth.
+ */
+export async function readAfterConflict(
+  client: ProjectClient,
+  projid: number,
+  base: Project,
+  sleep: Sleep,
+  replicaWaitsMs: readonly number[],
+  signal?: AbortSignal,
+): Promise<ReadOutcome> {
+  for (let round = 0; ; round++) {
+    const read = await readFresh(client, projid);
+    if (read.kind === 'error' || read.project === undefined || !sameWritableState(read.project, base)) return read;
+    const wait = replicaWaitsMs[round];
+    if (wait === undefined) return read;
+    await sleep(wait);
+    // Ctrl-C: no further read (the caller stops before deciding on this one).
+    if (signal?.aborted === true) return read;
+  }
+}
+
+// ---- 3. Write -----------------------------------------------------------------------------
+
+export type WriteOutcome = { kind: 'written' } | { kind: 'failed'; error: unknown };
+
+/** Sends the write once. Never retried here: what to do next depends on the failure. */
+export async function writeOnce(client: ProjectClient, write: PlannedWrite): Promise<WriteOutcome> {
+  try {
+    await client.updateProject(write.projid, write.body);
+    return { kind: 'written' };
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
+}
+
+// ---- 4. Settle a lost answer ------------------------------------------------------------
+
+export type Settlement =
+  | { kind: 'landed'; project: Project }
+  /** Still exactly the state the write replaced, for longer than EcoTaxa's replica lags. */
+  | { kind: 'not-landed'; project: Project }
+  /** Neither: someone else changed the project; the write is not there. */
+  | { kind: 'changed'; project: Project }
+  | { kind: 'gone' }
+  | { kind: 'error'; error: unknown };
+
+/** Whether the project shows every change of the write. */
+export function showsWrite(project: Project, write: PlannedWrite): boolean {
+  return (
+    write.changes.every((c) => rightOf(project, c.user.id) === c.to) &&
+    (write.contact === undefined || project.contact?.id === write.contact.to.id)
+  );
+}
+
+/**
+ * Where a write whose answer was lost went. EcoTaxa reads come from a replica that can lag
+ * (API-NOTES "Reads are served from a replica"): while the project still shows exactly the
+ * state the write replaced, it is read again after each wait, for longer than the lag.
+ */
+export async function settleLostWrite(
+  client: ProjectClient,
+  write: PlannedWrite,
+  sleep: Sleep,
+  replicaWaitsMs: readonly number[],
+): Promise<Settlement> {
+  for (let round = 0; ; round++) {
+    const read = await readFresh(client, write.projid);
+    if (read.kind === 'error') return read;
+    const project = read.project;
+    if (project === undefined) return { kind: 'gone' };
+    if (showsWrite(project, write)) return { kind: 'landed', project };
+    if (privilegeFingerprint(project) !== write.replaces) return { kind: 'changed', project };
+    const wait = replicaWaitsMs[round];
+    if (wait === undefined) return { kind: 'not-landed', project };
+    await sleep(wait);
+  }
+}
+
+// ---- Retries ------------------------------------------------------------------------------
+
+export interface BudgetOptions {
+  /** Time one project may take across its attempts, pauses included. */
+  timeMs: number;
+  /** A cap on attempts, whatever the time. */
+  maxAttempts: number;
+  /** Write conflicts (two writers at once) retried before the project is reported. */
+  maxConflicts: number;
+  policy: RetryPolicy;
+}
+
+/**
+ * Each project gets time, not a small count: under a storm of passing failures (a busy
+ * server, a flaky proxy) one run still finishes the job. About 10 attempts fit in a minute
+ * with the backoff below.
+ */
+export const DEFAULT_BUDGET: BudgetOptions = {
+  timeMs: 60_000,
+  maxAttempts: 16,
+  maxConflicts: 3,
+  policy: DEFAULT_RETRY_POLICY,
+};
+
+/** The time and attempts left to one project, and the pause before its next attempt. */
+export class RetryBudget {
+  private attempts = 1;
+  private paused = 0;
+  private readonly started: number;
+
+  constructor(
+    private readonly options: BudgetOptions,
+    private readonly random: () => number,
+    private readonly now: () => number,
+  ) {
+    this.started = now();
+  }
+
+  /** Attempts made so far (the first included). */
+  get attempt(): number {
+    return this.attempts;
+  }
+
+  /** No time or attempt left for another try. */
+  get exhausted(): boolean {
+    // Pauses count even when the sleep is simulated (tests), where the clock does not move.
+    const spent = Math.max(this.now() - this.started, this.paused);
+    return this.attempts >= this.options.maxAttempts || spent >= this.options.timeMs;
+  }
+
+  /** Time spent waiting outside nextPause (a settle's replica waits) counts too. */
+  spend(ms: number): void {
+    this.paused += ms;
+  }
+
+  /** The pause before the next attempt: backoff with jitter, longer when EcoTaxa asks (429). */
+  nextPause(error: unknown): number {
+    const policy = this.options.policy;
+    let delay = backoffDelay(this.attempts - 1, policy, this.random);
+    if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
+      delay = Math.max(delay, Math.min(error.retryAfterMs, policy.maxRetryAfterMs));
+    }
+    this.attempts++;
+    this.paused += delay;
+    return delay;
+  }
+}
+
+/** A passing failure worth another attempt. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof ApiError && error.transient;
+}
+
+/** The reason shown for one project's failure. */
+export function failureReason(error: unknown): string {
+  if (error instanceof PermissionDeniedError)
+    return `EcoTaxa refused: you are not allowed to change this project (403)`;
+  if (error instanceof NotFoundError) return 'EcoTaxa has no such project any more (404)';
+  if (error instanceof ValidationError) return `EcoTaxa refused the update: ${error.ecotaxaMessage}`;
+  return errorMessage(error);
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { thrown } from '../support/thrown.js';
+import { InputError, UsageError } from '../../src/errors.js';
+import { toCsv } from '../../src/output/csv.js';
+import {
+  MAX_SELECTED_IDS,
+  formatIdRanges,
+  matchesInstrumentFilter,
+  matchesTitleFilter,
+  mergeIdLists,
+  parseIdTokens,
+  parseIdsFile,
+} from '../../src/selection/selectors.js';
+
+describe('parseIdTokens', () => {
+  it.each([
+    { tokens: ['101'], single: [101], ranged: [] },
+    { tokens: ['2001-2004'], single: [], ranged: [2001, 2002, 2003, 2004] },
+    { tokens: ['7-7'], single: [], ranged: [7] },
+    { tokens: ['101,102 200-202'], single: [101, 102], ranged: [200, 201, 202] },
+    { tokens: ['101', ' 102 ,, 103 ', '5-6,9'], single: [101, 102, 103, 9], ranged: [5, 6] },
+    { tokens: ['007'], single: [7], ranged: [] },
+    { tokens: [], single: [], ranged: [] },
+  ])('$tokens', ({ tokens, single, ranged }) => {
+    expect(parseIdTokens(tokens)).toEqual({ single, ranged });
+  });
+
+  it.each([
+    ['12x', '"12x" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010'],
+    ['0', '"0" is not a project id: ids start at 1'],
+    ['-3', '"-3" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010'],
+    ['0-5', '"0" is not a project id: ids start at 1'],
+    ['1.5', '"1.5" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010'],
+    ['10-5', 'range 10-5 is reversed: write 5-10'],
+    [
+      '1-2000000',
+      'range 1-2000000 names too many ids (at most 1,000,000 in all): split the selection into several runs',
+    ],
+    // An unset variable, or a list of them: naming nothing is never "no filter".
+    ['', '"" names no project id: give ids or ranges such as 101 or 2001-2010 (an unset variable in a script?)'],
+    [' , ', '" , " names no project id: give ids or ranges such as 101 or 2001-2010 (an unset variable in a script?)'],
+  ])('refuses %j', (token, message) => {
+    const err = thrown(() => parseIdTokens([token]));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe(message);
+  });
+
+  it('counts ids over all ranges together', () => {
+    const half = MAX_SELECTED_IDS / 2;
+    expect(parseIdTokens([`1-${half}`]).ranged).toHaveLength(half);
+    const err = thrown(() => parseIdTokens([`1-${half}`, `${half + 1}-${MAX_SELECTED_IDS + 1}`]));
+    expect(err.message).toBe(
+      `range ${half + 1}-${MAX_SELECTED_IDS + 1} names too many ids (at most 1,000,000 in all): split the selection into several runs`,
+    );
+  });
+
+  it('prefixes messages with where the token came from', () => {
+    expect(thrown(() => parseIdTokens(['abc'], 'ids.txt line 3: ')).message).toMatch(
+      /^ids\.txt line 3: "abc" is not a project id/,
+    );
+  });
+
+  it('mergeIdLists keeps single and ranged ids apart', () => {
+    expect(mergeIdLists(parseIdTokens(['1', '5-6']), parseIdTokens(['2']))).toEqual({ single: [1, 2], ranged: [5, 6] });
+  });
+});
+
+describe('formatIdRanges', () => {
+  it('writes ids in as few words as parseIdTokens reads back', () => {
+    expect(formatIdRanges([9, 1, 2, 3, 5, 8, 3])).toBe('1-3 5 8-9');
+    expect(formatIdRanges([])).toBe('');
+    const ids = [4, 5, 6, 10, 12, 13];
+    const back = parseIdTokens([formatIdRanges(ids)]);
+    expect([...back.single, ...back.ranged].sort((a, b) => a - b)).toEqual(ids);
+  });
+});
+
+describe('parseIdsFile', () => {
+  it('reads one id or range per line, ignoring # comments and blank lines', () => {
+    const text = '# projects for AqQua\n\n101\n  102  \n# 999\n200-202\r\n\n';
+    expect(parseIdsFile(text, 'ids.txt')).toEqual({ single: [101, 102], ranged: [200, 201, 202] });
+  });
+
+  it('ignores a comment after the id on the first line too', () => {
+    expect(parseIdsFile('101 # Kiel Fjord\n102 # Boknis Eck\n', 'ids.txt')).toEqual({ single: [101, 102], ranged: [] });
+  });
+
+  it('names the file and the line of a bad id', () => {
+    const err = thrown(() => parseIdsFile('101\n\n10x\n', 'ids.txt'));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe(
+      'ids.txt line 3: "10x" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010',
+    );
+  });
+
+  it('refuses a file with no id', () => {
+    expect(thrown(() => parseIdsFile('# nothing\n\n', 'ids.txt')).message).toBe('ids.txt names no project id');
+  });
+
+  it('reads the projid column of `projects list --csv`, titles with commas and quotes included', () => {
+    const csv = toCsv(
+      ['projid', 'title', 'instrument', 'status', 'access', 'objcount', 'my_right'],
+      [
+        [12, 'Kiel, Fjord "inner" zooplankton', 'Zooscan', 'Annotate', 'public', 18422, 'Manage'],
+        [7, 'Helgoland Roads\ncopepods', 'UVP6', null, 'private', null, 'Manage'],
+      ],
+    );
+    expect(parseIdsFile(csv, 'list.csv')).toEqual({ single: [12, 7], ranged: [] });
+  });
+
+  it('reads an `id` column, in any position, with CRLF, a BOM and blank rows', () => {
+    const csv = '\uFEFFtitle,ID\r\n"a, b",101\r\n,\r\nc,102\r\n';
+    expect(parseIdsFile(csv, 'list.csv')).toEqual({ single: [101, 102], ranged: [] });
+  });
+
+  it('refuses a CSV without projid or id column, naming its header', () => {
+    const err = thrown(() => parseIdsFile('title,instrument\nKiel,Zooscan\n', 'list.csv'));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(
+      'list.csv has no "projid" or "id" column (its header is: title, instrument); give one id per line or a CSV such as `projects list --csv`',
+    );
+  });
+
+  it('names the row of a bad cell', () => {
+    const err = thrown(() => parseIdsFile('projid,title\n101,a\nabc,b\n', 'list.csv'));
+    expect(err.message).toBe(
+      'list.csv row 3: "abc" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010',
+    );
+  });
+
+  it('names an empty cell', () => {
+    expect(thrown(() => parseIdsFile('projid,title\n,a\n', 'list.csv')).message).toMatch(
+      /^list\.csv row 2: "" is not a project id/,
+    );
+  });
+
+  it('refuses an unclosed quote as an invalid CSV', () => {
+    const err = thrown(() => parseIdsFile('projid,title\n101,"open\n', 'list.csv'));
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe('list.csv is not a valid CSV file: a quoted field is not closed');
+  });
+
+  it('refuses a CSV with a header only', () => {
+    expect(thrown(() => parseIdsFile('projid,title\n', 'list.csv')).message).toBe('list.csv names no project id');
+  });
+});
+
+describe('matchesTitleFilter', () => {
+  const p = { projid: 4712, title: 'Kiel Fjord Zooplankton 2019' };
+  it.each([
+    ['fjord', true],
+    ['ZOOPLANKTON 2019', true],
+    ['kiel fjord zoo', true],
+    ['plankton 2020', false],
+    ['712', true],
+    ['12', true],
+    ['471', false],
+    ['4712', true],
+    ['', true],
+  ])('%j → %s', (filter, expected) => {
+    expect(matchesTitleFilter(p, filter)).toBe(expected);
+  });
+});
+
+describe('matchesInstrumentFilter', () => {
+  it.each([
+    ['Zooscan', 'zoo', true],
+    ['UVP5HD', 'uvp5', true],
+    ['UVP6', 'UVP5', false],
+    [null, 'uvp', false],
+    [undefined, 'uvp', false],
+  ])('%j with %j → %s', (instrument, filter, expected) => {
+    expect(matchesInstrumentFilter({ instrument }, filter)).toBe(expected);
+  });
+});
+
+describe("filters use the server's ILIKE semantics", () => {
+  it('treats % and _ as wildcards, as EcoTaxa does, so local and server filters agree', () => {
+    expect(matchesTitleFilter({ projid: 1, title: 'Kiel Bight winter survey' }, 'kiel%survey')).toBe(true);
+    expect(matchesTitleFilter({ projid: 1, title: 'Kiel Bight winter survey' }, 'b_ght')).toBe(true);
+    expect(matchesTitleFilter({ projid: 1, title: 'Kiel (2023)' }, '(2023)')).toBe(true);
+    expect(matchesTitleFilter({ projid: 1, title: 'axb' }, 'a.b')).toBe(false);
+    expect(matchesInstrumentFilter({ instrument: 'UVP5HD' }, 'uvp%hd')).toBe(true);
+  });
+});

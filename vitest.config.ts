@@ -14,11 +14,7 @@ const pkg = JSON.parse(fs.readFileSync(new URL('./package.json', import.meta.url
 /** Mocks a module: run in a process of its own, where the mock reaches no other file. */
 const MOCKING = ['test/plan/unsafe-write.test.ts'];
 /** The client's tests: nock patches Node's http for the whole process once imported. */
-const CLIENT = [
-  'test/api/client*.test.ts',
-  'test/api/answer-size.test.ts',
-  'test/api/hostile-answers.test.ts',
-];
+const CLIENT = ['test/api/client*.test.ts', 'test/api/answer-size.test.ts', 'test/api/hostile-answers.test.ts'];
 /** Every test of a pure module: test/ but for the commands and the above. */
 const UNIT = ['test/**/*.test.ts'];
 const NOT_UNIT = ['test/cli/**', 'test/bench/**', ...CLIENT, ...MOCKING];

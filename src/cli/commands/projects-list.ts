@@ -3,7 +3,12 @@ import type { MinUser, Project } from '../../api/schemas.js';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
 import { toCsv } from '../../output/csv.js';
 import { type Column, layoutTable } from '../../output/table.js';
-import { formatIdRanges, matchesInstrumentFilter, matchesTitleFilter, parseIdTokens } from '../../selection/selectors.js';
+import {
+  formatIdRanges,
+  matchesInstrumentFilter,
+  matchesTitleFilter,
+  parseIdTokens,
+} from '../../selection/selectors.js';
 import { rightOf } from '../../plan/rights.js';
 import type { Sourced } from '../../config/settings.js';
 import type { Context } from '../context.js';

@@ -5,11 +5,9 @@ import { type Sleep, abortable, withRetries } from '../api/retry.js';
 import type { MinUser, Project } from '../api/schemas.js';
 import { errorMessage } from '../errors.js';
 import {
-  type ApplyResult,
   type Baseline,
   type BudgetOptions,
   DEFAULT_BUDGET,
-  type Outcome,
   type PlannedWrite,
   type ProjectClient,
   RetryBudget,
@@ -25,13 +23,12 @@ import {
   settleLostWrite,
   writeOnce,
 } from './steps.js';
+import type { ApplyResult, Outcome } from '../plan/results.js';
 import type { ConcurrencyLimit } from './concurrency-limit.js';
 import type { JournalChange, JournalWriter } from '../store/journal.js';
 import { type Plan, userOf } from '../plan/plan-document.js';
 import type { PlanEntry } from '../plan/planner.js';
 import { rightOf } from '../plan/rights.js';
-
-export type { ApplyResult, Outcome } from './steps.js';
 
 export interface ApplyReport {
   results: ApplyResult[];

@@ -7,6 +7,7 @@ import { errorMessage } from '../errors.js';
 import { privilegeFingerprint } from '../plan/fingerprint.js';
 import { type Plan, operationFor, userOf } from '../plan/plan-document.js';
 import { type ContactChange, type PlanEntry, decide } from '../plan/planner.js';
+import type { ApplyResult } from '../plan/results.js';
 import { type RightOrNone, describeDrift, rightOf } from '../plan/rights.js';
 import { unsafeUpdateProblems, withContact, withUserRight } from '../plan/update.js';
 
@@ -19,29 +20,6 @@ import { unsafeUpdateProblems, withContact, withUserRight } from '../plan/update
 
 /** What the steps need of the client: a list read and a write. */
 export type ProjectClient = Pick<EcoTaxaClient, 'getProjects' | 'updateProject'>;
-
-export type Outcome = 'applied' | 'unchanged' | 'skipped' | 'failed' | 'unconfirmed' | 'not-started';
-
-/** What happened to one planned change (one user on one project). */
-export interface ApplyResult {
-  projid: number;
-  title: string;
-  /** Whose right. */
-  userId: number;
-  outcome: Outcome;
-  from: RightOrNone;
-  to: RightOrNone;
-  /** Why it was not applied, or what to know about how it was. */
-  reason?: string;
-  /** How the project had changed since the plan, if it had. */
-  drift?: string;
-  /** For applied changes: whether a read-back showed the new right. */
-  verified?: boolean;
-  /** --fix-contact: the contact this write set (or would have set). */
-  contact?: ContactChange;
-  /** Which rule of a policy asked for it (sync). */
-  rule?: string;
-}
 
 // ---- 1. Read ------------------------------------------------------------------------------
 

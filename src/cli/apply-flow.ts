@@ -13,7 +13,8 @@ import { summarize } from '../plan/planner.js';
 import { namesUsers } from '../plan/counts.js';
 import { confirmQuestion, planSummaryLine, renderPlan } from '../render/plan.js';
 import { renderPlanMarkdown, renderResultsMarkdown } from '../render/markdown.js';
-import { countOutcomes, doneLine, problemLines, problemSummary, renderResults } from '../render/results.js';
+import { countOutcomes } from '../plan/results.js';
+import { doneLine, problemLines, problemSummary, renderResults } from '../render/results.js';
 import type { Context } from './context.js';
 import type { Session } from './session.js';
 

@@ -1,5 +1,5 @@
 import { inert } from '../output/inert.js';
-import type { ApplyResult } from '../apply/steps.js';
+import type { ApplyResult } from '../plan/results.js';
 import { namesUsers, planUsers } from '../plan/counts.js';
 import { type Person, type Plan, userOf } from '../plan/plan-document.js';
 import type { PlanEntry } from '../plan/planner.js';

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { type Column, fitLine, renderTable } from '../output/table.js';
-import type { ApplyReport, ApplyResult, Outcome } from '../apply/run.js';
+import type { ApplyReport } from '../apply/run.js';
+import { type ApplyResult, type Outcome, runCounts } from '../plan/results.js';
 import type { Plan } from '../plan/plan-document.js';
 import type { PlanEntry } from '../plan/planner.js';
 import { planUsers } from '../plan/counts.js';
@@ -20,52 +21,6 @@ const PAST: Record<Plan['operation']['action'], string> = {
 };
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
-
-export function countOutcomes(results: readonly ApplyResult[]): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = {
-    applied: 0,
-    unchanged: 0,
-    skipped: 0,
-    failed: 0,
-    unconfirmed: 0,
-    'not-started': 0,
-  };
-  for (const r of results) counts[r.outcome]++;
-  return counts;
-}
-
-/** Every entry of the plan, counted by how it ended: the planned changes by their result. */
-export interface RunCounts {
-  applied: number;
-  failed: number;
-  unconfirmed: number;
-  notStarted: number;
-  /** Skipped in the plan, or when decided again right before the write. */
-  skipped: number;
-  /** Unchanged in the plan, or found already done right before the write. */
-  alreadyDone: number;
-  /** Applied changes that also made the caller the contact (--fix-contact). */
-  contactsSet: number;
-}
-
-export function runCounts(plan: Pick<Plan, 'entries'>, results: readonly ApplyResult[]): RunCounts {
-  const outcomes = countOutcomes(results);
-  let skipped = outcomes.skipped;
-  let alreadyDone = outcomes.unchanged;
-  for (const entry of plan.entries) {
-    if (entry.decision.kind === 'skip') skipped++;
-    if (entry.decision.kind === 'unchanged') alreadyDone++;
-  }
-  return {
-    applied: outcomes.applied,
-    failed: outcomes.failed,
-    unconfirmed: outcomes.unconfirmed,
-    notStarted: outcomes['not-started'],
-    skipped,
-    alreadyDone,
-    contactsSet: new Set(results.filter((r) => r.outcome === 'applied' && r.contact).map((r) => r.projid)).size,
-  };
-}
 
 /** "Done: 270 granted, 3 failed, 2 skipped, 40 already done.": every entry of the plan is in it. */
 export function doneLine(plan: Pick<Plan, 'operation' | 'entries'>, report: ApplyReport): string {

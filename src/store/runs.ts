@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import type { JournalEntry, JournalFile } from './journal.js';
 import { runUsers, undoneRuns } from './journal.js';
 import type { Person } from '../plan/plan-document.js';
+import type { RunCounts } from '../plan/results.js';
 import type { RightOrNone } from '../plan/rights.js';
 
 /*
@@ -10,13 +11,8 @@ import type { RightOrNone } from '../plan/rights.js';
  * interrupted and then finished by running the same command again is one group, undone as one.
  */
 
-export interface RunCounts {
-  applied: number;
-  failed: number;
-  skipped: number;
-  unconfirmed: number;
-  notStarted: number;
-}
+/** What a run's last journal line counts (src/plan/results.ts RunCounts, as journaled). */
+export type JournaledCounts = Pick<RunCounts, 'applied' | 'failed' | 'skipped' | 'unconfirmed' | 'notStarted'>;
 
 export interface RunGroup {
   /** The first run's id: the group's id, for `undo` and `history`. */
@@ -28,7 +24,7 @@ export interface RunGroup {
   users: Person[];
   command: string;
   startedAt: string;
-  counts: RunCounts;
+  counts: JournaledCounts;
   /** The last run ended with everything done: not interrupted, stopped, or with failures. */
   complete: boolean;
   /** The groups this one undid (empty unless it is an undo). */
@@ -49,7 +45,7 @@ function runComplete(journal: JournalFile): boolean {
   );
 }
 
-function counts(journal: JournalFile): RunCounts {
+function counts(journal: JournalFile): JournaledCounts {
   const end = journal.end;
   return {
     // Changes on disk are the truth; an end line may be missing after a crash.

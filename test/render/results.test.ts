@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import type { ApplyReport, ApplyResult } from '../../src/apply/run.js';
+import type { ApplyReport } from '../../src/apply/run.js';
+import type { ApplyResult } from '../../src/plan/results.js';
 import type { Plan } from '../../src/plan/plan-document.js';
 import type { PlanEntry } from '../../src/plan/planner.js';
 import { doneLine, nextSteps, problemLines, problemSummary, renderResults } from '../../src/render/results.js';

@@ -1,6 +1,6 @@
 import type { MinUser, Project } from '../../src/api/schemas.js';
 import { type ApplyOptions, type Run, applyProject, createRun, projectTasks } from '../../src/apply/run.js';
-import type { ApplyResult } from '../../src/apply/steps.js';
+import type { ApplyResult } from '../../src/plan/results.js';
 import { fixedLimit } from '../../src/apply/concurrency-limit.js';
 import type { Plan } from '../../src/plan/plan-document.js';
 import { type Operation, planEntry } from '../../src/plan/planner.js';

@@ -4,7 +4,7 @@ import { inert } from '../../output/inert.js';
 import { renderTable } from '../../output/table.js';
 import { listJournals } from '../../store/journal.js';
 import type { Person } from '../../plan/plan-document.js';
-import { type RunCounts, type RunGroup, groupRuns, undoneGroups } from '../../store/runs.js';
+import { type JournaledCounts, type RunGroup, groupRuns, undoneGroups } from '../../store/runs.js';
 import type { Context } from '../context.js';
 import { parseOptions } from '../options.js';
 
@@ -30,7 +30,7 @@ export interface HistoryEntry {
   /** Whether the caller is the account logged in to that server here; null when none is known. */
   byYou: boolean | null;
   users: { id: number; name: string; email: string }[];
-  counts: RunCounts;
+  counts: JournaledCounts;
   /** The last run ended with everything done (not interrupted, stopped, or with failures). */
   complete: boolean;
   /** The groups this one undid; empty unless it is an undo. */
@@ -72,7 +72,7 @@ export function historyEntries(
 }
 
 /** "23 applied, 3 skipped": the counts that are not zero. */
-export function describeCounts(counts: RunCounts): string {
+export function describeCounts(counts: JournaledCounts): string {
   const parts: [number, string][] = [
     [counts.applied, 'applied'],
     [counts.failed, 'failed'],

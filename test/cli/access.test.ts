@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, COLLEAGUE, M, OTHER, OWNER, V, seedScale, seedWorld } from '../support/seed.js';
+import { AQQUA, COLLEAGUE, OWNER, VICTOR } from '../support/people.js';
+import { M, V, seedScale, seedWorld } from '../support/seed.js';
 
 /*
  * access: who has what on Olivia's projects, against the fake's state (seedWorld: a
@@ -240,7 +241,7 @@ describe('access: CSV, Markdown and JSON', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const carl = { id: COLLEAGUE.id, name: COLLEAGUE.name, email: COLLEAGUE.email };
-    const victor = { id: OTHER.id, name: OTHER.name, email: OTHER.email };
+    const victor = { id: VICTOR.id, name: VICTOR.name, email: VICTOR.email };
     expect(JSON.parse(result.stdout)).toEqual({
       server: server.url,
       caller: { id: OWNER.id, name: OWNER.name, email: OWNER.email },

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { argvSecrets, scrubArgv } from '../../src/cli/argv-secrets.js';
-import { ME_BODY } from '../api/helpers.js';
+import { ME_BODY } from '../support/ecotaxa-answers.js';
 import { type CliResult, leaks, runCli, tempHome } from '../support/cli.js';
 
 /*

@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ME_BODY, projectBody } from '../api/helpers.js';
+import { ME_BODY, projectBody } from '../support/ecotaxa-answers.js';
 import { runCli, tempHome } from '../support/cli.js';
 import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, AQQUA_ARCHIVE, COLLEAGUE, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, AQQUA_ARCHIVE, COLLEAGUE, member, OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 
 /*
  * Bad input, one row each: exit 1, one line on stderr that names what is wrong, no stack
@@ -59,18 +60,8 @@ const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Welcome</title></head><bo
 /** GET /users/me as the real back end answers it (transcripts/real-backend.md [7]). */
 const ME = { ...ME_BODY, last_used_projects: [] };
 
-const AQQUA_MIN = {
-  id: AQQUA.id,
-  email: AQQUA.email,
-  name: AQQUA.name,
-  organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
-};
-const OWNER_MIN = {
-  id: OWNER.id,
-  email: OWNER.email,
-  name: OWNER.name,
-  organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
-};
+const AQQUA_MIN = member(AQQUA);
+const OWNER_MIN = member(OWNER);
 
 /** A project as /projects/search gives it (transcript [22]), except that `managers` is a string. */
 const BROKEN_PROJECT = {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, OWNER, seedScale, seedWorld } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { seedScale, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*

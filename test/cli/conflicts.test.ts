@@ -5,7 +5,8 @@ import { runCli, tempHome } from '../support/cli.js';
 import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { type FakeServer, type FaultSchedule, startFakeServer } from '../support/fake-server.js';
 import { conflictFaults } from '../support/faults.js';
-import { AQQUA, OTHER, OWNER, V, seedScale } from '../support/seed.js';
+import { AQQUA, OWNER, VICTOR } from '../support/people.js';
+import { V, seedScale } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -34,8 +35,8 @@ function colleagueWritesOnConflict(fake: FakeEcoTaxa, schedule: FaultSchedule, w
     const fault = schedule(req, index);
     if (fault?.kind === 'conflict') {
       const project = fake.projects.get(Number(req.path.split('/').pop()));
-      if (project !== undefined && !project.privileges.some((r) => r.member === OTHER.id)) {
-        project.privileges.push(V(OTHER.id));
+      if (project !== undefined && !project.privileges.some((r) => r.member === VICTOR.id)) {
+        project.privileges.push(V(VICTOR.id));
         written.add(project.projid);
       }
     }
@@ -82,7 +83,7 @@ describe('write conflicts', () => {
     // Exactly AqQua's View on every planned project, and the colleague's Views: nothing else.
     const expected = [
       ...planned.map((id) => `${id}: user ${AQQUA.id} none→View`),
-      ...[...colleague].map((id) => `${id}: user ${OTHER.id} none→View`),
+      ...[...colleague].map((id) => `${id}: user ${VICTOR.id} none→View`),
     ].sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10) || (a < b ? -1 : 1));
     expect(worldDiff(before, fake.snapshot())).toEqual(expected);
     // The journal says what the server shows: one change per granted project.

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { randomFaults, scriptedFaults } from '../support/faults.js';
-import { AQQUA, OWNER, seedScale, seedWorld } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { seedScale, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*

@@ -6,7 +6,7 @@ import { listJournals } from '../../src/store/journal.js';
 import { groupRuns } from '../../src/store/runs.js';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
-import { AQQUA, COLLEAGUE, OTHER, OWNER } from '../support/seed.js';
+import { AQQUA, COLLEAGUE, OWNER, VICTOR } from '../support/people.js';
 
 /*
  * history reads the journal directory only: no session, no request (it runs offline and with
@@ -141,7 +141,7 @@ function seedJournals(): void {
   journal({
     id: S1,
     command: 'sync rules.yaml',
-    users: [AQQUA, COLLEAGUE, OTHER],
+    users: [AQQUA, COLLEAGUE, VICTOR],
     changes: [
       [5, null, 'View', AQQUA],
       [5, null, 'Annotate', COLLEAGUE],
@@ -203,7 +203,7 @@ describe('history', () => {
     expect(entries.find((e) => e.id === U1)).toMatchObject({ undoes: [G1], undoneBy: R1, undone: true });
     expect(entries.find((e) => e.id === G2)).toMatchObject({ undoneBy: null, undone: false });
     expect(entries.find((e) => e.id === X1)).toMatchObject({ byYou: false });
-    expect(entries.find((e) => e.id === S1)?.users.map((u) => u.id)).toEqual([AQQUA.id, COLLEAGUE.id, OTHER.id]);
+    expect(entries.find((e) => e.id === S1)?.users.map((u) => u.id)).toEqual([AQQUA.id, COLLEAGUE.id, VICTOR.id]);
   });
 
   it('marks the caller by the saved login when there is no ECOTAXA_TOKEN; names everyone when nobody is logged in', async () => {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 
 /*
  * Files from outside that the tool reads: the journal folder, saved plans, policies,

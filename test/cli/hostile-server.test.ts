@@ -4,7 +4,8 @@ import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { type FaultSchedule, type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { scriptedFaults } from '../support/faults.js';
 import { allOf, ignoresFilters, ignoresWindowStart, readAnsweredWith } from '../support/hostile.js';
-import { AQQUA, OWNER, seedScale, seedWorld } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { seedScale, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*

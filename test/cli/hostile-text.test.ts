@@ -9,7 +9,8 @@ import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { scriptedFaults } from '../support/faults.js';
 import { traceback } from '../support/fake-ecotaxa.js';
-import { A, M, OWNER, seedWorld } from '../support/seed.js';
+import { OWNER } from '../support/people.js';
+import { A, M, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*

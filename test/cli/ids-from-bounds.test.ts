@@ -7,7 +7,8 @@ import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/output/io.js';
 import { runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 
 /*
  * --ids-from and the ids on the line share one bound (1,000,000 ids), and a file is read only

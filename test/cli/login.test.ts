@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OTHER, OWNER, seedWorld } from '../support/seed.js';
+import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OWNER, VICTOR } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 
 /*
  * login, logout, whoami, and how every command treats a missing, bad or expired token and a
@@ -24,7 +25,7 @@ const secrets = new Set<string>([
   OWNER.password,
   AQQUA.password,
   COLLEAGUE.password,
-  OTHER.password,
+  VICTOR.password,
   AQQUA_ARCHIVE.password,
   INACTIVE.password,
   ADMIN.password,

@@ -7,7 +7,8 @@ import { matchesPickFilter, pickChoices, pickMessage } from '../../src/cli/pick.
 import type { PickChoice, ProjectPicker } from '../../src/output/io.js';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 import { USER, project } from '../support/factory.js';
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 
 /*
  * --out FILE writes only a regular file: a device, a FIFO, a socket or a directory is refused

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { A, AQQUA, COLLEAGUE, M, OWNER, V, seedWorld } from '../support/seed.js';
+import { AQQUA, COLLEAGUE, OWNER } from '../support/people.js';
+import { A, M, V, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*

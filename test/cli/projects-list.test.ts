@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProjectRow } from '../../src/cli/commands/projects-list.js';
 import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { ADMIN, AQQUA, COLLEAGUE, M, OWNER, seedWorld } from '../support/seed.js';
+import { ADMIN, AQQUA, COLLEAGUE, OWNER } from '../support/people.js';
+import { M, seedWorld } from '../support/seed.js';
 
 /*
  * projects list: the projects Olivia manages (or every one she has a right on), with one

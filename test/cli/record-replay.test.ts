@@ -16,7 +16,8 @@ import {
   SCENARIOS,
   SYNC_POLICY,
 } from '../support/scenarios.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 
 /*
  * --record and --replay: a recorded command replays to the same stdout and exit code with no

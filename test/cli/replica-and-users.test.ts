@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { scriptedFaults } from '../support/faults.js';
-import { AQQUA, OTHER, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, OWNER, VICTOR } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -49,7 +50,7 @@ describe('a conflict retry on a lagging replica', () => {
           });
           const [model] = JSON.parse(read.body) as Record<string, unknown>[];
           const viewers = (model?.['viewers'] as unknown[]) ?? [];
-          const victor = { id: OTHER.id, email: OTHER.email, name: OTHER.name, organisation: null };
+          const victor = { id: VICTOR.id, email: VICTOR.email, name: VICTOR.name, organisation: null };
           fake.replicaLagReads = 1;
           fake.handle({
             method: 'PUT',
@@ -69,7 +70,7 @@ describe('a conflict retry on a lagging replica', () => {
     // Victor's View stays: the retry waited for a read that shows the winner.
     expect(worldDiff(before, server.fake.snapshot())).toEqual([
       `1: user ${AQQUA.id} none→View`,
-      `1: user ${OTHER.id} none→View`,
+      `1: user ${VICTOR.id} none→View`,
     ]);
   });
 });
@@ -90,11 +91,11 @@ rules:
 `,
     );
     // Victor already annotates project 2: the sync changes only AqQua's right.
-    server.fake.projects.get(2)?.privileges.push({ member: OTHER.id, privilege: 'Annotate', contact: false });
+    server.fake.projects.get(2)?.privileges.push({ member: VICTOR.id, privilege: 'Annotate', contact: false });
     const sync = await runCli(['sync', 'sharing.yaml', '--yes'], { env, cwd: home.home });
     expect(sync.code).toBe(0);
     // Victor leaves; his account is deactivated.
-    const victor = server.fake.users.get(OTHER.id);
+    const victor = server.fake.users.get(VICTOR.id);
     if (victor !== undefined) victor.status = 0;
     const afterSync = server.fake.snapshot();
     const undo = await runCli(['undo', '--yes'], { env, cwd: home.home });

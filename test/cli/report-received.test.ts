@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { seedReceived } from '../support/received-world.js';
-import { ADMIN, AQQUA, V } from '../support/seed.js';
+import { ADMIN, AQQUA } from '../support/people.js';
+import { V } from '../support/seed.js';
 
 /*
  * report --received: AqQua's side. Every project where AqQua holds a right without managing

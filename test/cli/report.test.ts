@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { A, AQQUA, OWNER, V } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { A, V } from '../support/seed.js';
 import { seedWorld } from '../support/seed.js';
 
 /*

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, M, OTHER, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, OWNER, VICTOR } from '../support/people.js';
+import { M, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -64,11 +65,11 @@ rules:
 
 const FIRST_SYNC = [
   `3: user ${AQQUA.id} none→View`,
-  `3: user ${OTHER.id} none→Annotate`,
+  `3: user ${VICTOR.id} none→Annotate`,
   `5: user ${AQQUA.id} none→View`,
-  `11: user ${OTHER.id} none→Annotate`,
+  `11: user ${VICTOR.id} none→Annotate`,
   `19: user ${AQQUA.id} none→View`,
-  `19: user ${OTHER.id} none→Annotate`,
+  `19: user ${VICTOR.id} none→Annotate`,
 ];
 
 describe('a first sync', () => {
@@ -125,7 +126,7 @@ Plan: 6 to grant, 3 unchanged, 0 skipped.
       drift: null,
       verified: true,
       contact: null,
-      userId: OTHER.id,
+      userId: VICTOR.id,
       rule: 'victor-uvp6',
     });
   });
@@ -172,7 +173,7 @@ describe('a second sync', () => {
     expect(result.stdout).toContain('Plan: 2 to grant, 9 unchanged, 0 skipped.');
     expect(worldDiff(before, server.fake.snapshot())).toEqual([
       `40: user ${AQQUA.id} none→View`,
-      `40: user ${OTHER.id} none→Annotate`,
+      `40: user ${VICTOR.id} none→Annotate`,
     ]);
   });
 });
@@ -382,7 +383,7 @@ describe('--format markdown and --json', () => {
     });
     const geomar = 'GEOMAR Helmholtz Centre for Ocean Research Kiel';
     const aqqua = person(AQQUA, geomar);
-    const victor = person(OTHER, "Laboratoire d'Océanographie de Villefranche - LOV");
+    const victor = person(VICTOR, "Laboratoire d'Océanographie de Villefranche - LOV");
     const view = { action: 'grant', right: 'View' };
     const annotate = { action: 'grant', right: 'Annotate' };
     const fingerprint = expect.stringMatching(/^[0-9a-f]{16}$/) as unknown;

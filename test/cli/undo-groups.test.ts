@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { scriptedFaults } from '../support/faults.js';
-import { AQQUA, COLLEAGUE, INACTIVE, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, COLLEAGUE, INACTIVE, OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*

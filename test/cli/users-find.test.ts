@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, AQQUA_ARCHIVE, member, OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
 
 /*
  * users find QUERY: by id, exact email, exact name, or a name pattern with %.
@@ -9,14 +10,8 @@ import { OWNER, seedWorld } from '../support/seed.js';
  */
 
 const GEOMAR = 'GEOMAR Helmholtz Centre for Ocean Research Kiel';
-const AQQUA_ROW = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua', organisation: GEOMAR, active: true };
-const ARCHIVE_ROW = {
-  id: 13,
-  email: 'aqqua.archive@example.org',
-  name: 'AqQua Archive',
-  organisation: GEOMAR,
-  active: true,
-};
+const AQQUA_ROW = { ...member(AQQUA), active: true };
+const ARCHIVE_ROW = { ...member(AQQUA_ARCHIVE), active: true };
 
 const outputs: { argv: string[]; result: CliResult }[] = [];
 const secrets = new Set<string>([OWNER.password]);

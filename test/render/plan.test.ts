@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { AQQUA, OWNER, who } from '../support/people.js';
 import type { Plan } from '../../src/plan/plan-document.js';
 import type { PlanEntry } from '../../src/plan/planner.js';
 import { displayWidth } from '../../src/output/table.js';
@@ -7,8 +8,8 @@ import { confirmQuestion, glyphOf, planSummaryLine, renderPlan } from '../../src
 
 const plain = new Chalk({ level: 0 });
 
-const caller = { id: 9, email: 'owner@example.org', name: 'Olivia Owner' };
-const user = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua' };
+const caller = who(OWNER);
+const user = who(AQQUA);
 
 const add: PlanEntry = {
   projid: 1,

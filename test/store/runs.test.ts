@@ -9,7 +9,7 @@ import {
   undoTargets,
   undoneGroups,
 } from '../../src/store/runs.js';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 import { CALLER, OTHER, USER } from '../support/factory.js';
 
 const SERVER = 'https://ecotaxa.example/api';
@@ -159,7 +159,7 @@ describe('groupsToUndo', () => {
       journal('1-a', { changes: [[1, null, 'View']], caller: OTHER }),
       journal('2-b', { changes: [[1, null, 'View']], server: 'https://other/api' }),
     ]);
-    const err = thrown(() => groupsToUndo(groups, options));
+    const err = caught(() => groupsToUndo(groups, options));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toBe(
       `no run to undo: no change on ${SERVER} by you that is not undone yet (\`ecotaxa-access history\` lists the runs)`,
@@ -176,7 +176,7 @@ describe('groupsToUndo', () => {
       '1-a',
       '3-c',
     ]);
-    expect(thrown(() => groupsToUndo(groups, { ...options, named: ['9-z'] })).message).toBe(
+    expect(caught(() => groupsToUndo(groups, { ...options, named: ['9-z'] })).message).toBe(
       'no run 9-z in /j: `ecotaxa-access history` lists the runs (give a run id or a journal file)',
     );
   });

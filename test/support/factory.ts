@@ -1,10 +1,14 @@
 import type { MinUser, Project } from '../../src/api/schemas.js';
+import { AQQUA, COLLEAGUE, OWNER, VICTOR, who } from './people.js';
 
-/** People of the unit tests: invented, not the seed's. */
-export const CALLER: MinUser = { id: 9, email: 'owner@example.org', name: 'Olivia Owner', organisation: 'GEOMAR' };
-export const USER: MinUser = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua', organisation: 'GEOMAR' };
-export const OTHER: MinUser = { id: 11, email: 'colleague@example.org', name: 'Carl Colleague', organisation: null };
-export const THIRD: MinUser = { id: 12, email: 'victor@example.org', name: 'Victor Villefranche' };
+/*
+ * The members of the unit tests' projects: the invented people (people.ts), with an
+ * organisation as short as a test needs, or none.
+ */
+export const CALLER: MinUser = { ...who(OWNER), organisation: 'GEOMAR' };
+export const USER: MinUser = { ...who(AQQUA), organisation: 'GEOMAR' };
+export const OTHER: MinUser = { ...who(COLLEAGUE), organisation: null };
+export const THIRD: MinUser = who(VICTOR);
 
 /** A project as EcoTaxa reads it: the caller manages it and is its contact, unless overridden. */
 export function project(overrides: Partial<Project> = {}): Project {

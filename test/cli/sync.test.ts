@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
 import { AQQUA, OWNER, VICTOR } from '../support/people.js';
-import { M, seedWorld } from '../support/seed.js';
+import { M } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -17,28 +16,7 @@ const NOV_2026 = '1794128400';
 /** 2027-07-31T00:00:00Z, the day the AqQua rule ends. */
 const END_OF_PAPER = String(Date.UTC(2027, 6, 31) / 1000);
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = {
-    ...home.env,
-    ECOTAXA_URL: server.url,
-    ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id),
-    SOURCE_DATE_EPOCH: NOV_2026,
-  };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, home, env, cli } = useFakeEcoTaxa({ env: { SOURCE_DATE_EPOCH: NOV_2026 } });
 
 /** Writes a policy into the test's home and returns its name. */
 function policy(text: string, name = 'sharing.yaml'): string {

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type CliResult, leaks, type RunOptions } from '../support/cli.js';
 import { AQQUA, AQQUA_ARCHIVE, member, OWNER } from '../support/people.js';
-import { seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * users find QUERY: by id, exact email, exact name, or a name pattern with %.
@@ -16,12 +15,10 @@ const ARCHIVE_ROW = { ...member(AQQUA_ARCHIVE), active: true };
 const outputs: { argv: string[]; result: CliResult }[] = [];
 const secrets = new Set<string>([OWNER.password]);
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
+const { server, env, cli } = useFakeEcoTaxa();
 
 async function run(argv: string[], options: RunOptions = {}): Promise<CliResult> {
-  const result = await runCli(argv, { env, ...options });
+  const result = await cli(argv, options);
   outputs.push({ argv, result });
   return result;
 }
@@ -41,18 +38,10 @@ async function findJson(query: string): Promise<unknown> {
   return rows;
 }
 
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  const token = server.fake.tokenFor(OWNER.id);
+beforeEach(() => {
+  const token = env['ECOTAXA_TOKEN'] as string;
   secrets.add(token);
   secrets.add(token.split('.').at(-1) as string);
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: token };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
 });
 
 describe('users find', () => {

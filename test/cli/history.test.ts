@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type HistoryEntry, historyEntries, renderHistory } from '../../src/cli/commands/history.js';
 import { listJournals } from '../../src/store/journal.js';
 import { groupRuns } from '../../src/store/runs.js';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
+import { type CliResult } from '../support/cli.js';
 import { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
-import { AQQUA, COLLEAGUE, OWNER, VICTOR } from '../support/people.js';
+import { AQQUA, COLLEAGUE, OWNER, VICTOR, who } from '../support/people.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * history reads the journal directory only: no session, no request (it runs offline and with
@@ -17,23 +18,21 @@ import { AQQUA, COLLEAGUE, OWNER, VICTOR } from '../support/people.js';
 const SERVER = 'https://ecotaxa.obs-vlfr.fr/api';
 const OTHER_SERVER = 'https://ecotaxa.example.org/api';
 
-let home: ReturnType<typeof tempHome>;
+/** No server, no ECOTAXA_URL: the default server, which a test must never reach (nothing here would answer). */
+const { home, env, cli, journals } = useFakeEcoTaxa({ world: null });
+/** The journal folder, there before each test. */
 let dir: string;
 
 beforeEach(() => {
-  home = tempHome();
-  dir = path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal');
+  dir = journals.dir;
   fs.mkdirSync(dir, { recursive: true });
 });
 
-afterEach(() => home.cleanup());
-
-/** No ECOTAXA_URL: the default server, which a test must never reach (nothing here would answer). */
-const history = (argv: string[], env: Record<string, string> = {}): Promise<CliResult> =>
-  runCli(['history', ...argv], { env: { ...home.env, ...env }, cwd: home.home });
+const history = (argv: string[], extra: Record<string, string> = {}): Promise<CliResult> =>
+  cli(['history', ...argv], { env: { ...env, ...extra } });
 
 type Who = { id: number; email: string; name: string };
-const person = (p: Who): object => ({ id: p.id, email: p.email, name: p.name, organisation: null });
+const person = (p: Who): object => ({ ...who(p), organisation: null });
 
 interface RunSpec {
   id: string;
@@ -90,7 +89,7 @@ function journal(spec: RunSpec): void {
       notStarted: spec.end?.notStarted ?? 0,
     });
   }
-  fs.writeFileSync(path.join(dir, `${spec.id}.jsonl`), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  journals.write(`${spec.id}.jsonl`, lines);
 }
 
 const G1 = '20261126T090000000Z-aaaaaa';

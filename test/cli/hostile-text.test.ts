@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { PickChoice, ProjectPicker } from '../../src/output/io.js';
-import { type CliResult } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
 import { scriptedFaults } from '../support/faults.js';
 import { type FakeEcoTaxa, traceback } from '../support/fake-ecotaxa.js';
 import { OWNER } from '../support/people.js';

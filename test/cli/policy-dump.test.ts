@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliResult } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
 import { AQQUA, COLLEAGUE, OWNER } from '../support/people.js';
 import { A, M, V } from '../support/seed.js';
 import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';

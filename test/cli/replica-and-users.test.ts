@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { scriptedFaults } from '../support/faults.js';
 import { AQQUA, OWNER, VICTOR } from '../support/people.js';
-import { seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -13,26 +12,10 @@ import { worldDiff } from '../support/world-diff.js';
  * winner's change; undo of a sync goes on when a user it did not change became inactive.
  */
 
-let server: FakeServer | undefined;
-let home: ReturnType<typeof tempHome> | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  home?.cleanup();
-  server = undefined;
-  home = undefined;
-});
-
-async function setup() {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  const env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-  return { server, home, env };
-}
+const { server, home, env } = useFakeEcoTaxa();
 
 describe('a conflict retry on a lagging replica', () => {
   it("grant keeps the colleague's change that won the conflict", async () => {
-    const { server, env } = await setup();
     const fake = server.fake;
     const owner = { authorization: `Bearer ${fake.tokenFor(OWNER.id)}` };
     server.setFaults(
@@ -77,7 +60,6 @@ describe('a conflict retry on a lagging replica', () => {
 
 describe('undo of a sync when a user became inactive', () => {
   it('undoes the changes of the active users when a user with no change became inactive', async () => {
-    const { server, home, env } = await setup();
     fs.writeFileSync(
       path.join(home.home, 'sharing.yaml'),
       `version: 1

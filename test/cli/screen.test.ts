@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RunOptions } from '../support/cli.js';
+import type { RunOptions } from '../support/cli.js';
 import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { scriptedFaults } from '../support/faults.js';
 import { ADMIN, AQQUA, COLLEAGUE, INACTIVE, OWNER } from '../support/people.js';

@@ -1,3 +1,4 @@
+import { blankProjectFields } from './fake-ecotaxa.js';
 import { COLLEAGUE, OWNER, member } from './people.js';
 
 /*
@@ -38,22 +39,7 @@ export function projectBody(projid: number, extra: Record<string, unknown> = {})
     title: `Project ${projid}`,
     access: '1',
     status: 'Annotate',
-    objcount: null,
-    pctvalidated: null,
-    pctclassified: null,
-    classifsettings: null,
-    classiffieldlist: null,
-    popoverfieldlist: null,
-    comments: null,
-    rf_models_used: null,
-    cnn_network_id: null,
-    formulae: null,
-    obj_free_cols: {},
-    sample_free_cols: {},
-    acquisition_free_cols: {},
-    process_free_cols: {},
-    bodc_variables: { total_water_volume: null, subsample_coef: null, individual_volume: null },
-    init_classif_list: [],
+    ...blankProjectFields(),
     managers: [member(OWNER)],
     annotators: [member(COLLEAGUE)],
     viewers: [],

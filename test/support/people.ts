@@ -78,7 +78,7 @@ export const ADMIN: Person = {
 };
 
 /** Who a person is, as a journal or a plan names them: id, email and name. */
-export function who(person: Person): { id: number; email: string; name: string } {
+export function who(person: Pick<Person, 'id' | 'email' | 'name'>): { id: number; email: string; name: string } {
   return { id: person.id, email: person.email, name: person.name };
 }
 

@@ -79,29 +79,6 @@ export interface Journals {
   readonly writeGrant: (runId: string, server: string, granted?: readonly number[]) => string;
 }
 
-/**
- * The lines of a finished run of Olivia's `grant 1` on `server`, as the tool writes them, one
- * a second from 2026-11-26 09:00 UTC: the run, AqQua's View on each project of `granted`, the end.
- */
-export function grantRun(runId: string, server: string, granted: readonly number[] = []): object[] {
-  const owner = { ...who(OWNER), organisation: null };
-  const at = (second: number): string => `2026-11-26T09:00:${String(second).padStart(2, '0')}.000Z`;
-  return [
-    { type: 'run', version: 1, runId, startedAt: at(0), server, caller: owner, user: owner, command: 'grant 1' },
-    ...granted.map((projid, i) => ({
-      type: 'change',
-      runId,
-      time: at(i + 1),
-      projid,
-      title: 'P',
-      userId: AQQUA.id,
-      before: null,
-      after: 'View',
-    })),
-    { type: 'end', runId, time: at(granted.length + 1), interrupted: false, applied: granted.length, failed: 0 },
-  ];
-}
-
 export interface FakeEcoTaxaHarness {
   /** The current test's server: `server.fake` is EcoTaxa's state, `server.url` its address. */
   readonly server: FakeServer;
@@ -138,6 +115,7 @@ export function useFakeEcoTaxa(options: FakeEcoTaxaOptions = {}): FakeEcoTaxaHar
     throw new Error('no home outside a test: read it inside a test or a hook');
   };
 
+  /** The variables of the current home and server, in the one object the file holds. */
   function refill(): void {
     for (const key of Object.keys(env)) delete env[key];
     Object.assign(env, homeNow().env);
@@ -180,57 +158,102 @@ export function useFakeEcoTaxa(options: FakeEcoTaxaOptions = {}): FakeEcoTaxaHar
     afterEach(tearDown);
   }
 
-  const server: FakeServer = {
+  const home = liveHome(homeNow);
+  return {
+    server: liveServer(serverNow),
+    home,
+    env,
+    cli: (argv, runOptions = {}) => runCli(argv, { env, cwd: home.home, tty, columns, ...runOptions }),
+    journals: journalsIn(home),
+    start,
+    anotherHome: () => {
+      const another = tempHome();
+      others.push(another);
+      return another;
+    },
+  };
+}
+
+/**
+ * The lines of a finished run of Olivia's `grant 1` on `server`, as the tool writes them, one
+ * a second from 2026-11-26 09:00 UTC: the run, AqQua's View on each project of `granted`, the end.
+ */
+export function grantRun(runId: string, server: string, granted: readonly number[] = []): object[] {
+  const owner = { ...who(OWNER), organisation: null };
+  const at = (second: number): string => `2026-11-26T09:00:${String(second).padStart(2, '0')}.000Z`;
+  return [
+    { type: 'run', version: 1, runId, startedAt: at(0), server, caller: owner, user: owner, command: 'grant 1' },
+    ...granted.map((projid, i) => ({
+      type: 'change',
+      runId,
+      time: at(i + 1),
+      projid,
+      title: 'P',
+      userId: AQQUA.id,
+      before: null,
+      after: 'View',
+    })),
+    { type: 'end', runId, time: at(granted.length + 1), interrupted: false, applied: granted.length, failed: 0 },
+  ];
+}
+
+/** A FakeServer that is always the one `now()` gives: the current test's. */
+function liveServer(now: () => FakeServer): FakeServer {
+  return {
     get fake() {
-      return serverNow().fake;
+      return now().fake;
     },
     get url() {
-      return serverNow().url;
+      return now().url;
     },
     get routes() {
-      return serverNow().routes;
+      return now().routes;
     },
     get requests() {
-      return serverNow().requests;
+      return now().requests;
     },
     get windows() {
-      return serverNow().windows;
+      return now().windows;
     },
     get connections() {
-      return serverNow().connections;
+      return now().connections;
     },
-    setFaults: (schedule) => serverNow().setFaults(schedule),
-    close: () => serverNow().close(),
+    setFaults: (schedule) => now().setFaults(schedule),
+    close: () => now().close(),
   };
+}
 
-  const home: Home = {
+/** A Home that is always the one `now()` gives: the current test's. */
+function liveHome(now: () => Home): Home {
+  return {
     get home() {
-      return homeNow().home;
+      return now().home;
     },
     get env() {
-      return homeNow().env;
+      return now().env;
     },
   };
+}
 
-  const journalDir = (): string => path.join(homeNow().env['XDG_STATE_HOME'] as string, 'ecotaxa-access', 'journal');
-  const files = (): string[] => {
-    const dir = journalDir();
-    return fs.existsSync(dir)
+/** The journal folder of `home`, wherever it is when asked. */
+function journalsIn(home: Home): Journals {
+  const dir = (): string => path.join(home.env['XDG_STATE_HOME'] as string, 'ecotaxa-access', 'journal');
+  const files = (): string[] =>
+    fs.existsSync(dir())
       ? fs
-          .readdirSync(dir)
+          .readdirSync(dir())
           .sort()
-          .map((name) => path.join(dir, name))
+          .map((name) => path.join(dir(), name))
       : [];
-  };
   const write = (name: string, lines: readonly object[]): string => {
-    fs.mkdirSync(journalDir(), { recursive: true });
-    const file = path.join(journalDir(), name);
+    fs.mkdirSync(dir(), { recursive: true });
+    const file = path.join(dir(), name);
     fs.writeFileSync(file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
     return file;
   };
-  const journals: Journals = {
+  return {
     get dir() {
-      return journalDir();
+      return dir();
     },
     files,
     lines: <Line>(file?: string): Line[] =>
@@ -241,19 +264,5 @@ export function useFakeEcoTaxa(options: FakeEcoTaxaOptions = {}): FakeEcoTaxaHar
     write,
     writeGrant: (runId, server, granted = []) =>
       write(`${runId.replace(/[^\w-]/g, '_')}.jsonl`, grantRun(runId, server, granted)),
-  };
-
-  return {
-    server,
-    home,
-    env,
-    cli: (argv, runOptions = {}) => runCli(argv, { env, cwd: homeNow().home, tty, columns, ...runOptions }),
-    journals,
-    start,
-    anotherHome: () => {
-      const another = tempHome();
-      others.push(another);
-      return another;
-    },
   };
 }

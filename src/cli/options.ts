@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import type { CommandName } from './program.js';
 
 /**
@@ -28,3 +29,27 @@ export const concurrencyOptions = {
   concurrency: z.union([z.number(), z.literal('auto')]).optional(),
   maxConcurrency: z.number().optional(),
 };
+
+/** The selectors of grant, revoke, plan, access, report and policy dump (README "Selectors"). */
+export const selectorOptions = {
+  all: z.boolean().optional(),
+  title: z.string().optional(),
+  instrument: z.string().optional(),
+  idsFrom: z.string().optional(),
+  exclude: z.array(z.string()).optional(),
+};
+
+/** How a command that writes runs: --dry-run, --yes, the concurrency and --strict. */
+export const applyOptions = {
+  dryRun: z.boolean().optional(),
+  yes: z.boolean().optional(),
+  ...concurrencyOptions,
+  strict: z.boolean().optional(),
+};
+
+/** --dry-run only shows, --yes applies without asking: never both. */
+export function refuseDryRunWithYes(opts: { dryRun?: boolean | undefined; yes?: boolean | undefined }): void {
+  if (opts.dryRun === true && opts.yes === true) {
+    throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  }
+}

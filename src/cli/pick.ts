@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { inert } from '../output/inert.js';
 import type { Io, ProjectPicker, PickChoice } from '../output/io.js';
 import { renderTable } from '../output/table.js';
-import type { Operation } from '../plan/planner.js';
+import type { RightChange } from '../plan/model.js';
 import { formatRight, rightOf } from '../plan/rights.js';
 
 /*
@@ -30,7 +30,7 @@ export function pickChoices(projects: readonly Project[], user: Pick<MinUser, 'i
 }
 
 /** The question above the list: what will happen to the projects picked, and what each row shows. */
-export function pickMessage(operation: Operation, user: Pick<MinUser, 'name'>): string {
+export function pickMessage(operation: RightChange, user: Pick<MinUser, 'name'>): string {
   // The list is drawn by @clack/prompts, past the output layer: the name is made inert here.
   const name = inert(user.name);
   const what =
@@ -76,7 +76,7 @@ export async function pickProjects(
   io: Io,
   projects: readonly Project[],
   user: MinUser,
-  operation: Operation,
+  operation: RightChange,
 ): Promise<Project[]> {
   if (projects.length === 0) return [];
   const choices = pickChoices(projects, user, io.stderr.columns);

@@ -59,15 +59,3 @@ export function duplicatedMembers(project: Pick<Project, MemberList>): number[] 
 export function describeUser(user: Pick<MinUser, 'id' | 'name' | 'email'>): string {
   return `${user.name} <${user.email}> (#${user.id})`;
 }
-
-/** How a project's rights moved since a plan, in words: shown beside a drifted project. */
-export function describeDrift(
-  planned: RightOrNone,
-  fresh: Pick<Project, MemberList>,
-  user: Pick<MinUser, 'id' | 'name'>,
-): string {
-  const now = rightOf(fresh, user.id);
-  return planned === now
-    ? 'other rights or the contact changed'
-    : `${user.name} now has ${formatRight(now)} (${formatRight(planned)} in the plan)`;
-}

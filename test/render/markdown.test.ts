@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/plan/plan-document.js';
+import type { Plan } from '../../src/plan/model.js';
 import { escapeMarkdown, markdownCode, renderPlanMarkdown } from '../../src/render/markdown.js';
 import { CALLER, USER } from '../support/factory.js';
 

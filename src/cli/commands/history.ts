@@ -3,7 +3,7 @@ import { decodeToken } from '../../api/token.js';
 import { inert } from '../../output/inert.js';
 import { renderTable } from '../../output/table.js';
 import { listJournals } from '../../store/journal.js';
-import type { Person } from '../../plan/plan-document.js';
+import type { Person } from '../../plan/model.js';
 import { type JournaledCounts, type RunGroup, groupRuns, undoneGroups } from '../../store/runs.js';
 import type { Context } from '../context.js';
 import { parseOptions } from '../options.js';

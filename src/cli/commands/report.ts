@@ -13,17 +13,13 @@ import { buildReceived, receivedRight } from '../../review/received.js';
 import { buildReport, personOf } from '../../review/report.js';
 import { indexJournals, sinceOf } from '../../review/since.js';
 import type { Context } from '../context.js';
-import { parseOptions } from '../options.js';
-import { parseSelection, type SelectionInput, selectProjects } from '../../selection/select.js';
+import { parseOptions, selectorOptions } from '../options.js';
+import { describeSelectors, parseSelection, type SelectionInput, selectProjects } from '../../selection/select.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const reportOptionsSchema = z.strictObject({
-  all: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
-  idsFrom: z.string().optional(),
-  exclude: z.array(z.string()).optional(),
+  ...selectorOptions,
   user: z.string().optional(),
   received: z.boolean().optional(),
   csv: z.boolean().optional(),
@@ -50,16 +46,6 @@ interface ReportInputs {
   typed: string;
 }
 
-function describeSelection(args: readonly string[], opts: ReportOptions): string {
-  const parts = [...args];
-  if (opts.all === true) parts.push('--all');
-  if (opts.title !== undefined) parts.push(`--title "${opts.title}"`);
-  if (opts.instrument !== undefined) parts.push(`--instrument "${opts.instrument}"`);
-  if (opts.idsFrom !== undefined) parts.push(`--ids-from ${opts.idsFrom}`);
-  for (const e of opts.exclude ?? []) parts.push(`--exclude ${e}`);
-  return parts.join(' ');
-}
-
 /** Checks the flags, ids and --ids-from's file before the first request. */
 async function parseInputs(ctx: Context, args: string[], options: Record<string, unknown>): Promise<ReportInputs> {
   const opts = parseOptions(reportOptionsSchema, options, 'report');
@@ -76,7 +62,7 @@ async function parseInputs(ctx: Context, args: string[], options: Record<string,
   // Without a selector, the report covers every project in scope (--exclude still applies).
   const selection = await parseSelection(ctx.io, args, narrowed ? opts : { ...opts, all: true });
   const format: Format = ctx.json ? 'json' : opts.csv === true ? 'csv' : markdown ? 'markdown' : 'text';
-  return { opts, format, selection, narrowed, typed: describeSelection(args, opts) };
+  return { opts, format, selection, narrowed, typed: describeSelectors(args, opts) };
 }
 
 export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {

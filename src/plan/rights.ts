@@ -1,7 +1,7 @@
 import type { MinUser, Project } from '../api/schemas.js';
 import { UsageError } from '../errors.js';
 
-/** EcoTaxa's rights, lowest first: Manage > Annotate > View (API-NOTES "Rights"). */
+/** EcoTaxa's rights, lowest first: Manage > Annotate > View (docs/ecotaxa-api.md#rights). */
 export const RIGHTS = ['View', 'Annotate', 'Manage'] as const;
 export type Right = (typeof RIGHTS)[number];
 /** A user's right on a project, or null for none. */

@@ -181,7 +181,10 @@ export interface ReplanInput {
 }
 
 export interface Replanned {
-  /** The plan decided again: its fingerprints are now's, so a change during the confirmation is caught at write time. */
+  /**
+   * The plan decided again: its fingerprints are now's, so that a change during the
+   * confirmation is caught at write time.
+   */
   plan: Plan;
   /** One line per project that changed since the plan. */
   driftLines: string[];

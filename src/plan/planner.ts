@@ -130,7 +130,11 @@ function contactProblem(
   return undefined;
 }
 
-/** What else in the project's model makes EcoTaxa refuse or fail any update (docs/ecotaxa-api.md#whole-model-put). */
+/**
+ * What else in the project's model makes EcoTaxa refuse or fail any update: no instrument
+ * (docs/ecotaxa-api.md#whole-model-put), a member in two lists
+ * (docs/ecotaxa-api.md#members-in-the-body).
+ */
 function modelProblem(project: Project, current: RightOrNone): Decision | undefined {
   if (project.instrument === null || project.instrument === undefined || project.instrument === '') {
     return skip(

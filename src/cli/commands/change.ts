@@ -131,7 +131,7 @@ export const run: CommandModule['run'] = async (ctx, args, options, name) => {
             return pickProjects(ctx.io, projects, user, inputs.operation);
           }
         : undefined;
-    plan = await buildPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`), pick);
+    plan = await selectAndPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`), pick);
     if (plan.entries.length === 0) throw nothingSelected(session, inputs.selection, describeSelectors(args, opts));
   } finally {
     spinner.stop();
@@ -177,11 +177,11 @@ function nothingSelected(session: Session, selection: SelectionInput, typed: str
 }
 
 /**
- * Reads the selected projects and decides each. Only the decisions are kept: the projects'
- * full models are let go before applying (thousands of them would weigh on memory), and
- * every write reads its project afresh anyway.
+ * Reads the selected projects, then plans them (selectionPlan). Only the decisions are kept:
+ * the projects' full models are let go before applying (thousands of them would weigh on
+ * memory), and every write reads its project afresh anyway.
  */
-async function buildPlan(
+async function selectAndPlan(
   ctx: Context,
   session: Session,
   user: MinUser,

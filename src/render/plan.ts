@@ -3,7 +3,7 @@ import { inert } from '../output/inert.js';
 import { type Column, type Row, fitLine, renderTable } from '../output/table.js';
 import type { ContactChange, PlanEntry } from '../plan/planner.js';
 import { summarize } from '../plan/planner.js';
-import { changesByAction, namesUsers, planUsers } from '../plan/counts.js';
+import { changedScope, changesByAction, namesUsers, planUsers } from '../plan/counts.js';
 import { type Person, type Plan, type PlanOperation, operationFor, userOf } from '../plan/plan-document.js';
 import { describeUser, formatRight } from '../plan/rights.js';
 import { plural } from '../output/words.js';
@@ -231,4 +231,15 @@ function questionOf(plan: Plan): string {
   if (op.action === 'grant') return `Grant ${op.right} to ${user} on ${projects}${andContact} ${at}`;
   const right = op.anyRight ? `${op.right} (or any other right)` : op.right;
   return `Revoke ${right} from ${user} on ${projects}${andContact} ${at}`;
+}
+
+/** "Apply this policy: 12 grants and 3 revocations for 2 users on 14 projects at URL?" */
+export function policyQuestion(plan: Plan): string {
+  const c = changesByAction(plan);
+  const scope = changedScope(plan);
+  const what = [
+    c.grants > 0 ? plural(c.grants, 'grant') : '',
+    c.revocations > 0 ? plural(c.revocations, 'revocation') : '',
+  ].filter((w) => w !== '');
+  return `Apply this policy: ${what.join(' and ')} for ${plural(scope.users, 'user')} on ${plural(scope.projects, 'project')} at ${plan.server}?`;
 }

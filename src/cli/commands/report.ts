@@ -5,7 +5,8 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { inert } from '../../output/inert.js';
 import { type JournalFile, listJournals } from '../../store/journal.js';
 import { rightOf } from '../../plan/rights.js';
-import { formatIdRanges, matchesInstrumentFilter, matchesTitleFilter } from '../../selection/selectors.js';
+import { matchesInstrumentFilter, matchesTitleFilter } from '../../selection/selectors.js';
+import { idList, notFoundLine, notProjectsLine } from '../../render/missing.js';
 import { renderReceivedCsv, renderReceivedMarkdown, renderReceivedTable } from '../../render/received.js';
 import type { TableLayout } from '../../output/table.js';
 import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../../render/report.js';
@@ -106,8 +107,6 @@ function readJournals(ctx: Context): { journals: JournalFile[]; note: string | u
   return { journals, note: here ? undefined : inert(`no run on ${ctx.serverUrl} in ${dir}: ${before}`) };
 }
 
-const them = (ids: readonly number[], one: string, many: string): string => (ids.length === 1 ? one : many);
-
 /** Ids named one by one that are not in the report: not found (an error), or not in scope. */
 function explainNamed(
   ctx: Context,
@@ -119,16 +118,8 @@ function explainNamed(
   const byId = new Map(found.map((p) => [p.projid, p]));
   const notFound = named.filter((id) => !byId.has(id)).sort((a, b) => a - b);
   const outside = named.filter((id) => byId.has(id) && !inScope(byId.get(id) as Project)).sort((a, b) => a - b);
-  if (outside.length > 0) {
-    ctx.output.info(
-      `${formatIdRanges(outside).replaceAll(' ', ', ')}: not ${them(outside, 'a project', 'projects')} ${scope}: not reported`,
-    );
-  }
-  if (notFound.length > 0) {
-    ctx.output.error(
-      `${formatIdRanges(notFound).replaceAll(' ', ', ')}: not found, or you have no right on ${them(notFound, 'it', 'them')}`,
-    );
-  }
+  if (outside.length > 0) ctx.output.info(`${notProjectsLine(outside, scope)}: not reported`);
+  if (notFound.length > 0) ctx.output.error(notFoundLine(notFound));
   return notFound.length > 0;
 }
 
@@ -175,9 +166,7 @@ async function report(ctx: Context, session: Session, inputs: ReportInputs): Pro
   const reported = new Set(built.projects.map((r) => r.projid));
   const without = inputs.selection.ids.single.filter((id) => mine.some((p) => p.projid === id) && !reported.has(id));
   if (without.length > 0) {
-    ctx.output.info(
-      inert(`${formatIdRanges(without).replaceAll(' ', ', ')}: ${user.name} has no right there: not reported`),
-    );
+    ctx.output.info(inert(`${idList(without)}: ${user.name} has no right there: not reported`));
   }
   const notFound = explainNamed(ctx, inputs.selection.ids.single, found, managed, 'you manage');
   return notFound ? ExitCode.Error : ExitCode.Success;

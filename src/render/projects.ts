@@ -4,7 +4,7 @@ import { toCsv } from '../output/csv.js';
 import { type Column, type TableLayout, layoutTable } from '../output/table.js';
 import { plural } from '../output/words.js';
 import { rightOf } from '../plan/rights.js';
-import { accessWord, personOf } from '../review/report.js';
+import { personOf, projectFacts } from '../review/report.js';
 
 /*
  * `projects list`: one row per project with your right and one user's, as --json gives it
@@ -26,14 +26,16 @@ export interface ProjectRow {
 }
 
 export function projectRow(project: Project, myId: number, user: MinUser | undefined): ProjectRow {
+  const { projid, title, instrument, access, objcount } = projectFacts(project);
   const contact = project.contact ?? null;
+  // Fields in the order --json has always written them.
   return {
-    projid: project.projid,
-    title: project.title,
-    instrument: project.instrument ?? null,
+    projid,
+    title,
+    instrument,
     status: project.status ?? null,
-    access: accessWord(project.access),
-    objcount: project.objcount ?? null,
+    access,
+    objcount,
     myRight: rightOf(project, myId),
     contact: contact === null ? null : personOf(contact),
     user: user === undefined ? null : personOf(user),

@@ -8,6 +8,9 @@ import {
   PROJECT_ALIGN,
   PROJECT_COLUMNS,
   PROJECT_HEADER,
+  type ReportForms,
+  type TableOptions,
+  formsOf,
   counted,
   describePerson,
   projectCells,
@@ -41,10 +44,7 @@ const INDENT = '  ';
 const receivedCells = (p: ReceivedProject): string[] => [...projectCells(p), p.access, p.right];
 
 /** Every group under its line, in one table's columns (so that they align from group to group). */
-export function renderReceivedTable(
-  received: Received,
-  options: { width: number | undefined; headerStyle?: (text: string) => string },
-): TableLayout {
+export function renderReceivedTable(received: Received, options: TableOptions): TableLayout {
   const columns: Column[] = [...PROJECT_COLUMNS, { header: 'ACCESS' }, { header: 'YOUR RIGHT' }];
   const rows = received.groups.flatMap((g) => g.projects.map(receivedCells));
   const width = options.width === undefined ? undefined : options.width - INDENT.length;
@@ -115,4 +115,15 @@ export function renderReceivedMarkdown(received: Received, asOf: string): string
   }
   lines.push('', `**${escapeMarkdown(closingLine(received))}**`);
   return lines.join('\n');
+}
+
+export function receivedForms(received: Received): ReportForms {
+  const empty = 'No project is shared with you: you have no right on a project you do not manage.';
+  return formsOf(
+    received,
+    renderReceivedCsv,
+    renderReceivedMarkdown,
+    renderReceivedTable,
+    received.groups.length > 0 ? undefined : empty,
+  );
 }

@@ -110,10 +110,7 @@ export function conditionLines(report: Report): string[] {
 }
 
 /** The report as a table `width` columns wide (nothing cut without one), then its totals and condition. */
-export function renderReportTable(
-  report: Report,
-  options: { width: number | undefined; headerStyle?: (text: string) => string },
-): TableLayout {
+export function renderReportTable(report: Report, options: TableOptions): TableLayout {
   const columns: Column[] = [
     ...PROJECT_COLUMNS,
     { header: 'ACCESS' },
@@ -194,4 +191,44 @@ export function renderReportMarkdown(report: Report, asOf: string): string {
   // One quote, a paragraph a line.
   if (condition.length > 0) lines.push('', condition.map((l) => `> ${escapeMarkdown(l)}`).join('\n>\n'));
   return lines.join('\n');
+}
+
+/** How a report's table is laid out: the terminal's width, and the header's style. */
+export interface TableOptions {
+  width: number | undefined;
+  headerStyle?: (text: string) => string;
+}
+
+/** A report in each of its forms, each made only when asked for. */
+export interface ReportForms {
+  /** The --json document (with the day it was made). */
+  data: object;
+  csv(): string;
+  markdown(asOf: string): string;
+  table(options: TableOptions): TableLayout;
+  /** What to say instead of an empty table (on stderr), if it is empty. */
+  empty: string | undefined;
+}
+
+export function formsOf<T extends object>(
+  data: T,
+  csv: (data: T) => string,
+  markdown: (data: T, asOf: string) => string,
+  table: (data: T, options: TableOptions) => TableLayout,
+  empty: string | undefined,
+): ReportForms {
+  return { data, csv: () => csv(data), markdown: (asOf) => markdown(data, asOf), table: (o) => table(data, o), empty };
+}
+
+/** `selected`: how many projects the report looked at. */
+export function reportForms(report: Report, selected: number): ReportForms {
+  const selection = selected === 1 ? 'project' : `${selected} projects`;
+  const empty = `${describePerson(report.user)} has no right on the ${selection} selected.`;
+  return formsOf(
+    report,
+    renderReportCsv,
+    renderReportMarkdown,
+    renderReportTable,
+    report.projects.length > 0 ? undefined : empty,
+  );
 }

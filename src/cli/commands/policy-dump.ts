@@ -8,17 +8,13 @@ import { type DumpInput, dumpDocument, dumpRules, renderDump } from '../../polic
 import { describeUser } from '../../plan/rights.js';
 import type { Context } from '../context.js';
 import { parseReadSelection, readManagedProjects, reportSelection } from '../managed-selection.js';
-import { parseOptions } from '../options.js';
+import { parseOptions, selectorOptions } from '../options.js';
 import { checkPolicyOut, writePolicyOut } from '../out-file.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const policyDumpOptionsSchema = z.strictObject({
-  all: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
-  idsFrom: z.string().optional(),
-  exclude: z.array(z.string()).optional(),
+  ...selectorOptions,
   user: z.array(z.string()).optional(),
   includeManagers: z.boolean().optional(),
   authoritative: z.boolean().optional(),

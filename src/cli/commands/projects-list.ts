@@ -8,14 +8,13 @@ import { idList, notFoundLine, notProjectsLine } from '../../render/missing.js';
 import { type ProjectRow, projectRow, projectsCsv, projectsSummary, projectsTable } from '../../render/projects.js';
 import type { Sourced } from '../../config/settings.js';
 import type { Context } from '../context.js';
-import { parseOptions } from '../options.js';
+import { filterOptions, parseOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const listOptionsSchema = z.strictObject({
   allRights: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
+  ...filterOptions,
   withUser: z.string().optional(),
   csv: z.boolean().optional(),
 });

@@ -61,7 +61,7 @@ export class Output {
   /**
    * Whether to draw spinners and progress bars on stderr: a terminal that reports its width,
    * not CI, not --quiet. A terminal reporting 0 columns (some CI runners, serial consoles)
-   * gets none: ora would loop forever there (STYLE-SIDE-BY-SIDE.md §7).
+   * gets none: ora would loop forever there.
    */
   readonly animated: boolean;
   /** A progress line is on stderr: clear it before writing anything else there. */

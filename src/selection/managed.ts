@@ -1,15 +1,21 @@
 import type { EcoTaxaClient } from '../api/client.js';
 import type { Project } from '../api/schemas.js';
 import type { Io } from '../output/io.js';
-import type { Output } from '../output/output.js';
-import { formatIdRanges } from './selectors.js';
-import { type SelectionInput, type SelectorOptions, parseSelection, selectProjects } from './select.js';
+import { type SelectionInput, parseSelection, selectProjects } from './select.js';
 
 /*
  * The selection of the commands that only read (access, policy dump): the same selectors as
  * grant, but none means every project you manage, since nothing is changed. Only projects
  * you explicitly manage are kept: an administrator sees every project of the server.
  */
+
+export interface SelectorOptions {
+  all?: boolean | undefined;
+  title?: string | undefined;
+  instrument?: string | undefined;
+  idsFrom?: string | undefined;
+  exclude?: string[] | undefined;
+}
 
 export interface ReadSelection {
   input: SelectionInput;
@@ -44,7 +50,7 @@ export interface ManagedProjects {
   notManagedAdminProjects: number;
 }
 
-/** The selected projects you manage, with their members: one paged search, or lists by id. */
+/** The selected projects the caller manages, with their members: one paged search, or lists by id. */
 export async function readManagedProjects(
   client: EcoTaxaClient,
   callerId: number,
@@ -60,32 +66,4 @@ export async function readManagedProjects(
     rangedMissing: selected.rangedMissing,
     notManagedAdminProjects: selected.notManagedAdminProjects,
   };
-}
-
-/**
- * Says on stderr what was asked for and is not there: ids not found (an error each, as
- * `projects list` says them), projects you do not manage and gaps in ranges (notes).
- * Returns whether a named id was not found (exit 1).
- */
-export function reportSelection(output: Pick<Output, 'info' | 'error'>, read: ManagedProjects): boolean {
-  const list = (ids: readonly number[]): string => formatIdRanges(ids).replaceAll(' ', ', ');
-  if (read.notManaged.length > 0) {
-    output.info(
-      `${list(read.notManaged)}: not ${read.notManaged.length === 1 ? 'a project' : 'projects'} you manage: left out`,
-    );
-  }
-  if (read.notManagedAdminProjects > 0) {
-    output.info(
-      `${read.notManagedAdminProjects} project(s) you see as an administrator but do not manage were left out.`,
-    );
-  }
-  if (read.rangedMissing > 0) {
-    output.info(`${read.rangedMissing} id(s) in your ranges are not projects you can see; they are not listed.`);
-  }
-  if (read.missing.length > 0) {
-    output.error(
-      `${list(read.missing)}: not found, or you have no right on ${read.missing.length === 1 ? 'it' : 'them'}`,
-    );
-  }
-  return read.missing.length > 0;
 }

@@ -29,26 +29,6 @@ export interface SelectionInput {
   exclude: Set<number>;
 }
 
-/** The selectors as a command's options hold them (README "Selectors"). */
-export interface SelectorOptions {
-  all?: boolean | undefined;
-  title?: string | undefined;
-  instrument?: string | undefined;
-  idsFrom?: string | undefined;
-  exclude?: string[] | undefined;
-}
-
-/** The selectors as typed, for messages and the journal: "1-5 --title "Kiel" --exclude 3". */
-export function describeSelectors(args: readonly string[], opts: SelectorOptions): string {
-  const parts = [...args];
-  if (opts.all === true) parts.push('--all');
-  if (opts.title !== undefined) parts.push(`--title "${opts.title}"`);
-  if (opts.instrument !== undefined) parts.push(`--instrument "${opts.instrument}"`);
-  if (opts.idsFrom !== undefined) parts.push(`--ids-from ${opts.idsFrom}`);
-  for (const e of opts.exclude ?? []) parts.push(`--exclude ${e}`);
-  return parts.join(' ');
-}
-
 export interface Selection {
   projects: Project[];
   /** Ids named one by one that EcoTaxa did not return (missing, or no right on them). */

@@ -3,6 +3,7 @@ import type { ConcurrencySetting } from '../../config/settings.js';
 import { type ConcurrencyLimit, adaptiveLimit, fixedLimit } from '../../apply/concurrency-limit.js';
 import { type ApplyReport, applyPlan } from '../../apply/run.js';
 import type { Plan } from '../../plan/model.js';
+import { progressLine } from '../../render/progress.js';
 import type { JournalWriter } from '../../store/journal.js';
 import type { Context } from '../context.js';
 import type { Session } from '../session.js';
@@ -35,7 +36,9 @@ export interface EngineInput {
 export async function runEngine(ctx: Context, input: EngineInput): Promise<ApplyReport> {
   const { session, plan } = input;
   const output = ctx.output;
-  const bar = output.progressBar(ACTION[plan.operation.action], input.changes);
+  const bar = output.progressBar(input.changes, (p, ms, width) =>
+    progressLine(ACTION[plan.operation.action], p, ms, width),
+  );
   ctx.writePhase.active = true;
   const concurrency = concurrencyLimit(input.concurrency);
   let limit = concurrency.limit;

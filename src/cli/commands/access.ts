@@ -6,7 +6,8 @@ import { accessCsv, accessDocument, accessMarkdown } from '../../render/access-f
 import { accessSummary, attentionText, peopleTable, projectsTable, who } from '../../render/access.js';
 import { type AccessReport, reviewAccess } from '../../review/access.js';
 import type { Context } from '../context.js';
-import { parseReadSelection, readManagedProjects, reportSelection } from '../../selection/managed.js';
+import { parseReadSelection, readManagedProjects } from '../../selection/managed.js';
+import { reportSelection } from '../selection-report.js';
 import { parseOptions, selectorOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';

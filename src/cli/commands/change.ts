@@ -6,10 +6,10 @@ import { selectionPlan } from '../../plan/builders.js';
 import type { Plan, RightChange } from '../../plan/model.js';
 import { parseRight } from '../../plan/rights.js';
 import { formatIdRanges } from '../../selection/selectors.js';
-import { describeSelectors, parseSelection, type SelectionInput, selectProjects } from '../../selection/select.js';
+import { parseSelection, type SelectionInput, selectProjects } from '../../selection/select.js';
 import { planOrigin, runSettings, showPlanAndApply } from '../apply/flow.js';
 import type { Context } from '../context.js';
-import { applyOptions, parseOptions, refuseDryRunWithYes, selectorOptions } from '../options.js';
+import { applyOptions, describeSelection, parseOptions, refuseDryRunWithYes, selectorOptions } from '../options.js';
 import { checkPlanOut } from '../out-file.js';
 import { pickProjects } from '../pick.js';
 import type { CommandModule } from '../main.js';
@@ -48,7 +48,7 @@ export type ChangeOptions = z.infer<(typeof changeOptionsSchemas)['revoke']>;
  * interrupted one: the selectors and what changes for whom, not how it runs (--yes, --concurrency).
  */
 export function journalCommand(name: ChangeCommand, args: readonly string[], opts: ChangeOptions): string {
-  const parts = [name.replace(/^plan /, ''), describeSelectors(args, opts)];
+  const parts = [name.replace(/^plan /, ''), describeSelection(args, opts)];
   if (opts.user !== undefined) parts.push(`--user ${/\s/.test(opts.user) ? `"${opts.user}"` : opts.user}`);
   if (opts.right.toLowerCase() !== 'view') parts.push(`--right ${opts.right.toLowerCase()}`);
   if (opts.anyRight === true) parts.push('--any-right');
@@ -132,7 +132,7 @@ export const run: CommandModule['run'] = async (ctx, args, options, name) => {
           }
         : undefined;
     plan = await selectAndPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`), pick);
-    if (plan.entries.length === 0) throw nothingSelected(session, inputs.selection, describeSelectors(args, opts));
+    if (plan.entries.length === 0) throw nothingSelected(session, inputs.selection, describeSelection(args, opts));
   } finally {
     spinner.stop();
   }

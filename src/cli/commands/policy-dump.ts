@@ -3,10 +3,12 @@ import type { MinUser } from '../../api/schemas.js';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
 import { inert } from '../../output/inert.js';
 import { jsonText } from '../../output/json.js';
+import { plural } from '../../output/words.js';
 import { type DumpInput, dumpDocument, dumpRules, renderDump } from '../../policy/dump.js';
 import { describeUser } from '../../plan/rights.js';
 import type { Context } from '../context.js';
-import { parseReadSelection, readManagedProjects, reportSelection } from '../../selection/managed.js';
+import { parseReadSelection, readManagedProjects } from '../../selection/managed.js';
+import { reportSelection } from '../selection-report.js';
 import { parseOptions, selectorOptions } from '../options.js';
 import { POLICY_FILE, checkOut, writePolicyOut } from '../out-file.js';
 import { type Session, openSession } from '../session.js';
@@ -33,8 +35,6 @@ async function resolveUsers(session: Session, texts: readonly string[]): Promise
   }
   return users;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * policy dump [--user U]... [SELECTORS] [--out FILE]: the policy file of what is, one rule per

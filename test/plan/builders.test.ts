@@ -179,7 +179,7 @@ describe('restorePlan', () => {
         ],
         gone: new Map([
           [OTHER.id, 'the user of that run, Carl, has an inactive account now'],
-          [THIRD.id, 'the user of that run, #12, no longer exists'],
+          [THIRD.id, `the user of that run, #${THIRD.id}, no longer exists`],
         ]),
         journaled: [USER, { id: OTHER.id, name: 'Carl as journaled', email: 'carl@example.org' }],
         projects: [kiel, gotland],
@@ -210,10 +210,10 @@ describe('restorePlan', () => {
           kind: 'skip',
           code: 'inactive-user',
           current: null,
-          reason: 'the user of that run, #12, no longer exists',
+          reason: `the user of that run, #${THIRD.id}, no longer exists`,
         },
         restore: { from: 'Annotate', to: null },
-        user: { id: THIRD.id, name: '#12', email: '' },
+        user: { id: THIRD.id, name: `#${THIRD.id}`, email: '' },
       },
     ]);
     expect(plan.entries[0]?.user).toBe(USER);
@@ -279,7 +279,7 @@ describe('replannedPlan', () => {
       strict: false,
       now: NOW,
     });
-    expect(driftLines).toStrictEqual(['1 Kiel (renamed): AqQua now has Annotate (none in the plan)']);
+    expect(driftLines).toStrictEqual([`1 Kiel (renamed): ${USER.name} now has Annotate (none in the plan)`]);
     expect(plan.entries).toStrictEqual([
       {
         projid: 1,

@@ -20,7 +20,7 @@ describe('driftSince', () => {
   it("names the user's new right beside the planned one", () => {
     const seen = { fingerprint: now().fingerprint, right: null };
     expect(driftSince(seen, now({ annotators: [USER] }), USER, false)).toStrictEqual({
-      description: 'AqQua now has Annotate (none in the plan)',
+      description: `${USER.name} now has Annotate (none in the plan)`,
       strictSkip: undefined,
     });
   });
@@ -36,7 +36,7 @@ describe('driftSince', () => {
   it('with --strict, gives the skip that stands instead of a new decision, with the right the user has now', () => {
     const seen = { fingerprint: now().fingerprint, right: null };
     expect(driftSince(seen, now({ viewers: [USER] }), USER, true)).toStrictEqual({
-      description: 'AqQua now has View (none in the plan)',
+      description: `${USER.name} now has View (none in the plan)`,
       strictSkip: { kind: 'skip', code: 'drift', current: 'View', reason: 'changed since the plan (--strict)' },
     });
     expect(STRICT_DRIFT_REASON).toBe('changed since the plan (--strict)');

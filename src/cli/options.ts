@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import type { CommandName } from './program.js';
 
 /**
@@ -55,4 +56,19 @@ export function describeSelection(
   if (opts.idsFrom !== undefined) parts.push(`--ids-from ${opts.idsFrom}`);
   for (const e of opts.exclude ?? []) parts.push(`--exclude ${e}`);
   return parts.join(' ');
+}
+
+/** How a command that writes runs: --dry-run, --yes, the concurrency and --strict. */
+export const applyOptions = {
+  dryRun: z.boolean().optional(),
+  yes: z.boolean().optional(),
+  ...concurrencyOptions,
+  strict: z.boolean().optional(),
+};
+
+/** --dry-run only shows, --yes applies without asking: never both. */
+export function refuseDryRunWithYes(opts: { dryRun?: boolean | undefined; yes?: boolean | undefined }): void {
+  if (opts.dryRun === true && opts.yes === true) {
+    throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  }
 }

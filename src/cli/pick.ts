@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { MinUser, Project } from '../api/schemas.js';
 import { UserError } from '../errors.js';
 import type { Io, ProjectPicker } from '../output/io.js';
-import type { Operation } from '../plan/planner.js';
+import type { RightChange } from '../plan/model.js';
 import { pickChoices, pickMessage } from '../render/pick.js';
 
 /*
@@ -45,7 +45,7 @@ export async function pickProjects(
   io: Io,
   projects: readonly Project[],
   user: MinUser,
-  operation: Operation,
+  operation: RightChange,
 ): Promise<Project[]> {
   if (projects.length === 0) return [];
   const choices = pickChoices(projects, user, io.stderr.columns);

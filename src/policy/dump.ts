@@ -67,6 +67,26 @@ export function dumpRuleName(rule: Pick<DumpRule, 'user' | 'right'>): string {
   return `user-${rule.user.id}-${rule.right.toLowerCase()}`;
 }
 
+/** The comment every dumped policy file starts with (YAML): see `header`. */
+const DUMPED_YAML = /^# written by `ecotaxa-access policy dump`/m;
+/** The rule names a dump gives (its JSON form has no comments): see `dumpRuleName`. */
+const DUMPED_RULE = /^user-\d+-(view|annotate|manage)$/;
+
+/** Whether `text` is a policy `policy dump` wrote (YAML, or JSON whose rules all bear a dump's names). */
+export function isDumpedPolicy(text: string): boolean {
+  if (DUMPED_YAML.test(text)) return true;
+  try {
+    const raw = JSON.parse(text) as { rules?: unknown };
+    return (
+      Array.isArray(raw.rules) &&
+      raw.rules.length > 0 &&
+      raw.rules.every((r: { name?: unknown }) => typeof r.name === 'string' && DUMPED_RULE.test(r.name))
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** The ids of a rule as the file writes them: numbers, and ranges as "a-b" strings. */
 export function idTokens(ids: readonly number[]): (number | string)[] {
   return formatIdRanges(ids)

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { PlanEntry } from '../plan/planner.js';
+import type { PlanEntry } from '../plan/model.js';
 import type { Outcome } from '../plan/results.js';
 
 /*

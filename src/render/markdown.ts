@@ -1,8 +1,7 @@
 import { inert } from '../output/inert.js';
 import type { ApplyResult } from '../plan/results.js';
 import { namesUsers, planUsers } from '../plan/counts.js';
-import { type Person, type Plan, userOf } from '../plan/plan-document.js';
-import type { PlanEntry } from '../plan/planner.js';
+import { type Person, type Plan, type PlanEntry, userOf } from '../plan/model.js';
 import { describeOperation, entryDetail, planSummaryLine } from './plan.js';
 import { describeUser } from '../plan/rights.js';
 import { OUTCOME_GLYPH, glyphOf } from './glyphs.js';

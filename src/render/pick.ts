@@ -2,7 +2,7 @@ import type { MinUser, Project } from '../api/schemas.js';
 import { inert } from '../output/inert.js';
 import type { PickChoice } from '../output/io.js';
 import { renderTable } from '../output/table.js';
-import type { Operation } from '../plan/planner.js';
+import type { RightChange } from '../plan/model.js';
 import { formatRight, rightOf } from '../plan/rights.js';
 
 /*
@@ -27,7 +27,7 @@ export function pickChoices(projects: readonly Project[], user: Pick<MinUser, 'i
 }
 
 /** The question above the list: what will happen to the projects picked, and what each row shows. */
-export function pickMessage(operation: Operation, user: Pick<MinUser, 'name'>): string {
+export function pickMessage(operation: RightChange, user: Pick<MinUser, 'name'>): string {
   // The list is drawn by @clack/prompts, past the output layer: the name is made inert here.
   const name = inert(user.name);
   const what =

@@ -1,10 +1,16 @@
 import type { ChalkInstance } from 'chalk';
 import { inert } from '../output/inert.js';
 import { type Column, type Row, fitLine, renderTable } from '../output/table.js';
-import type { ContactChange, PlanEntry } from '../plan/planner.js';
-import { summarize } from '../plan/planner.js';
-import { changedScope, changesByAction, namesUsers, planUsers } from '../plan/counts.js';
-import { type Person, type Plan, type PlanOperation, operationFor, userOf } from '../plan/plan-document.js';
+import { changedScope, changesByAction, namesUsers, planUsers, summarize } from '../plan/counts.js';
+import {
+  type ContactChange,
+  type Person,
+  type Plan,
+  type PlanEntry,
+  type PlanOperation,
+  operationFor,
+  userOf,
+} from '../plan/model.js';
 import { describeUser, formatRight } from '../plan/rights.js';
 import { plural } from '../output/words.js';
 import { glyphOf, styleGlyph } from './glyphs.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/plan/plan-document.js';
+import type { Plan } from '../../src/plan/model.js';
 import type { ApplyResult } from '../../src/plan/results.js';
 import { escapeMarkdown, markdownCode, renderPlanMarkdown, renderResultsMarkdown } from '../../src/render/markdown.js';
 import { CALLER, USER } from '../support/factory.js';

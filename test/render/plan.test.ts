@@ -1,7 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/plan/plan-document.js';
-import type { PlanEntry } from '../../src/plan/planner.js';
+import type { Plan, PlanEntry } from '../../src/plan/model.js';
 import { displayWidth } from '../../src/output/table.js';
 import { glyphOf } from '../../src/render/glyphs.js';
 import { confirmQuestion, planSummaryLine, renderPlan } from '../../src/render/plan.js';

@@ -2,8 +2,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { ApplyReport } from '../../src/apply/run.js';
 import type { ApplyResult } from '../../src/plan/results.js';
-import type { Plan } from '../../src/plan/plan-document.js';
-import type { PlanEntry } from '../../src/plan/planner.js';
+import type { Plan, PlanEntry } from '../../src/plan/model.js';
 import { doneLine, nextSteps, problemLines, problemSummary, renderResults } from '../../src/render/results.js';
 
 const plain = new Chalk({ level: 0 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../support/thrown.js';
 import { InputError } from '../../src/errors.js';
-import { type Plan, operationFor, parsePlanFile, toPlanDocument } from '../../src/plan/plan-document.js';
+import { type Plan, operationFor } from '../../src/plan/model.js';
+import { parsePlanFile, toPlanDocument } from '../../src/store/plan-file.js';
 import { notFoundEntry } from '../../src/plan/planner.js';
 
 const caller = { id: 9, email: 'owner@example.org', name: 'Olivia Owner', organisation: 'GEOMAR' };

@@ -8,9 +8,10 @@ export default {
   vitest: { configFile: 'vitest.mutate.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
-    // The body sent on PUT and its safety checks; the planner.
+    // The body sent on PUT and its safety checks; the planner; drift since the plan.
     'src/plan/update.ts',
     'src/plan/planner.ts',
+    'src/plan/drift.ts',
     // The apply engine.
     'src/apply/*.ts',
     '!src/apply/concurrency-limit.ts',

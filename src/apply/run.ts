@@ -26,8 +26,7 @@ import {
 import type { ApplyResult, Outcome } from '../plan/results.js';
 import type { ConcurrencyLimit } from './concurrency-limit.js';
 import type { JournalChange, JournalWriter } from '../store/journal.js';
-import { type Plan, userOf } from '../plan/plan-document.js';
-import type { PlanEntry } from '../plan/planner.js';
+import { type Plan, type PlanEntry, userOf } from '../plan/model.js';
 import { rightOf } from '../plan/rights.js';
 
 export interface ApplyReport {

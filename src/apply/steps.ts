@@ -4,11 +4,12 @@ import { ApiError, NotFoundError, PermissionDeniedError, RateLimitError, Validat
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, backoffDelay } from '../api/retry.js';
 import type { MinUser, Project } from '../api/schemas.js';
 import { errorMessage } from '../errors.js';
+import { driftSince } from '../plan/drift.js';
 import { privilegeFingerprint } from '../plan/fingerprint.js';
-import { type Plan, operationFor, userOf } from '../plan/plan-document.js';
-import { type ContactChange, type PlanEntry, decide } from '../plan/planner.js';
+import { type ContactChange, type Plan, type PlanEntry, operationFor, userOf } from '../plan/model.js';
+import { decide } from '../plan/planner.js';
 import type { ApplyResult } from '../plan/results.js';
-import { type RightOrNone, describeDrift, rightOf } from '../plan/rights.js';
+import { type RightOrNone, rightOf } from '../plan/rights.js';
 import { unsafeUpdateProblems, withContact, withUserRight } from '../plan/update.js';
 
 /*
@@ -127,19 +128,13 @@ export function decideWrite(
     const user = userFor(ctx, entry);
     const base = { projid: entry.projid, title: entry.title, userId: user.id, ...rule(entry) };
     const expected = baseline.fingerprint(entry);
-    const drift =
-      expected !== null && expected !== fingerprint ? describeDrift(baseline.right(entry), fresh, user) : undefined;
+    const seen = { fingerprint: expected, right: baseline.right(entry) };
+    const moved = expected === null ? undefined : driftSince(seen, { project: fresh, fingerprint }, user, ctx.strict);
+    const drift = moved?.description;
     const withDrift = drift === undefined ? {} : { drift };
-    if (drift !== undefined && ctx.strict) {
-      const current = rightOf(fresh, user.id);
-      settled.push({
-        ...base,
-        outcome: 'skipped',
-        from: current,
-        to: current,
-        reason: 'changed since the plan (--strict)',
-        drift,
-      });
+    if (moved?.strictSkip !== undefined) {
+      const { current, reason } = moved.strictSkip;
+      settled.push({ ...base, outcome: 'skipped', from: current, to: current, reason, drift: moved.description });
       continue;
     }
     const decision = decide(

@@ -1,52 +1,56 @@
-import path from 'node:path';
+import { UsageError } from '../errors.js';
 import { MAX_BYTES } from '../files/read-text.js';
-import { type SafeWriteOptions, writeFileSafely, writeTarget } from '../files/safe-write.js';
+import { isDumpedPolicy } from '../policy/dump.js';
+import { type OutFileKind, checkOutFile, writeOutFile } from '../store/out-file.js';
+import { PLAN_FILE, planFileText, savePlanFile } from '../store/plan-file.js';
+import type { Plan } from '../plan/model.js';
 import type { Context } from './context.js';
 
 /*
- * `--out FILE` of `policy dump`: written as `plan --out` writes a plan (src/cli/plan-out.ts),
- * through writeFileSafely: regular files only, and an existing one replaced only if it is
- * empty, a policy this command wrote, or with --force. `--out -` is stdout.
+ * `--out FILE`: the plan of grant, revoke, plan and sync, saved for `apply FILE`, and the
+ * policy of `policy dump`, both written by src/store/out-file.ts. `--out -` is stdout, which
+ * then holds that alone (for a plan, what people read and the results go to stderr).
  */
 
-/** The comment every dumped policy file starts with (YAML). */
-const DUMPED_YAML = /^# written by `ecotaxa-access policy dump`/m;
-/** The rule names a dump gives (its JSON form has no comments): src/policy/dump.ts dumpRuleName. */
-const DUMPED_RULE = /^user-\d+-(view|annotate|manage)$/;
+/** A policy file, as `policy dump --out` writes it: an existing one is replaced only if a dump wrote it. */
+export const POLICY_FILE: OutFileKind = { what: 'a policy', isOurs: isDumpedPolicy, maxBytes: MAX_BYTES.policy };
 
-/** Whether `text` is a policy `policy dump` wrote (YAML, or JSON whose rules all bear a dump's names). */
-export function isDumpedPolicy(text: string): boolean {
-  if (DUMPED_YAML.test(text)) return true;
-  try {
-    const raw = JSON.parse(text) as { rules?: unknown };
-    return (
-      Array.isArray(raw.rules) &&
-      raw.rules.length > 0 &&
-      raw.rules.every((r: { name?: unknown }) => typeof r.name === 'string' && DUMPED_RULE.test(r.name))
-    );
-  } catch {
-    return false;
+/**
+ * Checks --out and --force before the first request: a file that cannot be written is
+ * refused before the projects are read, not after.
+ */
+export function checkOut(
+  ctx: Pick<Context, 'io'>,
+  opts: { out?: string | undefined; force?: boolean | undefined },
+  kind: OutFileKind,
+): void {
+  if (opts.force === true && opts.out === undefined) {
+    throw new UsageError('--force lets --out replace a file: use it with --out FILE');
   }
+  if (opts.out !== undefined && opts.out !== '-') checkOutFile(ctx.io.cwd, opts.out, kind, opts.force === true);
 }
 
-function policyWriteOptions(force: boolean): SafeWriteOptions {
-  return {
-    what: 'a policy',
-    flag: '--out',
-    isOurs: isDumpedPolicy,
-    maxBytes: MAX_BYTES.policy,
-    force,
-    forceHint: 'add --force',
-    dashIsStdout: true,
-  };
+/** checkOut for a plan, which `--out -` writes on stdout as JSON: then nothing else may go there. */
+export function checkPlanOut(
+  ctx: Context,
+  opts: { out?: string | undefined; force?: boolean | undefined; format?: string | undefined },
+): void {
+  if (opts.out === '-' && ctx.json)
+    throw new UsageError('--out - and --json both write the plan on stdout: choose one');
+  if (opts.out === '-' && opts.format === 'markdown') {
+    throw new UsageError('--out - writes the plan as JSON on stdout, --format markdown as Markdown: choose one');
+  }
+  checkOut(ctx, opts, PLAN_FILE);
 }
 
-/** Checks --out before the first request: a policy that cannot be written is refused first. */
-export function checkPolicyOut(ctx: Pick<Context, 'io'>, out: string | undefined, force: boolean): void {
-  if (out !== undefined && out !== '-') writeTarget(path.resolve(ctx.io.cwd, out), policyWriteOptions(force));
+/** Saves the plan (or writes it on stdout for `-`); returns where, or undefined for stdout. */
+export function savePlan(ctx: Context, plan: Plan, file: string, force: boolean): string | undefined {
+  if (file !== '-') return savePlanFile(ctx.io.cwd, file, plan, force);
+  ctx.io.stdout.write(planFileText(plan));
+  return undefined;
 }
 
-/** Writes the dumped policy to `out`; returns the path written. */
-export function writePolicyOut(ctx: Pick<Context, 'io'>, out: string, text: string, force: boolean): string {
-  return writeFileSafely(path.resolve(ctx.io.cwd, out), text, policyWriteOptions(force));
+/** Writes the dumped policy to `file` (not `-`); returns the path written. */
+export function writePolicyOut(ctx: Pick<Context, 'io'>, file: string, text: string, force: boolean): string {
+  return writeOutFile(ctx.io.cwd, file, text, POLICY_FILE, force);
 }

@@ -1,9 +1,23 @@
-import { type Person, type Plan, operationFor, userOf } from './plan-document.js';
+import { type Person, type Plan, type PlanEntry, operationFor, userOf } from './model.js';
 
 /*
- * Facts about a plan that entries about several users (sync, the undo of a sync) make worth
- * saying: whose rights it changes, and how many grants and revocations it holds.
+ * Facts about a plan: how many entries change, and, where entries about several users (sync,
+ * the undo of a sync) make it worth saying, whose rights it changes and how many grants and
+ * revocations it holds.
  */
+
+export interface PlanSummary {
+  change: number;
+  unchanged: number;
+  skip: number;
+}
+
+/** How many of the entries change, stay as they are, or are skipped. */
+export function summarize(entries: readonly PlanEntry[]): PlanSummary {
+  const summary: PlanSummary = { change: 0, unchanged: 0, skip: 0 };
+  for (const entry of entries) summary[entry.decision.kind]++;
+  return summary;
+}
 
 /** Whether the plan's entries name their own users (a policy, or the undo of one). */
 export function namesUsers(plan: Pick<Plan, 'entries'>): boolean {
@@ -51,9 +65,4 @@ export function changedScope(plan: Pick<Plan, 'user' | 'entries'>): { projects: 
     projects: new Set(changes.map((e) => e.projid)).size,
     users: new Set(changes.map((e) => userOf(plan, e).id)).size,
   };
-}
-
-/** "1 grant", "3 revocations": a count and its noun, in the right number. */
-export function counted(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
 }

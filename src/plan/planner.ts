@@ -1,48 +1,7 @@
 import type { MinUser, Project } from '../api/schemas.js';
 import { privilegeFingerprint } from './fingerprint.js';
-import {
-  RIGHT_RANK,
-  type Right,
-  type RightOrNone,
-  duplicatedMembers,
-  formatRight,
-  rightOf,
-  rightsHeld,
-} from './rights.js';
-
-/** What the user asked for, on every selected project. */
-export type Operation =
-  | { action: 'grant'; right: Right }
-  | { action: 'revoke'; right: Right; anyRight: boolean }
-  /** Undo: put the user back from `from` (what a run left) to `to` (what it found). */
-  | { action: 'restore'; from: RightOrNone; to: RightOrNone };
-
-export const SKIP_CODES = [
-  'not-found',
-  'not-manager',
-  'self',
-  'inconsistent',
-  'contact',
-  'last-manager',
-  'no-contact',
-  'contact-not-manager',
-  'no-instrument',
-  'drift',
-  /** undo: the user of the run no longer exists or has an inactive account. */
-  'inactive-user',
-] as const;
-export type SkipCode = (typeof SKIP_CODES)[number];
-
-/** A contact set by --fix-contact: the project had none EcoTaxa accepts, the caller becomes it. */
-export interface ContactChange {
-  from: Pick<MinUser, 'id' | 'name' | 'email'> | null;
-  to: Pick<MinUser, 'id' | 'name' | 'email'>;
-}
-
-export type Decision =
-  | { kind: 'change'; from: RightOrNone; to: RightOrNone; contact?: ContactChange }
-  | { kind: 'unchanged'; current: RightOrNone; reason: string }
-  | { kind: 'skip'; code: SkipCode; current: RightOrNone; reason: string };
+import type { Decision, EntryOperation, PlanEntry, SkipCode } from './model.js';
+import { RIGHT_RANK, type RightOrNone, duplicatedMembers, formatRight, rightOf, rightsHeld } from './rights.js';
 
 export interface PlanContext {
   /** The account running the tool (GET /users/me). */
@@ -62,7 +21,7 @@ function skip(code: SkipCode, current: RightOrNone, reason: string): Decision {
 
 /** What the operation wants the user's right to become, given the current one (pure). */
 function desiredRight(
-  op: Operation,
+  op: EntryOperation,
   current: RightOrNone,
 ): { to: RightOrNone } | { unchanged: string } | { drift: string } {
   switch (op.action) {
@@ -98,15 +57,9 @@ function contactManagesAfter(project: Project, contactId: number, userId: number
   return project.managers.some((m) => m.id === contactId);
 }
 
-/**
- * The decision for one project, from its current state alone. Pure: the same inputs always
- * give the same decision, so it is computed at plan time and again right before each write.
- */
-export function decide(project: Project, ctx: PlanContext, op: Operation): Decision {
+/** What stops the tool from planning anything for the user here, whatever is asked. */
+function refusal(project: Project, ctx: PlanContext, current: RightOrNone): Decision | undefined {
   const userId = ctx.user.id;
-  const held = rightsHeld(project, userId);
-  const current = rightOf(project, userId);
-
   if (userId === ctx.caller.id) {
     return skip('self', current, 'that is you: this tool never changes your own right');
   }
@@ -115,6 +68,7 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
     const yours = mine === null ? '' : ` (you have ${mine})`;
     return skip('not-manager', current, `you are not a manager of this project${yours}`);
   }
+  const held = rightsHeld(project, userId);
   if (held.length > 1) {
     return skip(
       'inconsistent',
@@ -122,14 +76,18 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
       `EcoTaxa lists ${ctx.user.name} as ${held.join(' and ')}; an update would fail: fix it in the web UI`,
     );
   }
+  return undefined;
+}
 
-  const wanted = desiredRight(op, current);
-  if ('unchanged' in wanted) return { kind: 'unchanged', current, reason: wanted.unchanged };
-  if ('drift' in wanted) return skip('drift', current, wanted.drift);
-  const to = wanted.to;
-
+/** A change that would leave the project without the managers it needs. */
+function managerProblem(
+  project: Project,
+  ctx: PlanContext,
+  current: RightOrNone,
+  to: RightOrNone,
+): Decision | undefined {
   const losesManage = current === 'Manage' && to !== 'Manage';
-  if (losesManage && project.contact?.id === userId) {
+  if (losesManage && project.contact?.id === ctx.user.id) {
     return skip(
       'contact',
       current,
@@ -141,25 +99,43 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
   if (losesManage && project.managers.length <= 1) {
     return skip('last-manager', current, 'would leave the project without a manager');
   }
+  return undefined;
+}
 
-  // What EcoTaxa would refuse (API-NOTES "Changing rights"). The contact is mended only when
-  // the owner asked for it (--fix-contact), as its own planned change; the instrument never.
+/**
+ * A contact EcoTaxa would refuse in the update (docs/ecotaxa-api.md#legacy-contacts): mended
+ * only when the owner asked for it (--fix-contact), as its own planned change.
+ */
+function contactProblem(
+  project: Project,
+  ctx: PlanContext,
+  current: RightOrNone,
+  to: RightOrNone,
+): Decision | undefined {
   const contact = project.contact;
-  const contactProblem =
-    contact === null || contact === undefined
-      ? skip(
-          'no-contact',
-          current,
-          'EcoTaxa refuses to update a project without a valid contact (none set, or the contact account is inactive): set one in the web UI, or add --fix-contact',
-        )
-      : !contactManagesAfter(project, contact.id, userId, to)
-        ? skip(
-            'contact-not-manager',
-            current,
-            `EcoTaxa refuses to update this legacy project: its contact ${contact.name} is not a manager; fix the contact in the web UI, or add --fix-contact`,
-          )
-        : undefined;
-  if (contactProblem !== undefined && ctx.fixContact !== true) return contactProblem;
+  if (contact === null || contact === undefined) {
+    return skip(
+      'no-contact',
+      current,
+      'EcoTaxa refuses to update a project without a valid contact (none set, or the contact account is inactive): set one in the web UI, or add --fix-contact',
+    );
+  }
+  if (!contactManagesAfter(project, contact.id, ctx.user.id, to)) {
+    return skip(
+      'contact-not-manager',
+      current,
+      `EcoTaxa refuses to update this legacy project: its contact ${contact.name} is not a manager; fix the contact in the web UI, or add --fix-contact`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * What else in the project's model makes EcoTaxa refuse or fail any update: no instrument
+ * (docs/ecotaxa-api.md#whole-model-put), a member in two lists
+ * (docs/ecotaxa-api.md#members-in-the-body).
+ */
+function modelProblem(project: Project, current: RightOrNone): Decision | undefined {
   if (project.instrument === null || project.instrument === undefined || project.instrument === '') {
     return skip(
       'no-instrument',
@@ -175,7 +151,12 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
       `EcoTaxa lists user${duplicated.length > 1 ? 's' : ''} #${duplicated.join(', #')} in more than one list; an update would fail: fix it in the web UI`,
     );
   }
-  if (contactProblem === undefined) return { kind: 'change', from: current, to };
+  return undefined;
+}
+
+/** The change with --fix-contact's: the caller becomes the contact in the same update. */
+function withCallerAsContact(project: Project, ctx: PlanContext, current: RightOrNone, to: RightOrNone): Decision {
+  const contact = project.contact;
   const from =
     contact === null || contact === undefined ? null : { id: contact.id, name: contact.name, email: contact.email };
   return {
@@ -186,26 +167,31 @@ export function decide(project: Project, ctx: PlanContext, op: Operation): Decis
   };
 }
 
-export interface PlanEntry {
-  projid: number;
-  title: string;
-  /** Of the privilege lists the decision was made from; null when the project was not read. */
-  fingerprint: string | null;
-  decision: Decision;
-  /** For undo: the per-project operation (the others share the plan's operation). */
-  restore?: { from: RightOrNone; to: RightOrNone };
-  /**
-   * Plans about several users (sync, the undo of a sync): this entry's user, when it is not
-   * the plan's. A project then has one entry per user, written together in one update.
-   */
-  user?: Pick<MinUser, 'id' | 'name' | 'email' | 'organisation'>;
-  /** This entry's own operation (sync), when it is not the plan's. */
-  operation?: Operation;
-  /** Which rule of a policy asked for it (sync), for display. */
-  rule?: string;
+/**
+ * The decision for one project, from its current state alone. Pure: the same inputs always
+ * give the same decision, so it is computed at plan time and again right before each write.
+ * The instrument is never mended; the contact only with --fix-contact.
+ */
+export function decide(project: Project, ctx: PlanContext, op: EntryOperation): Decision {
+  const current = rightOf(project, ctx.user.id);
+  const refused = refusal(project, ctx, current);
+  if (refused !== undefined) return refused;
+
+  const wanted = desiredRight(op, current);
+  if ('unchanged' in wanted) return { kind: 'unchanged', current, reason: wanted.unchanged };
+  if ('drift' in wanted) return skip('drift', current, wanted.drift);
+  const to = wanted.to;
+
+  const unsafe = managerProblem(project, ctx, current, to);
+  if (unsafe !== undefined) return unsafe;
+  const contact = contactProblem(project, ctx, current, to);
+  if (contact !== undefined && ctx.fixContact !== true) return contact;
+  const refusedModel = modelProblem(project, current);
+  if (refusedModel !== undefined) return refusedModel;
+  return contact === undefined ? { kind: 'change', from: current, to } : withCallerAsContact(project, ctx, current, to);
 }
 
-export function planEntry(project: Project, ctx: PlanContext, op: Operation): PlanEntry {
+export function planEntry(project: Project, ctx: PlanContext, op: EntryOperation): PlanEntry {
   const entry: PlanEntry = {
     projid: project.projid,
     title: project.title,
@@ -223,16 +209,4 @@ export function notFoundEntry(projid: number, title = ''): PlanEntry {
     fingerprint: null,
     decision: skip('not-found', null, 'not found, or you have no right on it'),
   };
-}
-
-export interface PlanSummary {
-  change: number;
-  unchanged: number;
-  skip: number;
-}
-
-export function summarize(entries: readonly PlanEntry[]): PlanSummary {
-  const summary: PlanSummary = { change: 0, unchanged: 0, skip: 0 };
-  for (const entry of entries) summary[entry.decision.kind]++;
-  return summary;
 }

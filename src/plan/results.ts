@@ -1,5 +1,4 @@
-import type { Plan } from './plan-document.js';
-import type { ContactChange } from './planner.js';
+import type { ContactChange, Plan } from './model.js';
 import type { RightOrNone } from './rights.js';
 
 /*

@@ -1,7 +1,7 @@
 import type { MinUser, Project } from '../api/schemas.js';
 import { UsageError } from '../errors.js';
 
-/** EcoTaxa's rights, lowest first: Manage > Annotate > View (API-NOTES "Rights"). */
+/** EcoTaxa's rights, lowest first: Manage > Annotate > View (docs/ecotaxa-api.md#rights). */
 export const RIGHTS = ['View', 'Annotate', 'Manage'] as const;
 export type Right = (typeof RIGHTS)[number];
 /** A user's right on a project, or null for none. */
@@ -58,16 +58,4 @@ export function duplicatedMembers(project: Pick<Project, MemberList>): number[] 
 
 export function describeUser(user: Pick<MinUser, 'id' | 'name' | 'email'>): string {
   return `${user.name} <${user.email}> (#${user.id})`;
-}
-
-/** How a project's rights moved since a plan, in words: shown beside a drifted project. */
-export function describeDrift(
-  planned: RightOrNone,
-  fresh: Pick<Project, MemberList>,
-  user: Pick<MinUser, 'id' | 'name'>,
-): string {
-  const now = rightOf(fresh, user.id);
-  return planned === now
-    ? 'other rights or the contact changed'
-    : `${user.name} now has ${formatRight(now)} (${formatRight(planned)} in the plan)`;
 }

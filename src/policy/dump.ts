@@ -1,5 +1,6 @@
 import type { MinUser, Project } from '../api/schemas.js';
 import { inert } from '../output/inert.js';
+import { formatAt, plural } from '../output/words.js';
 import { RIGHTS, type Right, rightOf } from '../plan/rights.js';
 import { formatIdRanges } from '../selection/selectors.js';
 import { type Mode, POLICY_VERSION } from './policy-file.js';
@@ -66,6 +67,26 @@ export function dumpRuleName(rule: Pick<DumpRule, 'user' | 'right'>): string {
   return `user-${rule.user.id}-${rule.right.toLowerCase()}`;
 }
 
+/** The comment every dumped policy file starts with (YAML): see `header`. */
+const DUMPED_YAML = /^# written by `ecotaxa-access policy dump`/m;
+/** The rule names a dump gives (its JSON form has no comments): see `dumpRuleName`. */
+const DUMPED_RULE = /^user-\d+-(view|annotate|manage)$/;
+
+/** Whether `text` is a policy `policy dump` wrote (YAML, or JSON whose rules all bear a dump's names). */
+export function isDumpedPolicy(text: string): boolean {
+  if (DUMPED_YAML.test(text)) return true;
+  try {
+    const raw = JSON.parse(text) as { rules?: unknown };
+    return (
+      Array.isArray(raw.rules) &&
+      raw.rules.length > 0 &&
+      raw.rules.every((r: { name?: unknown }) => typeof r.name === 'string' && DUMPED_RULE.test(r.name))
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** The ids of a rule as the file writes them: numbers, and ranges as "a-b" strings. */
 export function idTokens(ids: readonly number[]): (number | string)[] {
   return formatIdRanges(ids)
@@ -104,12 +125,10 @@ function who(user: Pick<MinUser, 'id' | 'name' | 'email'>): string {
   return comment(`${user.name} <${user.email}> (#${user.id})`);
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** The comment that opens the file: what it is, whose, from where and when, and what it leaves out. */
 function header(input: DumpInput, rules: readonly DumpRule[]): string[] {
   const users = new Set(rules.map((r) => r.user.id)).size;
-  const when = `${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const when = `${formatAt(input.now.toISOString())} UTC`;
   const left =
     input.users !== undefined
       ? 'Only the users named with --user.'

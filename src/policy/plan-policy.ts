@@ -1,6 +1,7 @@
 import type { MinUser, Project } from '../api/schemas.js';
 import { InputError } from '../errors.js';
-import { type Operation, type PlanEntry, planEntry } from '../plan/planner.js';
+import type { PlanEntry, RightChange } from '../plan/model.js';
+import { planEntry } from '../plan/planner.js';
 import { rightOf } from '../plan/rights.js';
 import { matchesInstrumentFilter, matchesTitleFilter } from '../selection/selectors.js';
 import { type Policy, type PolicyRule, ruleLabel, ruleName } from './policy-file.js';
@@ -14,8 +15,6 @@ import { type Policy, type PolicyRule, ruleLabel, ruleName } from './policy-file
  *   no rule for that user selects (another rule selecting the project decides it);
  * - two rules asking different things of one user on one project are an error.
  */
-
-type RuleOperation = Extract<Operation, { action: 'grant' } | { action: 'revoke' }>;
 
 export interface PolicyPlanInput {
   policy: Policy;
@@ -51,7 +50,7 @@ export const MASS_REVOKE_SHARE = 0.25;
 /** What one rule asks of one project and user. */
 interface Ask {
   rule: PolicyRule;
-  op: RuleOperation;
+  op: RightChange;
   /** The rule selects the project (else: an authoritative rule's take-back). */
   explicit: boolean;
 }
@@ -73,7 +72,7 @@ export function selects(
   return s.all || s.ids !== undefined || s.title.length > 0 || s.instrument.length > 0;
 }
 
-function sameOperation(a: RuleOperation, b: RuleOperation): boolean {
+function sameOperation(a: RightChange, b: RightChange): boolean {
   return a.action === b.action && a.right === b.right;
 }
 
@@ -91,19 +90,27 @@ function listIds(ids: readonly number[]): string {
   return ids.length <= 8 ? ids.join(', ') : `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more`;
 }
 
-/** The policy's plan entries on the given projects, one per project and user it touches. */
-export function planPolicy(input: PolicyPlanInput): PolicyPlan {
-  const { policy, caller, today } = input;
-  const projects = [...input.projects].sort((a, b) => a.projid - b.projid);
-  const userOfRule = (rule: PolicyRule): MinUser => {
+/** What every rule asks of one project and user, by "projid/userId". */
+type Asked = Map<string, { project: Project; user: MinUser; asks: Ask[] }>;
+
+/** The user of each rule, resolved by the caller (a bug when one is missing). */
+function ruleUsers(input: PolicyPlanInput): (rule: PolicyRule) => MinUser {
+  return (rule) => {
     const user = input.users[rule.index];
     if (user === undefined) throw new Error(`internal error: the user of ${ruleName(rule)} was not resolved`);
     return user;
   };
+}
 
-  // Every ask, by project and user, in project then rule order.
-  const asked = new Map<string, { project: Project; user: MinUser; asks: Ask[] }>();
-  const ask = (project: Project, rule: PolicyRule, op: RuleOperation, explicit: boolean): void => {
+/** Every ask, by project and user, in project then rule order: the rules' own, then the authoritative take-backs. */
+function collectAsks(
+  policy: Policy,
+  projects: readonly Project[],
+  userOfRule: (rule: PolicyRule) => MinUser,
+  today: string,
+): Asked {
+  const asked: Asked = new Map();
+  const ask = (project: Project, rule: PolicyRule, op: RightChange, explicit: boolean): void => {
     const user = userOfRule(rule);
     const key = `${project.projid}/${user.id}`;
     const slot = asked.get(key) ?? { project, user, asks: [] };
@@ -113,7 +120,7 @@ export function planPolicy(input: PolicyPlanInput): PolicyPlan {
   for (const project of projects) {
     for (const rule of policy.rules) {
       if (!selects(rule, project)) continue;
-      const op: RuleOperation = hasEnded(rule, today)
+      const op: RightChange = hasEnded(rule, today)
         ? { action: 'revoke', right: rule.right, anyRight: false }
         : { action: 'grant', right: rule.right };
       ask(project, rule, op, true);
@@ -129,7 +136,11 @@ export function planPolicy(input: PolicyPlanInput): PolicyPlan {
       ask(project, rule, { action: 'revoke', right: rule.right, anyRight: false }, false);
     }
   }
+  return asked;
+}
 
+/** Refuses two rules asking different things of one user on one project, naming the first such pair. */
+function refuseConflicts(policy: Policy, asked: Asked): void {
   const conflicts: { first: Ask; second: Ask; project: Project; user: MinUser }[] = [];
   for (const { project, user, asks } of asked.values()) {
     const explicit = asks.filter((a) => a.explicit);
@@ -138,14 +149,16 @@ export function planPolicy(input: PolicyPlanInput): PolicyPlan {
     if (first !== undefined && second !== undefined) conflicts.push({ first, second, project, user });
   }
   const conflict = conflicts[0];
-  if (conflict !== undefined) {
-    const { first, second, project, user } = conflict;
-    const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : '';
-    throw new InputError(
-      `${policy.file}:${second.rule.line}: ${describeRule(first.rule)} and ${describeRule(second.rule)} ask different things of ${user.name} on project ${project.projid} "${project.title}"${more}: ${describeAsk(first)}, and ${describeAsk(second)}; make them agree, or leave the project out of one with exclude`,
-    );
-  }
+  if (conflict === undefined) return;
+  const { first, second, project, user } = conflict;
+  const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : '';
+  throw new InputError(
+    `${policy.file}:${second.rule.line}: ${describeRule(first.rule)} and ${describeRule(second.rule)} ask different things of ${user.name} on project ${project.projid} "${project.title}"${more}: ${describeAsk(first)}, and ${describeAsk(second)}; make them agree, or leave the project out of one with exclude`,
+  );
+}
 
+/** One entry per project and user, decided on the asks that decide it, by project then rule. */
+function decideAsks(asked: Asked, caller: PolicyPlanInput['caller']): { entry: PlanEntry; asks: Ask[] }[] {
   const entries: { entry: PlanEntry; asks: Ask[] }[] = [];
   for (const { project, user, asks } of asked.values()) {
     const deciding = asks.some((a) => a.explicit) ? asks.filter((a) => a.explicit) : asks;
@@ -161,13 +174,21 @@ export function planPolicy(input: PolicyPlanInput): PolicyPlan {
     entry.rule = [...new Set(deciding.map((a) => ruleLabel(a.rule)))].join(', ');
     entries.push({ entry, asks: deciding });
   }
-  entries.sort(
+  return entries.sort(
     (a, b) => a.entry.projid - b.entry.projid || (a.asks[0]?.rule.index ?? 0) - (b.asks[0]?.rule.index ?? 0),
   );
+}
 
+/** The authoritative rules that would take back more than their share of what their user holds. */
+function massRevokesOf(
+  input: PolicyPlanInput,
+  projects: readonly Project[],
+  entries: readonly { entry: PlanEntry; asks: Ask[] }[],
+  userOfRule: (rule: PolicyRule) => MinUser,
+): MassRevoke[] {
   const massRevokes: MassRevoke[] = [];
-  for (const rule of policy.rules) {
-    if (rule.mode !== 'authoritative' || hasEnded(rule, today)) continue;
+  for (const rule of input.policy.rules) {
+    if (rule.mode !== 'authoritative' || hasEnded(rule, input.today)) continue;
     const user = userOfRule(rule);
     const revocations = entries.filter(
       ({ entry, asks }) =>
@@ -178,7 +199,11 @@ export function planPolicy(input: PolicyPlanInput): PolicyPlan {
     const held = projects.filter((p) => rightOf(p, user.id) === rule.right).length;
     if (revocations > held * MASS_REVOKE_SHARE) massRevokes.push({ rule, user, revocations, held });
   }
+  return massRevokes;
+}
 
+/** What the owner should know of each rule: ids it names that are not yours, nothing selected, an until past. */
+function ruleNotes(policy: Policy, projects: readonly Project[], today: string): string[] {
   const notes: string[] = [];
   const managed = new Set(projects.map((p) => p.projid));
   for (const rule of policy.rules) {
@@ -194,5 +219,20 @@ export function planPolicy(input: PolicyPlanInput): PolicyPlan {
       notes.push(`${ruleName(rule)} is past its until (${rule.until ?? ''}): it takes back the ${rule.right} it gave.`);
     }
   }
-  return { entries: entries.map((e) => e.entry), notes, massRevokes };
+  return notes;
+}
+
+/** The policy's plan entries on the given projects, one per project and user it touches. */
+export function planPolicy(input: PolicyPlanInput): PolicyPlan {
+  const { policy, caller, today } = input;
+  const projects = [...input.projects].sort((a, b) => a.projid - b.projid);
+  const userOfRule = ruleUsers(input);
+  const asked = collectAsks(policy, projects, userOfRule, today);
+  refuseConflicts(policy, asked);
+  const entries = decideAsks(asked, caller);
+  return {
+    entries: entries.map((e) => e.entry),
+    notes: ruleNotes(policy, projects, today),
+    massRevokes: massRevokesOf(input, projects, entries, userOfRule),
+  };
 }

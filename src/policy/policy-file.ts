@@ -1,4 +1,3 @@
-import { type Document, type LineCounter, isMap, isScalar } from 'yaml';
 import { z } from 'zod';
 import { normalizeServerUrl } from '../config/server-url.js';
 import { InputError, UsageError } from '../errors.js';
@@ -6,6 +5,7 @@ import { parseYamlFile } from '../files/yaml.js';
 import { inert } from '../output/inert.js';
 import { RIGHTS, type Right } from '../plan/rights.js';
 import { parseIdTokens } from '../selection/selectors.js';
+import { Positions } from './positions.js';
 import { nearest } from './suggest.js';
 
 /*
@@ -203,35 +203,6 @@ export function pathText(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** Positions in the parsed file. */
-class Positions {
-  constructor(
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-  ) {}
-
-  /** A node's line: a map entry's key line, else the node's, else its nearest ancestor's. */
-  line(path: readonly PropertyKey[], key?: string): number {
-    const full = key === undefined ? path : [...path, key];
-    for (let n = full.length; n >= 0; n--) {
-      const part = full[n - 1];
-      if (typeof part === 'string') {
-        const parent = n === 1 ? this.doc.contents : this.doc.getIn(full.slice(0, n - 1), true);
-        if (isMap(parent)) {
-          const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === part);
-          const start = pair !== undefined && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-          if (start !== undefined) return this.lines.linePos(start).line;
-        }
-        continue;
-      }
-      const node: unknown = n === 0 ? this.doc.contents : this.doc.getIn(full.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-      if (range !== undefined) return this.lines.linePos(range[0]).line;
-    }
-    return 1;
-  }
-}
-
 function fail(file: string, line: number, path: readonly PropertyKey[], why: string): never {
   const where = path.length === 0 ? '' : `${pathText(path)}: `;
   throw new InputError(`${inert(file)}:${line}: ${inert(`${where}${why}`)}`);
@@ -302,6 +273,69 @@ function firstProblem(
 }
 
 /**
+ * One rule as parsed, checked beyond its schema: it selects something, and its name is its
+ * own (`names` holds the names of the rules before it).
+ */
+function toRule(
+  rule: z.infer<typeof ruleSchema>,
+  index: number,
+  names: Map<string, number>,
+  file: string,
+  at: Positions,
+): PolicyRule {
+  const path = ['rules', index];
+  const selectors = rule.projects;
+  if (
+    selectors.all === undefined &&
+    selectors.ids === undefined &&
+    selectors.title === undefined &&
+    selectors.instrument === undefined
+  ) {
+    fail(
+      file,
+      at.line([...path, 'projects']),
+      [...path, 'projects'],
+      'selects no project: give all, ids, title or instrument ("all: true" for every project you manage)',
+    );
+  }
+  if (rule.name !== undefined) {
+    const earlier = names.get(rule.name);
+    if (earlier !== undefined) {
+      fail(
+        file,
+        at.line([...path, 'name']),
+        [...path, 'name'],
+        `"${rule.name}" names rules[${earlier}] too: give each rule its own name`,
+      );
+    }
+    names.set(rule.name, index);
+  }
+  const ids = selectors.ids === undefined ? undefined : idsOf(selectors.ids, [...path, 'projects', 'ids'], file, at);
+  const exclude =
+    selectors.exclude === undefined ? undefined : idsOf(selectors.exclude, [...path, 'projects', 'exclude'], file, at);
+  const many = (value: string | string[] | undefined): string[] =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return {
+    index,
+    name: rule.name,
+    user: String(rule.user),
+    right: rule.right,
+    projects: {
+      all: selectors.all === true,
+      ids: ids?.all,
+      namedIds: ids?.named ?? [],
+      title: many(selectors.title),
+      instrument: many(selectors.instrument),
+      exclude: exclude?.all ?? new Set(),
+    },
+    mode: rule.mode ?? 'additive',
+    until: rule.until,
+    line: at.line(path),
+    userLine: at.line([...path, 'user']),
+  };
+}
+
+/**
  * Reads a policy. Any problem is one InputError line: `FILE:LINE: KEY: what is wrong`, the
  * first in the file's order.
  */
@@ -332,60 +366,7 @@ export function parsePolicy(text: string, file: string): Policy {
   }
 
   const names = new Map<string, number>();
-  const rules = policy.rules.map((rule, index): PolicyRule => {
-    const path = ['rules', index];
-    const selectors = rule.projects;
-    if (
-      selectors.all === undefined &&
-      selectors.ids === undefined &&
-      selectors.title === undefined &&
-      selectors.instrument === undefined
-    ) {
-      fail(
-        file,
-        at.line([...path, 'projects']),
-        [...path, 'projects'],
-        'selects no project: give all, ids, title or instrument ("all: true" for every project you manage)',
-      );
-    }
-    if (rule.name !== undefined) {
-      const earlier = names.get(rule.name);
-      if (earlier !== undefined) {
-        fail(
-          file,
-          at.line([...path, 'name']),
-          [...path, 'name'],
-          `"${rule.name}" names rules[${earlier}] too: give each rule its own name`,
-        );
-      }
-      names.set(rule.name, index);
-    }
-    const ids = selectors.ids === undefined ? undefined : idsOf(selectors.ids, [...path, 'projects', 'ids'], file, at);
-    const exclude =
-      selectors.exclude === undefined
-        ? undefined
-        : idsOf(selectors.exclude, [...path, 'projects', 'exclude'], file, at);
-    const many = (value: string | string[] | undefined): string[] =>
-      value === undefined ? [] : Array.isArray(value) ? value : [value];
-    return {
-      index,
-      name: rule.name,
-      user: String(rule.user),
-      right: rule.right,
-      projects: {
-        all: selectors.all === true,
-        ids: ids?.all,
-        namedIds: ids?.named ?? [],
-        title: many(selectors.title),
-        instrument: many(selectors.instrument),
-        exclude: exclude?.all ?? new Set(),
-      },
-      mode: rule.mode ?? 'additive',
-      until: rule.until,
-      line: at.line(path),
-      userLine: at.line([...path, 'user']),
-    };
-  });
+  const rules = policy.rules.map((rule, index) => toRule(rule, index, names, file, at));
   return { file, server, rules };
 }
 

@@ -7,7 +7,8 @@ import { InputError, errorMessage } from '../errors.js';
 import { MAX_BYTES, TextFileError, readTextFile } from '../files/read-text.js';
 import { inert } from '../output/inert.js';
 import { ForeignJournalError, RUN_ID, checkRunIds } from './run-id.js';
-import { type Person, personSchema } from '../plan/plan-document.js';
+import type { Person } from '../plan/model.js';
+import { personSchema } from './plan-file.js';
 import { RIGHTS, type RightOrNone } from '../plan/rights.js';
 
 export { ForeignJournalError, RUN_ID } from './run-id.js';

@@ -3,7 +3,7 @@ import { ConflictError, TimeoutError } from '../../src/api/errors.js';
 import type { MinUser, Project } from '../../src/api/schemas.js';
 import { applyPlan } from '../../src/apply/run.js';
 import { fixedLimit } from '../../src/apply/concurrency-limit.js';
-import type { Plan } from '../../src/plan/plan-document.js';
+import type { Plan } from '../../src/plan/model.js';
 import { planEntry } from '../../src/plan/planner.js';
 import { rightOf } from '../../src/plan/rights.js';
 import { PUT, applyOne, grantView, setup } from '../support/apply-setup.js';

@@ -10,7 +10,8 @@ import {
 } from '../../src/api/errors.js';
 import type { Project } from '../../src/api/schemas.js';
 import { applyPlan } from '../../src/apply/run.js';
-import { type PlanEntry, planEntry } from '../../src/plan/planner.js';
+import type { PlanEntry } from '../../src/plan/model.js';
+import { planEntry } from '../../src/plan/planner.js';
 import { rightOf } from '../../src/plan/rights.js';
 import { type ScriptedEcoTaxa, request } from '../support/scripted-client.js';
 import { GET, PUT, applyOne, grantPlan, grantView, setup } from '../support/apply-setup.js';

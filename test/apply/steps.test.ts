@@ -26,12 +26,12 @@ import {
   writeOnce,
 } from '../../src/apply/steps.js';
 import { privilegeFingerprint } from '../../src/plan/fingerprint.js';
-import type { Plan } from '../../src/plan/plan-document.js';
-import { type Operation, type PlanEntry, planEntry } from '../../src/plan/planner.js';
+import type { Plan, PlanEntry, RightChange } from '../../src/plan/model.js';
+import { planEntry } from '../../src/plan/planner.js';
 import { ScriptedEcoTaxa, request } from '../support/scripted-client.js';
 import { CALLER, OTHER, THIRD, USER, project } from '../support/factory.js';
 
-const grantView = { action: 'grant', right: 'View' } as const satisfies Operation;
+const grantView = { action: 'grant', right: 'View' } as const satisfies RightChange;
 
 function context(overrides: Partial<WriteContext> = {}, plan: Partial<Plan> = {}): WriteContext {
   return {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ProjectRow } from '../../src/cli/commands/projects-list.js';
+import type { ProjectRow } from '../../src/render/projects.js';
 import { type CliResult, leaks, type RunOptions } from '../support/cli.js';
 import { ADMIN, AQQUA, COLLEAGUE, OWNER } from '../support/people.js';
 import { M } from '../support/seed.js';

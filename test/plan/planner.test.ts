@@ -1,30 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Project } from '../../src/api/schemas.js';
-import {
-  type Decision,
-  type Operation,
-  type PlanContext,
-  decide,
-  notFoundEntry,
-  planEntry,
-  summarize,
-} from '../../src/plan/planner.js';
+import { summarize } from '../../src/plan/counts.js';
+import type { Decision, EntryOperation } from '../../src/plan/model.js';
+import { type PlanContext, decide, notFoundEntry, planEntry } from '../../src/plan/planner.js';
 import { privilegeFingerprint } from '../../src/plan/fingerprint.js';
 import { CALLER, OTHER, THIRD, USER, project } from '../support/factory.js';
 
 const ctx: PlanContext = { caller: CALLER, user: USER };
 
-const grantView: Operation = { action: 'grant', right: 'View' };
-const grantAnnotate: Operation = { action: 'grant', right: 'Annotate' };
-const grantManage: Operation = { action: 'grant', right: 'Manage' };
-const revokeView: Operation = { action: 'revoke', right: 'View', anyRight: false };
-const revokeViewAny: Operation = { action: 'revoke', right: 'View', anyRight: true };
-const revokeManage: Operation = { action: 'revoke', right: 'Manage', anyRight: false };
+const grantView: EntryOperation = { action: 'grant', right: 'View' };
+const grantAnnotate: EntryOperation = { action: 'grant', right: 'Annotate' };
+const grantManage: EntryOperation = { action: 'grant', right: 'Manage' };
+const revokeView: EntryOperation = { action: 'revoke', right: 'View', anyRight: false };
+const revokeViewAny: EntryOperation = { action: 'revoke', right: 'View', anyRight: true };
+const revokeManage: EntryOperation = { action: 'revoke', right: 'Manage', anyRight: false };
 
 interface Case {
   name: string;
   project: Project;
-  op: Operation;
+  op: EntryOperation;
   expected: Decision;
 }
 
@@ -213,7 +207,7 @@ describe('decide: restore (undo)', () => {
 interface SkipCase {
   name: string;
   project: Project;
-  op: Operation;
+  op: EntryOperation;
   ctx?: PlanContext;
   code: string;
   current: string | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MinUser, Project } from '../../src/api/schemas.js';
-import type { PlanEntry } from '../../src/plan/planner.js';
+import type { PlanEntry } from '../../src/plan/model.js';
 import { hasEnded, planPolicy, selects } from '../../src/policy/plan-policy.js';
 import { type Policy, parsePolicy } from '../../src/policy/policy-file.js';
 import { caught } from '../support/caught.js';
@@ -36,10 +36,7 @@ function projects(
 function lines(entries: readonly PlanEntry[]): string[] {
   return entries.map((e) => {
     const d = e.decision;
-    const op =
-      e.operation === undefined || e.operation.action === 'restore'
-        ? '?'
-        : `${e.operation.action} ${e.operation.right}`;
+    const op = e.operation === undefined ? '?' : `${e.operation.action} ${e.operation.right}`;
     const what = d.kind === 'change' ? `${d.from ?? 'none'}→${d.to ?? 'none'}` : `${d.kind}: ${d.reason}`;
     return `${e.projid} ${e.user?.name ?? '?'} ${op} [${e.rule ?? ''}] ${what}`;
   });

@@ -21,7 +21,7 @@ import {
   runUsers,
   undoneRuns,
 } from '../../src/store/journal.js';
-import type { Plan } from '../../src/plan/plan-document.js';
+import type { Plan } from '../../src/plan/model.js';
 import { planEntry } from '../../src/plan/planner.js';
 import { ScriptedEcoTaxa } from '../support/scripted-client.js';
 import { caught } from '../support/caught.js';

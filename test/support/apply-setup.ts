@@ -2,14 +2,14 @@ import type { MinUser, Project } from '../../src/api/schemas.js';
 import { type ApplyOptions, type Run, applyProject, createRun, projectTasks } from '../../src/apply/run.js';
 import type { ApplyResult } from '../../src/plan/results.js';
 import { fixedLimit } from '../../src/apply/concurrency-limit.js';
-import type { Plan } from '../../src/plan/plan-document.js';
-import { type Operation, planEntry } from '../../src/plan/planner.js';
+import type { Plan, RightChange } from '../../src/plan/model.js';
+import { planEntry } from '../../src/plan/planner.js';
 import { ScriptedEcoTaxa, ScriptedJournal, request } from './scripted-client.js';
 import { CALLER, THIRD, USER, project } from './factory.js';
 
 /* The apply engine's unit tests: a scripted EcoTaxa, a journal that logs, waits only recorded. */
 
-export const grantView = { action: 'grant', right: 'View' } as const satisfies Operation;
+export const grantView = { action: 'grant', right: 'View' } as const satisfies RightChange;
 export const PUT = request('PUT', '/projects/101');
 export const GET = request('GET', '/projects?project_ids=101');
 
@@ -57,10 +57,7 @@ export async function applyOne(s: Setup): Promise<{ results: ApplyResult[]; run:
 }
 
 /** The plan granting (or revoking) USER's right on each project, made from the projects as they are now. */
-export function grantPlan(
-  projects: readonly Project[],
-  op: Extract<Operation, { action: 'grant' | 'revoke' }> = grantView,
-): Plan {
+export function grantPlan(projects: readonly Project[], op: RightChange = grantView): Plan {
   return {
     createdAt: new Date(0),
     server: 'http://127.0.0.1:9/api',

@@ -6,17 +6,14 @@ import { accessCsv, accessDocument, accessMarkdown } from '../../render/access-f
 import { accessSummary, attentionText, peopleTable, projectsTable, who } from '../../render/access.js';
 import { type AccessReport, reviewAccess } from '../../review/access.js';
 import type { Context } from '../context.js';
-import { parseReadSelection, readManagedProjects, reportSelection } from '../managed-selection.js';
-import { parseOptions } from '../options.js';
+import { parseReadSelection, readManagedProjects } from '../../selection/managed.js';
+import { reportSelection } from '../selection-report.js';
+import { parseOptions, selectorOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const accessOptionsSchema = z.strictObject({
-  all: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
-  idsFrom: z.string().optional(),
-  exclude: z.array(z.string()).optional(),
+  ...selectorOptions,
   user: z.string().optional(),
   right: z.string().optional(),
   byProject: z.boolean().optional(),
@@ -85,13 +82,15 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
   let read: Awaited<ReturnType<typeof readManagedProjects>>;
   try {
     if (opts.user !== undefined) user = await resolveUser(session.client, opts.user, '--user');
-    read = await readManagedProjects(session, selection, (n) => spinner.set(`Reading your projects: ${n}`));
+    read = await readManagedProjects(session.client, session.me.id, selection, (n) =>
+      spinner.set(`Reading your projects: ${n}`),
+    );
     report = reviewAccess({ projects: read.projects, caller: session.me, userId: user?.id, right });
   } finally {
     spinner.stop();
   }
   show(ctx, report, opts, session.me);
-  const notFound = reportSelection(ctx, read);
+  const notFound = reportSelection(ctx.output, read);
   if (read.projects.length === 0) {
     ctx.output.info(
       selection.explicit

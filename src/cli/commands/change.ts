@@ -2,33 +2,26 @@ import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
 import type { ConcurrencySetting, Sourced } from '../../config/settings.js';
 import { UsageError } from '../../errors.js';
-import type { Plan, PlanOperation } from '../../plan/plan-document.js';
-import { type Operation, type PlanContext, notFoundEntry, planEntry } from '../../plan/planner.js';
-import { formatIdRanges } from '../../selection/selectors.js';
+import { selectionPlan } from '../../plan/builders.js';
+import type { Plan, RightChange } from '../../plan/model.js';
 import { parseRight } from '../../plan/rights.js';
-import { showPlanAndApply } from '../apply-flow.js';
-import type { Context } from '../context.js';
-import { concurrencyOptions, parseOptions } from '../options.js';
-import type { CommandName } from '../program.js';
-import { planNotes } from '../plan-notes.js';
-import { checkPlanOut } from '../plan-out.js';
-import { pickProjects } from '../pick.js';
+import { formatIdRanges } from '../../selection/selectors.js';
 import { parseSelection, type SelectionInput, selectProjects } from '../../selection/select.js';
+import { planOrigin, runSettings, showPlanAndApply } from '../apply/flow.js';
+import type { Context } from '../context.js';
+import { applyOptions, describeSelection, parseOptions, refuseDryRunWithYes, selectorOptions } from '../options.js';
+import { checkPlanOut } from '../out-file.js';
+import { pickProjects } from '../pick.js';
+import type { CommandModule } from '../main.js';
+import type { CommandName } from '../program.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 type ChangeCommand = 'grant' | 'revoke' | 'plan grant' | 'plan revoke';
 
-const selectionShape = {
-  all: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
-  idsFrom: z.string().optional(),
-  exclude: z.array(z.string()).optional(),
-  pick: z.boolean().optional(),
-};
 const planShape = {
-  ...selectionShape,
+  ...selectorOptions,
+  pick: z.boolean().optional(),
   user: z.string().optional(),
   right: z.string().default('view'),
   out: z.string().optional(),
@@ -37,36 +30,18 @@ const planShape = {
   fixContact: z.boolean().optional(),
   showUnchanged: z.boolean().optional(),
 };
-const applyShape = {
-  dryRun: z.boolean().optional(),
-  yes: z.boolean().optional(),
-  ...concurrencyOptions,
-  strict: z.boolean().optional(),
-};
 const anyRight = z.boolean().optional();
 
 /** The options of each command this module runs, exactly as program.ts declares them. */
 export const changeOptionsSchemas = {
-  grant: z.strictObject({ ...planShape, ...applyShape }),
-  revoke: z.strictObject({ ...planShape, anyRight, ...applyShape }),
+  grant: z.strictObject({ ...planShape, ...applyOptions }),
+  revoke: z.strictObject({ ...planShape, anyRight, ...applyOptions }),
   'plan grant': z.strictObject(planShape),
   'plan revoke': z.strictObject({ ...planShape, anyRight }),
 } as const satisfies Record<ChangeCommand, z.ZodType>;
 
 /** Any of them: the widest, every key optional but --right. */
 export type ChangeOptions = z.infer<(typeof changeOptionsSchemas)['revoke']>;
-
-/** The selectors as typed, for messages. */
-function describeSelection(args: readonly string[], opts: ChangeOptions): string {
-  const parts: string[] = [];
-  if (args.length > 0) parts.push(args.join(' '));
-  if (opts.all === true) parts.push('--all');
-  if (opts.title !== undefined) parts.push(`--title "${opts.title}"`);
-  if (opts.instrument !== undefined) parts.push(`--instrument "${opts.instrument}"`);
-  if (opts.idsFrom !== undefined) parts.push(`--ids-from ${opts.idsFrom}`);
-  for (const e of opts.exclude ?? []) parts.push(`--exclude ${e}`);
-  return parts.join(' ');
-}
 
 /**
  * The command as the journal and `history` show it, and as a re-run must repeat to finish an
@@ -89,7 +64,7 @@ function isChangeCommand(name: CommandName): name is ChangeCommand {
 export interface ChangeInputs {
   opts: ChangeOptions;
   planOnly: boolean;
-  operation: PlanOperation & Operation;
+  operation: RightChange;
   selection: SelectionInput;
   /** The user whose right changes, not yet looked up. */
   user: Sourced<string>;
@@ -104,8 +79,7 @@ export async function parseInputs(
   name: ChangeCommand,
 ): Promise<ChangeInputs> {
   const opts: ChangeOptions = parseOptions(changeOptionsSchemas[name], options, name);
-  if (opts.dryRun === true && opts.yes === true)
-    throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  refuseDryRunWithYes(opts);
   const right = parseRight(opts.right);
   checkPlanOut(ctx, opts);
   if (opts.pick === true && !ctx.output.interactive) {
@@ -125,7 +99,7 @@ export async function parseInputs(
     user: opts.user,
     userFlag: '--user',
   });
-  const operation: PlanOperation & Operation = name.endsWith('grant')
+  const operation: RightChange = name.endsWith('grant')
     ? { action: 'grant', right }
     : { action: 'revoke', right, anyRight: opts.anyRight === true };
   return {
@@ -139,12 +113,7 @@ export async function parseInputs(
 }
 
 /** grant / revoke / plan grant / plan revoke: select, plan, show, confirm, apply. */
-export async function run(
-  ctx: Context,
-  args: string[],
-  options: Record<string, unknown>,
-  name: CommandName,
-): Promise<number> {
+export const run: CommandModule['run'] = async (ctx, args, options, name) => {
   if (!isChangeCommand(name)) throw new Error(`change.ts cannot run ${name}`);
   const inputs = await parseInputs(ctx, args, options, name);
   const { opts } = inputs;
@@ -162,37 +131,34 @@ export async function run(
             return pickProjects(ctx.io, projects, user, inputs.operation);
           }
         : undefined;
-    plan = await buildPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`), pick);
+    plan = await selectAndPlan(ctx, session, user, inputs, (n) => spinner.set(`Reading projects: ${n}`), pick);
     if (plan.entries.length === 0) throw nothingSelected(session, inputs.selection, describeSelection(args, opts));
   } finally {
     spinner.stop();
   }
-  return showPlanAndApply({
+  // After --pick, the projects picked: what a re-run must name to finish this one.
+  const command =
+    opts.pick === true
+      ? journalCommand(name, [formatIdRanges(plan.entries.map((e) => e.projid))], {
+          right: opts.right,
+          user: opts.user,
+          anyRight: opts.anyRight,
+          fixContact: opts.fixContact,
+        })
+      : journalCommand(name, args, opts);
+  return showPlanAndApply(
     ctx,
-    session,
-    plan,
-    users: new Map([[user.id, user]]),
-    planOnly: inputs.planOnly,
-    yes: opts.yes === true,
-    detailedExitcode: opts.detailedExitcode === true,
-    out: opts.out,
-    force: opts.force === true,
-    concurrency: inputs.concurrency,
-    strict: opts.strict === true,
-    // After --pick, the projects picked: what a re-run must name to finish this one.
-    command:
-      opts.pick === true
-        ? journalCommand(name, [formatIdRanges(plan.entries.map((e) => e.projid))], {
-            right: opts.right,
-            user: opts.user,
-            anyRight: opts.anyRight,
-            fixContact: opts.fixContact,
-          })
-        : journalCommand(name, args, opts),
-    showUnchanged: opts.showUnchanged === true,
-    named: new Set([...inputs.selection.ids.single, ...inputs.selection.ids.ranged]),
-  });
-}
+    {
+      session,
+      plan,
+      users: new Map([[user.id, user]]),
+      command,
+      named: new Set([...inputs.selection.ids.single, ...inputs.selection.ids.ranged]),
+    },
+    runSettings(opts, inputs.planOnly, inputs.concurrency),
+    { showUnchanged: opts.showUnchanged === true },
+  );
+};
 
 /** An empty selection, in words that fit who you are: an administrator sees every project. */
 function nothingSelected(session: Session, selection: SelectionInput, typed: string): UsageError {
@@ -211,11 +177,11 @@ function nothingSelected(session: Session, selection: SelectionInput, typed: str
 }
 
 /**
- * Reads the selected projects and decides each. Only the decisions are kept: the projects'
- * full models are let go before applying (thousands of them would weigh on memory), and
- * every write reads its project afresh anyway.
+ * Reads the selected projects, then plans them (selectionPlan). Only the decisions are kept:
+ * the projects' full models are let go before applying (thousands of them would weigh on
+ * memory), and every write reads its project afresh anyway.
  */
-async function buildPlan(
+async function selectAndPlan(
   ctx: Context,
   session: Session,
   user: MinUser,
@@ -223,25 +189,13 @@ async function buildPlan(
   onProgress: (count: number) => void,
   pick?: (projects: Project[]) => Promise<Project[]>,
 ): Promise<Plan> {
-  const { operation, selection } = inputs;
-  const fixContact = inputs.opts.fixContact === true;
-  const selected = await selectProjects(session.client, session.me.id, selection, onProgress);
+  const selected = await selectProjects(session.client, session.me.id, inputs.selection, onProgress);
   if (pick !== undefined) selected.projects = await pick(selected.projects);
-  const planCtx: PlanContext = { caller: session.me, user, fixContact };
-  const entries = [
-    ...selected.projects.map((p) => planEntry(p, planCtx, operation)),
-    ...selected.missing.map((id) => notFoundEntry(id)),
-  ].sort((a, b) => a.projid - b.projid);
-  const plan: Plan = {
-    createdAt: ctx.now(),
-    server: ctx.serverUrl,
-    caller: session.me,
+  return selectionPlan({
+    origin: planOrigin(ctx, session),
     user,
-    operation,
-    entries,
-    notes: [],
-    ...(fixContact ? { fixContact: true } : {}),
-  };
-  plan.notes = planNotes(plan, selected);
-  return plan;
+    operation: inputs.operation,
+    fixContact: inputs.opts.fixContact === true,
+    selected,
+  });
 }

@@ -3,21 +3,19 @@ import type { MinUser } from '../../api/schemas.js';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
 import { inert } from '../../output/inert.js';
 import { jsonText } from '../../output/json.js';
+import { plural } from '../../output/words.js';
 import { type DumpInput, dumpDocument, dumpRules, renderDump } from '../../policy/dump.js';
 import { describeUser } from '../../plan/rights.js';
 import type { Context } from '../context.js';
-import { parseReadSelection, readManagedProjects, reportSelection } from '../managed-selection.js';
-import { parseOptions } from '../options.js';
-import { checkPolicyOut, writePolicyOut } from '../out-file.js';
+import { parseReadSelection, readManagedProjects } from '../../selection/managed.js';
+import { reportSelection } from '../selection-report.js';
+import { parseOptions, selectorOptions } from '../options.js';
+import { POLICY_FILE, checkOut, writePolicyOut } from '../out-file.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const policyDumpOptionsSchema = z.strictObject({
-  all: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
-  idsFrom: z.string().optional(),
-  exclude: z.array(z.string()).optional(),
+  ...selectorOptions,
   user: z.array(z.string()).optional(),
   includeManagers: z.boolean().optional(),
   authoritative: z.boolean().optional(),
@@ -38,8 +36,6 @@ async function resolveUsers(session: Session, texts: readonly string[]): Promise
   return users;
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /**
  * policy dump [--user U]... [SELECTORS] [--out FILE]: the policy file of what is, one rule per
  * user and right, for `sync` (which then plans no change). Nothing is changed on the server.
@@ -52,17 +48,16 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
       '--authoritative with selectors: an authoritative rule takes its right back from every project you manage that it does not list, so sync would revoke outside the selection; dump every project (no selector), or leave out --authoritative',
     );
   }
-  if (opts.force === true && opts.out === undefined) {
-    throw new UsageError('--force lets --out replace a file: use it with --out FILE');
-  }
-  checkPolicyOut(ctx, opts.out, opts.force === true);
+  checkOut(ctx, opts, POLICY_FILE);
   const session = await openSession(ctx);
   const spinner = await ctx.output.spinner('Reading your projects');
   let users: MinUser[] | undefined;
   let read: Awaited<ReturnType<typeof readManagedProjects>>;
   try {
     users = opts.user === undefined ? undefined : await resolveUsers(session, opts.user);
-    read = await readManagedProjects(session, selection, (n) => spinner.set(`Reading your projects: ${n}`));
+    read = await readManagedProjects(session.client, session.me.id, selection, (n) =>
+      spinner.set(`Reading your projects: ${n}`),
+    );
   } finally {
     spinner.stop();
   }
@@ -82,7 +77,7 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     }
   }
   if (rules.length === 0) {
-    reportSelection(ctx, read);
+    reportSelection(ctx.output, read);
     throw new UserError(
       `nothing to dump: no one${users === undefined ? ' but you' : ' named'} holds a right on the ${plural(read.projects.length, 'selected project')}${users === undefined && opts.includeManagers !== true ? ' (managers are left out unless --include-managers)' : ''}`,
     );
@@ -99,5 +94,5 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
     );
   }
   // After the file, as `projects list` does: what was asked for and is not in it.
-  return reportSelection(ctx, read) ? ExitCode.Error : ExitCode.Success;
+  return reportSelection(ctx.output, read) ? ExitCode.Error : ExitCode.Success;
 }

@@ -3,16 +3,17 @@ import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
 import { InputError, UsageError, UserError } from '../../errors.js';
 import { MAX_BYTES, readTextFile } from '../../files/read-text.js';
-import { changedScope, changesByAction, counted } from '../../plan/counts.js';
-import type { Plan } from '../../plan/plan-document.js';
+import { plural } from '../../output/words.js';
+import { syncPlan } from '../../plan/builders.js';
 import { type MassRevoke, type PolicyPlan, planPolicy } from '../../policy/plan-policy.js';
 import { type Policy, checkServer, parsePolicy, ruleName } from '../../policy/policy-file.js';
-import { showPlanAndApply } from '../apply-flow.js';
+import { policyQuestion } from '../../render/plan.js';
+import { planOrigin, runSettings, showPlanAndApply } from '../apply/flow.js';
 import type { Context } from '../context.js';
-import { concurrencyOptions, parseOptions } from '../options.js';
+import { applyOptions, parseOptions, refuseDryRunWithYes } from '../options.js';
+import { checkPlanOut } from '../out-file.js';
+import type { CommandModule } from '../main.js';
 import type { CommandName } from '../program.js';
-import { planNotes } from '../plan-notes.js';
-import { checkPlanOut } from '../plan-out.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
@@ -29,13 +30,7 @@ const planShape = {
 
 /** The options of `sync` and `plan sync`, exactly as program.ts declares them. */
 export const syncOptionsSchemas = {
-  sync: z.strictObject({
-    ...planShape,
-    dryRun: z.boolean().optional(),
-    yes: z.boolean().optional(),
-    ...concurrencyOptions,
-    strict: z.boolean().optional(),
-  }),
+  sync: z.strictObject({ ...planShape, ...applyOptions }),
   'plan sync': z.strictObject(planShape),
 } as const satisfies Record<SyncCommand, z.ZodType>;
 
@@ -76,35 +71,18 @@ function refuseMassRevoke(policy: Policy, found: readonly MassRevoke[]): void {
   const first = found[0];
   if (first === undefined) return;
   const { rule, user, revocations, held } = first;
-  const more = found.length > 1 ? ` (and ${counted(found.length - 1, 'more rule')})` : '';
+  const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more rule')})` : '';
   throw new UserError(
-    `${policy.file}:${rule.line}: ${ruleName(rule)} (${rule.user} ${rule.right.toLowerCase()}, authoritative) would take ${rule.right} back from ${revocations} of the ${counted(held, 'project')} where ${user.name} holds it, more than a quarter${more}: check the policy, or add --allow-mass-revoke (with --dry-run to see the plan first)`,
+    `${policy.file}:${rule.line}: ${ruleName(rule)} (${rule.user} ${rule.right.toLowerCase()}, authoritative) would take ${rule.right} back from ${revocations} of the ${plural(held, 'project')} where ${user.name} holds it, more than a quarter${more}: check the policy, or add --allow-mass-revoke (with --dry-run to see the plan first)`,
     { errorCode: 'mass-revoke' },
   );
 }
 
-/** "Apply this policy: 12 grants and 3 revocations for 2 users on 14 projects at URL?" */
-function question(plan: Plan): string {
-  const c = changesByAction(plan);
-  const scope = changedScope(plan);
-  const what = [
-    c.grants > 0 ? counted(c.grants, 'grant') : '',
-    c.revocations > 0 ? counted(c.revocations, 'revocation') : '',
-  ].filter((w) => w !== '');
-  return `Apply this policy: ${what.join(' and ')} for ${counted(scope.users, 'user')} on ${counted(scope.projects, 'project')} at ${plan.server}?`;
-}
-
 /** sync FILE / plan sync FILE: read the policy, plan it on your projects, show, confirm, apply. */
-export async function run(
-  ctx: Context,
-  args: string[],
-  options: Record<string, unknown>,
-  name: CommandName,
-): Promise<number> {
+export const run: CommandModule['run'] = async (ctx, args, options, name) => {
   if (!isSyncCommand(name)) throw new Error(`sync.ts cannot run ${name}`);
   const opts: SyncOptions = parseOptions(syncOptionsSchemas[name], options, name);
-  if (opts.dryRun === true && opts.yes === true)
-    throw new UsageError('--dry-run and --yes contradict each other: choose one');
+  refuseDryRunWithYes(opts);
   if (ctx.json && opts.format === 'markdown')
     throw new UsageError('--json and --format markdown are two different outputs: choose one');
   checkPlanOut(ctx, opts);
@@ -122,7 +100,8 @@ export async function run(
     users = await resolveRuleUsers(session, policy);
     // Every project you manage, in one paged search: a policy is about all of them (an
     // authoritative rule takes back from those it does not select). An administrator's search
-    // returns the whole server (API-NOTES "Projects"): "yours" means explicitly a manager.
+    // returns the whole server (docs/ecotaxa-api.md#project-reads): "yours" means explicitly
+    // a manager.
     const mine: Project[] = [];
     for (const project of await session.client.searchProjects({ forManaging: true }, (n) =>
       spinner.set(`Reading your projects: ${n}`),
@@ -142,32 +121,17 @@ export async function run(
   }
   if (opts.allowMassRevoke !== true) refuseMassRevoke(policy, planned.massRevokes);
 
-  const plan: Plan = {
-    createdAt: ctx.now(),
-    server: ctx.serverUrl,
-    caller: session.me,
-    // The first rule's user; each entry names its own.
-    user: users[0] as MinUser,
-    operation: { action: 'sync', policy: file },
-    entries: planned.entries,
-    notes: [],
-  };
-  plan.notes = [...planned.notes, ...planNotes(plan, { rangedMissing: 0, notManagedAdminProjects: notManaged })];
-  return showPlanAndApply({
-    ctx,
-    session,
-    plan,
-    users: new Map(users.map((u) => [u.id, u])),
-    planOnly: name === 'plan sync' || opts.dryRun === true,
-    yes: opts.yes === true,
-    detailedExitcode: opts.detailedExitcode === true,
-    out: opts.out,
-    force: opts.force === true,
-    concurrency: concurrency.value,
-    strict: opts.strict === true,
-    command: `${name} ${file}`,
-    question: question(plan),
-    format: opts.format ?? 'text',
-    showUnchanged: opts.showUnchanged === true,
+  const plan = syncPlan({
+    origin: planOrigin(ctx, session),
+    policy: file,
+    users,
+    planned,
+    notManagedAdminProjects: notManaged,
   });
-}
+  return showPlanAndApply(
+    ctx,
+    { session, plan, users: new Map(users.map((u) => [u.id, u])), command: `${name} ${file}` },
+    runSettings(opts, name === 'plan sync' || opts.dryRun === true, concurrency.value),
+    { question: policyQuestion(plan), format: opts.format ?? 'text', showUnchanged: opts.showUnchanged === true },
+  );
+};

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { MinUser } from '../../api/schemas.js';
 import { InputError } from '../../errors.js';
-import { privilegeFingerprint } from '../../plan/fingerprint.js';
-import { listJournals } from '../../store/journal.js';
-import type { Person, Plan } from '../../plan/plan-document.js';
-import { type PlanEntry, decide, notFoundEntry } from '../../plan/planner.js';
+import { journaledUser, restorePlan } from '../../plan/builders.js';
 import { describeUser } from '../../plan/rights.js';
+import { listJournals } from '../../store/journal.js';
 import {
   type RunGroup,
   type UndoTarget,
@@ -14,26 +12,17 @@ import {
   groupsToUndo,
   undoTargets,
 } from '../../store/runs.js';
-import { showPlanAndApply } from '../apply-flow.js';
+import { planOrigin, runSettings, showPlanAndApply } from '../apply/flow.js';
 import type { Context } from '../context.js';
-import { concurrencyOptions, parseOptions } from '../options.js';
+import { applyOptions, parseOptions } from '../options.js';
 import { type Session, openSession } from '../session.js';
-import { planNotes } from '../plan-notes.js';
 import { isActive } from '../users.js';
 
 export const undoOptionsSchema = z.strictObject({
-  dryRun: z.boolean().optional(),
-  yes: z.boolean().optional(),
-  strict: z.boolean().optional(),
-  ...concurrencyOptions,
+  ...applyOptions,
   detailedExitcode: z.boolean().optional(),
   showUnchanged: z.boolean().optional(),
 });
-
-/** A user as the runs' journals name them. */
-function named(groups: readonly RunGroup[], id: number): Person {
-  return groups.flatMap((g) => g.users).find((u) => u.id === id) ?? { id, name: `#${id}`, email: '' };
-}
 
 /**
  * The users whose rights the runs changed, as EcoTaxa has them now. A user who no longer
@@ -49,7 +38,10 @@ async function resolveRunUsers(
   const users = new Map<number, MinUser>();
   const gone = new Map<number, string>();
   for (const id of new Set(targets.map((t) => t.userId))) {
-    const known = named(groups, id);
+    const known = journaledUser(
+      groups.flatMap((g) => g.users),
+      id,
+    );
     const user = await session.client.getUser(id);
     if (user === undefined) gone.set(id, `the user of that run, ${describeUser(known)}, no longer exists`);
     else if (!(await isActive(session.client, user))) {
@@ -65,14 +57,14 @@ async function resolveRunUsers(
 }
 
 /**
- * undo [RUN...]: the exact inverse of earlier runs, planned on the current state: each
- * project and user a run changed goes back to the right it had, unless it changed again
- * since. A run that finished an interrupted one is undone with it.
+ * The groups of runs to undo (the last one, or those named), each checked to be this
+ * server's and the caller's, with what they changed.
  */
-export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
-  const opts = parseOptions(undoOptionsSchema, options, 'undo');
-  const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
-  const session = await openSession(ctx);
+function runsToUndo(
+  ctx: Context,
+  session: Session,
+  args: readonly string[],
+): { groups: RunGroup[]; targets: UndoTarget[] } {
   const dir = ctx.journalDir();
   const journals = listJournals(dir, undefined, (_file, err) => ctx.output.warn(`${err.message}; it is left out`));
   const groups = groupsToUndo(groupRuns(journals), {
@@ -94,73 +86,36 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
   if (targets.length === 0) {
     throw new InputError(`run ${groups.map((g) => g.id).join(', ')} changed nothing: nothing to undo`);
   }
+  return { groups, targets };
+}
 
+/**
+ * undo [RUN...]: the exact inverse of earlier runs, planned on the current state: each
+ * project and user a run changed goes back to the right it had, unless it changed again
+ * since. A run that finished an interrupted one is undone with it.
+ */
+export async function run(ctx: Context, args: string[], options: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(undoOptionsSchema, options, 'undo');
+  const { concurrency } = ctx.settings({ concurrency: opts.concurrency, maxConcurrency: opts.maxConcurrency });
+  const session = await openSession(ctx);
+  const { groups, targets } = runsToUndo(ctx, session, args);
   const { users, gone } = await resolveRunUsers(session, groups, targets);
-  const firstUser = [...users.values()][0] as MinUser;
-  const aboutOneUser = targets.every((t) => t.userId === firstUser.id);
-  const current = new Map(
-    (await session.client.getProjects([...new Set(targets.map((t) => t.projid))])).map((p) => [p.projid, p]),
-  );
-  const entries: PlanEntry[] = targets.map((target) => {
-    const restore = { from: target.from, to: target.to };
-    const unreachable = gone.get(target.userId);
-    const user = users.get(target.userId) ?? named(groups, target.userId);
-    const project = current.get(target.projid);
-    const entry: PlanEntry =
-      unreachable !== undefined
-        ? {
-            projid: target.projid,
-            title: project?.title ?? target.title,
-            fingerprint: project === undefined ? null : privilegeFingerprint(project),
-            decision: { kind: 'skip', code: 'inactive-user', current: null, reason: unreachable },
-            restore,
-          }
-        : project === undefined
-          ? { ...notFoundEntry(target.projid, target.title), restore }
-          : {
-              projid: target.projid,
-              title: project.title,
-              fingerprint: privilegeFingerprint(project),
-              decision: decide(project, { caller: session.me, user }, { action: 'restore', ...restore }),
-              restore,
-            };
-    if (!aboutOneUser) entry.user = user;
-    return entry;
+  const projects = await session.client.getProjects([...new Set(targets.map((t) => t.projid))]);
+  const plan = restorePlan({
+    origin: planOrigin(ctx, session),
+    undone: groups,
+    targets,
+    users,
+    gone,
+    journaled: groups.flatMap((g) => g.users),
+    projects,
+    keptContacts: contactChanges(groups),
   });
   const ids = groups.map((g) => g.id);
-  const plan: Plan = {
-    createdAt: ctx.now(),
-    server: ctx.serverUrl,
-    caller: session.me,
-    user: firstUser,
-    operation: { action: 'restore', journal: ids.join(',') },
-    entries,
-    notes: [],
-  };
-  const undoing = groups.map((g) => `${g.command} (run ${g.id}${g.runs.length > 1 ? `, ${g.runs.length} runs` : ''})`);
-  const contacts = contactChanges(groups);
-  plan.notes = [
-    `Undoing ${undoing.join('; ')}.`,
-    ...(contacts.length === 0
-      ? []
-      : [
-          `The contact set by --fix-contact stays on ${contacts.map((c) => c.projid).join(', ')}: EcoTaxa cannot update a project without a valid contact.`,
-        ]),
-    ...planNotes(plan),
-  ];
-  return showPlanAndApply({
+  return showPlanAndApply(
     ctx,
-    session,
-    plan,
-    users,
-    planOnly: opts.dryRun === true,
-    yes: opts.yes === true,
-    detailedExitcode: opts.detailedExitcode === true,
-    out: undefined,
-    concurrency: concurrency.value,
-    strict: opts.strict === true,
-    command: `undo ${ids.join(' ')}`,
-    undoes: ids,
-    showUnchanged: opts.showUnchanged === true,
-  });
+    { session, plan, users, command: `undo ${ids.join(' ')}`, undoes: ids },
+    runSettings(opts, opts.dryRun === true, concurrency.value),
+    { showUnchanged: opts.showUnchanged === true },
+  );
 }

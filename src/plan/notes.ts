@@ -1,12 +1,16 @@
-import type { Plan } from '../plan/plan-document.js';
-import { summarize } from '../plan/planner.js';
-import type { Selection } from '../selection/select.js';
+import { summarize } from './counts.js';
+import type { Plan } from './model.js';
+
+/** What a selection left out, for the plan's notes. */
+export interface LeftOut {
+  /** Ids from ranges that are not projects the caller can see. */
+  rangedMissing: number;
+  /** Projects an administrator sees but does not explicitly manage. */
+  notManagedAdminProjects: number;
+}
 
 /** What the reader of a plan should know beyond its lines. */
-export function planNotes(
-  plan: Plan,
-  selection?: Pick<Selection, 'rangedMissing' | 'notManagedAdminProjects'>,
-): string[] {
+export function planNotes(plan: Plan, selection?: LeftOut): string[] {
   const notes: string[] = [];
   if (selection !== undefined && selection.notManagedAdminProjects > 0) {
     notes.push(
@@ -16,6 +20,7 @@ export function planNotes(
   if (selection !== undefined && selection.rangedMissing > 0) {
     notes.push(`${selection.rangedMissing} id(s) in your ranges are not projects you can see; they are not listed.`);
   }
+  // Every update drops them (docs/ecotaxa-api.md#inactive-accounts).
   if (summarize(plan.entries).change > 0) {
     notes.push(
       "EcoTaxa rewrites all of a project's rights on every update: rights of inactive accounts, which the API never shows, are dropped by any update, this one included.",

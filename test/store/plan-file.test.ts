@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AQQUA, OWNER, who } from '../support/people.js';
 import { caught } from '../support/caught.js';
 import { InputError } from '../../src/errors.js';
-import { type Plan, operationFor, parsePlanFile, toPlanDocument } from '../../src/plan/plan-document.js';
+import { type Plan, operationFor } from '../../src/plan/model.js';
+import { parsePlanFile, toPlanDocument } from '../../src/store/plan-file.js';
 import { notFoundEntry } from '../../src/plan/planner.js';
 
 const caller = { ...who(OWNER), organisation: 'GEOMAR' };

@@ -1,9 +1,7 @@
+import type { EcoTaxaClient } from '../api/client.js';
 import type { Project } from '../api/schemas.js';
 import type { Io } from '../output/io.js';
-import { formatIdRanges } from '../selection/selectors.js';
-import type { Context } from './context.js';
-import { type SelectionInput, parseSelection, selectProjects } from '../selection/select.js';
-import type { Session } from './session.js';
+import { type SelectionInput, parseSelection, selectProjects } from './select.js';
 
 /*
  * The selection of the commands that only read (access, policy dump): the same selectors as
@@ -52,14 +50,15 @@ export interface ManagedProjects {
   notManagedAdminProjects: number;
 }
 
-/** The selected projects you manage, with their members: one paged search, or lists by id. */
+/** The selected projects the caller manages, with their members: one paged search, or lists by id. */
 export async function readManagedProjects(
-  session: Session,
+  client: EcoTaxaClient,
+  callerId: number,
   selection: ReadSelection,
   onProgress?: (count: number) => void,
 ): Promise<ManagedProjects> {
-  const selected = await selectProjects(session.client, session.me.id, selection.input, onProgress);
-  const mine = (p: Project): boolean => p.managers.some((m) => m.id === session.me.id);
+  const selected = await selectProjects(client, callerId, selection.input, onProgress);
+  const mine = (p: Project): boolean => p.managers.some((m) => m.id === callerId);
   return {
     projects: selected.projects.filter(mine),
     missing: selected.missing,
@@ -67,32 +66,4 @@ export async function readManagedProjects(
     rangedMissing: selected.rangedMissing,
     notManagedAdminProjects: selected.notManagedAdminProjects,
   };
-}
-
-/**
- * Says on stderr what was asked for and is not there: ids not found (an error each, as
- * `projects list` says them), projects you do not manage and gaps in ranges (notes).
- * Returns whether a named id was not found (exit 1).
- */
-export function reportSelection(ctx: Pick<Context, 'output'>, read: ManagedProjects): boolean {
-  const list = (ids: readonly number[]): string => formatIdRanges(ids).replaceAll(' ', ', ');
-  if (read.notManaged.length > 0) {
-    ctx.output.info(
-      `${list(read.notManaged)}: not ${read.notManaged.length === 1 ? 'a project' : 'projects'} you manage: left out`,
-    );
-  }
-  if (read.notManagedAdminProjects > 0) {
-    ctx.output.info(
-      `${read.notManagedAdminProjects} project(s) you see as an administrator but do not manage were left out.`,
-    );
-  }
-  if (read.rangedMissing > 0) {
-    ctx.output.info(`${read.rangedMissing} id(s) in your ranges are not projects you can see; they are not listed.`);
-  }
-  if (read.missing.length > 0) {
-    ctx.output.error(
-      `${list(read.missing)}: not found, or you have no right on ${read.missing.length === 1 ? 'it' : 'them'}`,
-    );
-  }
-  return read.missing.length > 0;
 }

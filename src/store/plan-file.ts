@@ -1,54 +1,19 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { type Decision, type Operation, type PlanEntry, SKIP_CODES, type PlanSummary, summarize } from './planner.js';
-import { RIGHTS, type Right } from './rights.js';
+import { MAX_BYTES, readTextFile } from '../files/read-text.js';
+import { summarize } from '../plan/counts.js';
+import { type Decision, type Person, type Plan, type PlanEntry, SKIP_CODES } from '../plan/model.js';
+import { RIGHTS } from '../plan/rights.js';
+import { type OutFileKind, writeOutFile } from './out-file.js';
+
+/*
+ * The plan file: the JSON document of `plan --json`, `plan --out FILE` and `apply FILE`
+ * (README "Plan files"), how a plan is saved and read back.
+ */
 
 export const PLAN_FORMAT = 'ecotaxa-access-plan';
 export const PLAN_VERSION = 1;
-
-/** The operation of a whole plan. Undo's per-project targets live in each entry. */
-export type PlanOperation =
-  | { action: 'grant'; right: Right }
-  | { action: 'revoke'; right: Right; anyRight: boolean }
-  | { action: 'restore'; journal: string }
-  /** A policy file (`sync FILE`): every entry carries its own user, operation and rule. */
-  | { action: 'sync'; policy: string };
-
-export interface Person {
-  id: number;
-  email: string;
-  name: string;
-  organisation?: string | null | undefined;
-}
-
-/** A plan in memory: what `plan` shows, `--out` saves and `apply` carries out. */
-export interface Plan {
-  createdAt: Date;
-  server: string;
-  caller: Person;
-  /** The user whose right changes (entries about another user name theirs). */
-  user: Person;
-  operation: PlanOperation;
-  entries: PlanEntry[];
-  notes: string[];
-  /** --fix-contact: legacy projects get the caller as contact, as a planned change. */
-  fixContact?: boolean | undefined;
-}
-
-/** The operation one entry carries out: its own (sync, undo), else the plan's. */
-export function operationFor(plan: Pick<Plan, 'operation'>, entry: PlanEntry): Operation {
-  if (entry.restore !== undefined) return { action: 'restore', from: entry.restore.from, to: entry.restore.to };
-  if (entry.operation !== undefined) return entry.operation;
-  const op = plan.operation;
-  if (op.action === 'restore') throw new Error(`internal error: undo entry ${entry.projid} has no target`);
-  if (op.action === 'sync') throw new Error(`internal error: sync entry ${entry.projid} has no operation`);
-  return op;
-}
-
-/** The user one entry is about: its own (plans about several users), else the plan's. */
-export function userOf(plan: Pick<Plan, 'user'>, entry: PlanEntry): Person {
-  return entry.user ?? plan.user;
-}
 
 const rightSchema = z.enum(RIGHTS);
 const rightOrNone = rightSchema.nullable();
@@ -61,10 +26,10 @@ export const personSchema = z.object({
 });
 
 const contactSchema = z.object({ id: z.number().int(), name: z.string(), email: z.string() });
-const entryOperationSchema = z.discriminatedUnion('action', [
+const rightChangeSchemas = [
   z.object({ action: z.literal('grant'), right: rightSchema }),
   z.object({ action: z.literal('revoke'), right: rightSchema, anyRight: z.boolean() }),
-]);
+] as const;
 
 const entrySchema = z.object({
   projid: z.number().int().positive(),
@@ -79,18 +44,23 @@ const entrySchema = z.object({
   restore: z.object({ from: rightOrNone, to: rightOrNone }).optional(),
   /** Plans about several users: the entry's own user, operation and rule. */
   user: personSchema.optional(),
-  operation: entryOperationSchema.optional(),
+  operation: z.discriminatedUnion('action', rightChangeSchemas).optional(),
   rule: z.string().optional(),
   /** --fix-contact: the contact this change sets. */
   contact: z.object({ from: contactSchema.nullable(), to: contactSchema }).optional(),
 });
 
 const operationSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('grant'), right: rightSchema }),
-  z.object({ action: z.literal('revoke'), right: rightSchema, anyRight: z.boolean() }),
+  ...rightChangeSchemas,
   z.object({ action: z.literal('restore'), journal: z.string() }),
   z.object({ action: z.literal('sync'), policy: z.string() }),
 ]);
+
+/** What a plan of an operation needs on every project, when the operation's own entries carry it. */
+const EVERY_ENTRY = {
+  sync: { field: 'operation', message: 'a sync plan needs an "operation" on every project' },
+  restore: { field: 'restore', message: 'an undo plan needs a "restore" target on every project' },
+} as const;
 
 /** The JSON document: `plan --json`, `plan --out FILE`, `apply FILE` (README "Plan files"). */
 export const planDocumentSchema = z
@@ -120,27 +90,11 @@ export const planDocumentSchema = z
         });
       seen.add(key);
     });
-    if (doc.operation.action === 'sync') {
-      doc.projects.forEach((p, i) => {
-        if (p.operation === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            message: 'a sync plan needs an "operation" on every project',
-            path: ['projects', i, 'operation'],
-          });
-        }
-      });
-      return;
-    }
-    if (doc.operation.action !== 'restore') return;
+    const action = doc.operation.action;
+    if (action !== 'sync' && action !== 'restore') return;
+    const { field, message } = EVERY_ENTRY[action];
     doc.projects.forEach((p, i) => {
-      if (p.restore === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'an undo plan needs a "restore" target on every project',
-          path: ['projects', i, 'restore'],
-        });
-      }
+      if (p[field] === undefined) ctx.addIssue({ code: 'custom', message, path: ['projects', i, field] });
     });
   });
 
@@ -166,7 +120,7 @@ function entryToDocument(entry: PlanEntry): EntryDocument {
   };
   if (entry.restore !== undefined) doc.restore = entry.restore;
   if (entry.user !== undefined) doc.user = person(entry.user);
-  if (entry.operation !== undefined && entry.operation.action !== 'restore') doc.operation = entry.operation;
+  if (entry.operation !== undefined) doc.operation = entry.operation;
   if (entry.rule !== undefined) doc.rule = entry.rule;
   if (d.kind === 'change' && d.contact !== undefined) doc.contact = d.contact;
   return doc;
@@ -189,7 +143,6 @@ function entryFromDocument(doc: EntryDocument): PlanEntry {
 }
 
 export function toPlanDocument(plan: Plan): PlanDocument {
-  const summary: PlanSummary = summarize(plan.entries);
   return {
     format: PLAN_FORMAT,
     version: PLAN_VERSION,
@@ -198,7 +151,7 @@ export function toPlanDocument(plan: Plan): PlanDocument {
     caller: person(plan.caller),
     user: person(plan.user),
     operation: plan.operation,
-    summary,
+    summary: summarize(plan.entries),
     projects: plan.entries.map(entryToDocument),
     notes: plan.notes,
     ...(plan.fixContact === true ? { fixContact: true } : {}),
@@ -247,4 +200,33 @@ export function parsePlanFile(text: string, source: string): Plan {
     );
   }
   return fromPlanDocument(parsed.data);
+}
+
+/** Whether `text` is a plan saved by ecotaxa-access (of any format version). */
+export function isPlanFile(text: string): boolean {
+  try {
+    const raw = JSON.parse(text) as unknown;
+    return raw !== null && typeof raw === 'object' && (raw as { format?: unknown }).format === PLAN_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+/** A plan file, as `--out` writes it: an existing one is replaced only if it is a plan. */
+export const PLAN_FILE: OutFileKind = { what: 'a plan', isOurs: isPlanFile, maxBytes: MAX_BYTES.plan };
+
+/** The text of a saved plan. */
+export function planFileText(plan: Plan): string {
+  return `${JSON.stringify(toPlanDocument(plan), null, 2)}\n`;
+}
+
+/** Saves the plan to `file` (relative to `cwd`); returns the path written. */
+export function savePlanFile(cwd: string, file: string, plan: Plan, force: boolean): string {
+  return writeOutFile(cwd, file, planFileText(plan), PLAN_FILE, force);
+}
+
+/** Reads the plan saved in `file` (relative to `cwd`), named as the user typed it in messages. */
+export function readPlanFile(cwd: string, file: string): Plan {
+  const text = readTextFile(path.resolve(cwd, file), { what: 'the plan', shown: file, maxBytes: MAX_BYTES.plan });
+  return parsePlanFile(text, file);
 }

@@ -16,6 +16,7 @@ import { renderPlanMarkdown, renderResultsMarkdown } from '../render/markdown.js
 import { countOutcomes } from '../plan/results.js';
 import { doneLine, problemLines, problemSummary, renderResults } from '../render/results.js';
 import type { Context } from './context.js';
+import { describeError } from './error-advice.js';
 import type { Session } from './session.js';
 
 export interface ExecuteOptions {
@@ -230,6 +231,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
       random: ctx.io.random,
       signal: ctx.io.interrupt,
       checkToken: () => opts.session.client.me(),
+      describeError,
       onProgress: (p) => {
         bar.update(p);
         if (p.limit !== limit)

@@ -59,7 +59,6 @@ describe('the bundle', () => {
       'src/cli/argv-secrets.ts',
       // Refuses blank values before anything else loads: a few lines, no dependency.
       'src/cli/blank-values.ts',
-      'src/cli/error-codes.ts',
       'src/cli/exit-codes.ts',
       'src/cli/main.ts',
       'src/cli/program-read.ts',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
+import { ApiError } from '../../api/errors.js';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
 import { toCsv } from '../../output/csv.js';
 import { type Column, layoutTable } from '../../output/table.js';
@@ -12,6 +13,7 @@ import {
 import { rightOf } from '../../plan/rights.js';
 import type { Sourced } from '../../config/settings.js';
 import type { Context } from '../context.js';
+import { describeError } from '../error-advice.js';
 import { parseOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
@@ -146,8 +148,8 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
       user = await resolveUser(client, withUser.value, withUser.label);
     } catch (err) {
       // The default grantee may not exist on another EcoTaxa instance: list anyway.
-      if (withUser.origin === 'flag' || !(err instanceof UserError)) throw err;
-      ctx.output.warn(`${err.message}; the user's right column is left empty`);
+      if (withUser.origin === 'flag' || !(err instanceof UserError || err instanceof ApiError)) throw err;
+      ctx.output.warn(`${describeError(err)}; the user's right column is left empty`);
     }
     const found =
       wanted.size > 0

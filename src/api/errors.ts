@@ -53,7 +53,10 @@ export class ApiError extends Error {
   readonly status: number | undefined;
   /** EcoTaxa's own message, when its answer had one (docs/ecotaxa-api.md#error-shapes). */
   readonly ecotaxaMessage: string | undefined;
-  /** The answer's text, shortened, where the message gives only its gist: a traceback, a proxy's page, a 5xx's body. */
+  /**
+   * The answer's text, shortened, where the message gives only its gist: a traceback, a
+   * proxy's page, the body of a 5xx.
+   */
   readonly body: string | undefined;
   /** A passing failure: the same request may succeed if sent again (after a pause). */
   readonly transient: boolean;

@@ -401,6 +401,7 @@ describe('errors made by the client', () => {
       64 * 1024 * 1024,
     ]);
     expect(new AnswerTooLargeError(REQ, 1.5 * 1024 * 1024).message).toContain('with more than 1.5 MB,');
+    expect(new AnswerTooLargeError(REQ, 1024 * 1024).message).toContain('with more than 1 MB,');
     expect(new AnswerTooLargeError(REQ, 65_536).message).toContain('with more than 65,536 bytes,');
     expect(facts(new UnexpectedAnswerError(REQ, 'project 9, not asked for'))).toEqual([
       'UnexpectedAnswerError',

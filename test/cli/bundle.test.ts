@@ -62,6 +62,7 @@ describe('the bundle', () => {
       'src/cli/exit-codes.ts',
       'src/cli/main.ts',
       'src/cli/program-read.ts',
+      'src/cli/program-write.ts',
       'src/cli/program.ts',
       'src/cli/run.ts',
       'src/errors.ts',

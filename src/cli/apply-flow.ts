@@ -12,6 +12,7 @@ import { groupRuns, groupToContinue } from '../store/runs.js';
 import { summarize } from '../plan/planner.js';
 import { namesUsers } from '../plan/counts.js';
 import { confirmQuestion, planSummaryLine, renderPlan } from '../render/plan.js';
+import { progressLine } from '../render/progress.js';
 import { renderPlanMarkdown, renderResultsMarkdown } from '../render/markdown.js';
 import { countOutcomes } from '../plan/results.js';
 import { doneLine, problemLines, problemSummary, renderResults } from '../render/results.js';
@@ -214,7 +215,7 @@ export async function showPlanAndApply(opts: ExecuteOptions): Promise<number> {
   });
   // On disk before the first write: a run that cannot be journaled does not start.
   await journal.open();
-  const bar = output.progressBar(ACTION[plan.operation.action], changes);
+  const bar = output.progressBar(changes, (p, ms, width) => progressLine(ACTION[plan.operation.action], p, ms, width));
   ctx.writePhase.active = true;
   let report: ApplyReport;
   const concurrency = concurrencyLimit(opts.concurrency);

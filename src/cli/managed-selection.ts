@@ -1,6 +1,6 @@
 import type { Project } from '../api/schemas.js';
 import type { Io } from '../output/io.js';
-import { formatIdRanges } from '../selection/selectors.js';
+import { notFoundLine, notProjectsLine } from '../render/missing.js';
 import type { Context } from './context.js';
 import { type SelectionInput, parseSelection, selectProjects } from '../selection/select.js';
 import type { Session } from './session.js';
@@ -75,12 +75,7 @@ export async function readManagedProjects(
  * Returns whether a named id was not found (exit 1).
  */
 export function reportSelection(ctx: Pick<Context, 'output'>, read: ManagedProjects): boolean {
-  const list = (ids: readonly number[]): string => formatIdRanges(ids).replaceAll(' ', ', ');
-  if (read.notManaged.length > 0) {
-    ctx.output.info(
-      `${list(read.notManaged)}: not ${read.notManaged.length === 1 ? 'a project' : 'projects'} you manage: left out`,
-    );
-  }
+  if (read.notManaged.length > 0) ctx.output.info(`${notProjectsLine(read.notManaged, 'you manage')}: left out`);
   if (read.notManagedAdminProjects > 0) {
     ctx.output.info(
       `${read.notManagedAdminProjects} project(s) you see as an administrator but do not manage were left out.`,
@@ -89,10 +84,6 @@ export function reportSelection(ctx: Pick<Context, 'output'>, read: ManagedProje
   if (read.rangedMissing > 0) {
     ctx.output.info(`${read.rangedMissing} id(s) in your ranges are not projects you can see; they are not listed.`);
   }
-  if (read.missing.length > 0) {
-    ctx.output.error(
-      `${list(read.missing)}: not found, or you have no right on ${read.missing.length === 1 ? 'it' : 'them'}`,
-    );
-  }
+  if (read.missing.length > 0) ctx.output.error(notFoundLine(read.missing));
   return read.missing.length > 0;
 }

@@ -28,3 +28,31 @@ export const concurrencyOptions = {
   concurrency: z.union([z.number(), z.literal('auto')]).optional(),
   maxConcurrency: z.number().optional(),
 };
+
+/** --title and --instrument: the filters of every command that lists or selects projects. */
+export const filterOptions = {
+  title: z.string().optional(),
+  instrument: z.string().optional(),
+};
+
+/** The selectors of the commands that read a selection of projects (ids are arguments). */
+export const selectorOptions = {
+  all: z.boolean().optional(),
+  ...filterOptions,
+  idsFrom: z.string().optional(),
+  exclude: z.array(z.string()).optional(),
+};
+
+/** The selectors as typed: `3 5-7 --title "Kiel" --exclude 6`, for messages and the journal. */
+export function describeSelection(
+  args: readonly string[],
+  opts: { all?: boolean; title?: string; instrument?: string; idsFrom?: string; exclude?: string[] },
+): string {
+  const parts = [...args];
+  if (opts.all === true) parts.push('--all');
+  if (opts.title !== undefined) parts.push(`--title "${opts.title}"`);
+  if (opts.instrument !== undefined) parts.push(`--instrument "${opts.instrument}"`);
+  if (opts.idsFrom !== undefined) parts.push(`--ids-from ${opts.idsFrom}`);
+  for (const e of opts.exclude ?? []) parts.push(`--exclude ${e}`);
+  return parts.join(' ');
+}

@@ -1,46 +1,15 @@
 import type { Readable, Writable } from 'node:stream';
 import type { MinUser, Project } from '../api/schemas.js';
 import { UserError } from '../errors.js';
-import { inert } from '../output/inert.js';
-import type { Io, ProjectPicker, PickChoice } from '../output/io.js';
-import { renderTable } from '../output/table.js';
+import type { Io, ProjectPicker } from '../output/io.js';
 import type { Operation } from '../plan/planner.js';
-import { formatRight, rightOf } from '../plan/rights.js';
+import { pickChoices, pickMessage } from '../render/pick.js';
 
 /*
  * --pick: the selected projects in a multi-select list on the terminal, sorted by id like
  * `projects list`. Arrows move, space (once the arrows moved) or Tab toggles, typing filters
  * (every word typed must appear in the row), Enter confirms, Escape or Ctrl-C cancels.
  */
-
-/** Room the list takes left of each row: clack's guide bar and checkbox ("│  ◻ "), and a margin. */
-const ROW_PREFIX = 6;
-
-/** One row per project: id, title, instrument and the user's right now, in aligned columns. */
-export function pickChoices(projects: readonly Project[], user: Pick<MinUser, 'id'>, width?: number): PickChoice[] {
-  const sorted = [...projects].sort((a, b) => a.projid - b.projid);
-  const rows = sorted.map((p) => [String(p.projid), p.title, p.instrument ?? '', formatRight(rightOf(p, user.id))]);
-  const table = renderTable(
-    [{ header: '', align: 'right' }, { header: '', shrink: 'truncate' }, { header: '' }, { header: '' }],
-    rows,
-    { width: width === undefined ? undefined : Math.max(40, width - ROW_PREFIX) },
-  );
-  const lines = table.split('\n').slice(1);
-  return sorted.map((p, i) => ({ projid: p.projid, label: lines[i] ?? String(p.projid) }));
-}
-
-/** The question above the list: what will happen to the projects picked, and what each row shows. */
-export function pickMessage(operation: Operation, user: Pick<MinUser, 'name'>): string {
-  // The list is drawn by @clack/prompts, past the output layer: the name is made inert here.
-  const name = inert(user.name);
-  const what =
-    operation.action === 'grant'
-      ? `Grant ${operation.right} to ${name}`
-      : operation.action === 'revoke'
-        ? `Revoke ${name}'s ${operation.anyRight ? 'right' : operation.right}`
-        : `Change ${name}'s right`;
-  return `${what} on which projects? (id, title, instrument, ${name}'s right now)`;
-}
 
 /** Every word typed appears in the row, in any case: "kiel 2019" finds "Kiel Fjord zooplankton 2019". */
 export function matchesPickFilter(search: string, label: string): boolean {

@@ -25,8 +25,8 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** An emoji, optionally followed by its presentation selector, right before a joiner. */
 const EMOJI_BEFORE = /\p{Extended_Pictographic}\ufe0f?$|[\u{1f3fb}-\u{1f3ff}]$/u;
 const EMOJI_AFTER = /^\p{Extended_Pictographic}/u;
-/** U+1F3F4 (waving black flag) starts a tag sequence; a tag follows a tag, or that flag. */
-const TAG_BEFORE = /(?:\u{1f3f4}|[\u{e0020}-\u{e007f}])$/u;
+/** U+1F3F4 (waving black flag) starts a tag sequence (a subdivision flag such as Scotland's). */
+const BLACK_FLAG = 0x1f3f4;
 
 function escape(char: string): string {
   const named = NAMED[char];
@@ -47,6 +47,9 @@ const SUSPECT_ALL = new RegExp(`${SUSPECT.source}|[\\u{e0000}-\\u{e007f}]`, 'gu'
 export function inert(text: string): string {
   // Most texts have nothing to escape but may still hold tag characters (astral, not in SUSPECT).
   if (!SUSPECT.test(text) && !/[\u{e0000}-\u{e007f}]/u.test(text)) return text;
+  // Where the last tag character kept ended: a tag is kept only in an unbroken run of tags
+  // right after the black flag, never after a tag that was itself escaped ("ASCII smuggling").
+  let tagRunEnd = -1;
   return text.replace(SUSPECT_ALL, (char: string, index: number) => {
     const code = char.codePointAt(0) ?? 0;
     if (code === 0x200d) {
@@ -56,8 +59,10 @@ export function inert(text: string): string {
       return EMOJI_BEFORE.test(before) && EMOJI_AFTER.test(after) ? char : escape(char);
     }
     if (code >= 0xe0000 && code <= 0xe007f) {
-      const before = text.slice(Math.max(0, index - 2), index);
-      return TAG_BEFORE.test(before) ? char : escape(char);
+      const inFlag = index === tagRunEnd || (index >= 2 && text.codePointAt(index - 2) === BLACK_FLAG);
+      if (!inFlag) return escape(char);
+      tagRunEnd = index + char.length;
+      return char;
     }
     return escape(char);
   });

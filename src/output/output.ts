@@ -4,7 +4,6 @@ import { colorFor } from './color.js';
 import { inertLines, terminalSafe } from './inert.js';
 import type { Io } from './io.js';
 import { jsonText } from './json.js';
-import { type ProgressCounts, progressLine } from './progress.js';
 
 export interface OutputOptions {
   quiet: boolean;
@@ -16,6 +15,18 @@ export interface Spinner {
   set(text: string): void;
   stop(): void;
 }
+
+/** Where a run of writes stands (the apply engine's ApplyProgress has these and more). */
+export interface ProgressCounts {
+  total: number;
+  done: number;
+  failed: number;
+  /** Waiting to try again after a passing failure. */
+  retrying: number;
+}
+
+/** The progress bar's line: the counts so far, the time since it started, the terminal's width. */
+export type ProgressLine = (progress: ProgressCounts, elapsedMs: number, width: number) => string;
 
 export interface ProgressBar {
   update(progress: ProgressCounts): void;
@@ -50,7 +61,7 @@ export class Output {
   /**
    * Whether to draw spinners and progress bars on stderr: a terminal that reports its width,
    * not CI, not --quiet. A terminal reporting 0 columns (some CI runners, serial consoles)
-   * gets none: ora would loop forever there (STYLE-SIDE-BY-SIDE.md §7).
+   * gets none: ora would loop forever there.
    */
   readonly animated: boolean;
   /** A progress line is on stderr: clear it before writing anything else there. */
@@ -155,13 +166,13 @@ export class Output {
    * A progress bar on stderr, drawn again every 100 ms (so that the time keeps moving while
    * writes wait to be retried); a silent stand-in unless `animated`.
    */
-  progressBar(label: string, total: number, now: () => number = () => performance.now()): ProgressBar {
+  progressBar(total: number, line: ProgressLine, now: () => number = () => performance.now()): ProgressBar {
     if (!this.animated) return noBar;
     const started = now();
     let counts: ProgressCounts = { total, done: 0, failed: 0, retrying: 0 };
     const draw = (): void => {
       const width = this.io.stderr.columns ?? 80;
-      this.io.stderr.write(`${CLEAR_LINE}${progressLine(label, counts, now() - started, width)}`);
+      this.io.stderr.write(`${CLEAR_LINE}${line(counts, now() - started, width)}`);
     };
     this.lineInUse = true;
     draw();

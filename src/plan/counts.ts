@@ -52,8 +52,3 @@ export function changedScope(plan: Pick<Plan, 'user' | 'entries'>): { projects: 
     users: new Set(changes.map((e) => userOf(plan, e).id)).size,
   };
 }
-
-/** "1 grant", "3 revocations": a count and its noun, in the right number. */
-export function counted(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
-}

@@ -1,5 +1,6 @@
 import type { MinUser, Project } from '../api/schemas.js';
 import { inert } from '../output/inert.js';
+import { formatAt, plural } from '../output/words.js';
 import { RIGHTS, type Right, rightOf } from '../plan/rights.js';
 import { formatIdRanges } from '../selection/selectors.js';
 import { type Mode, POLICY_VERSION } from './policy-file.js';
@@ -104,12 +105,10 @@ function who(user: Pick<MinUser, 'id' | 'name' | 'email'>): string {
   return comment(`${user.name} <${user.email}> (#${user.id})`);
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** The comment that opens the file: what it is, whose, from where and when, and what it leaves out. */
 function header(input: DumpInput, rules: readonly DumpRule[]): string[] {
   const users = new Set(rules.map((r) => r.user.id)).size;
-  const when = `${input.now.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const when = `${formatAt(input.now.toISOString())} UTC`;
   const left =
     input.users !== undefined
       ? 'Only the users named with --user.'

@@ -1,8 +1,8 @@
 import type { MinUser } from '../api/schemas.js';
 import { toCsv } from '../output/csv.js';
-import { inert } from '../output/inert.js';
 import { formatIdRanges } from '../selection/selectors.js';
-import { escapeMarkdown, markdownCode } from './markdown.js';
+import { plural } from '../output/words.js';
+import { escapeMarkdown, markdownCode, markdownTable } from './markdown.js';
 import { RIGHTS } from '../plan/rights.js';
 import type { AccessReport, Member, PersonAccess } from '../review/access.js';
 import { INACTIVE_NOTE, describeAttention, projectsByRight } from './access.js';
@@ -99,26 +99,13 @@ export function accessCsv(report: AccessReport, byProject: boolean): string {
   );
 }
 
-function table(header: readonly string[], align: readonly ('left' | 'right')[], rows: readonly string[][]): string[] {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [
-    line(header),
-    line(align.map((a) => (a === 'right' ? '---:' : '---'))),
-    // Inert first: a summary is read on a terminal too, and its escapes show as written.
-    ...rows.map((row) => line(row.map((cell) => escapeMarkdown(inert(cell))))),
-  ];
-}
-
 /** --format markdown: a title, the table, the findings and the note, for a report or a CI summary. */
 export function accessMarkdown(report: AccessReport, byProject: boolean, server: string): string {
-  const lines = [
-    `## Who has what: ${report.projects.length} project${report.projects.length === 1 ? '' : 's'} at ${markdownCode(server)}`,
-    '',
-  ];
+  const lines = [`## Who has what: ${plural(report.projects.length, 'project')} at ${markdownCode(server)}`, ''];
   if (byProject) {
     const names = (members: readonly Member[]): string => members.map((m) => m.name).join(', ');
     lines.push(
-      ...table(
+      ...markdownTable(
         ['ID', 'Title', 'Contact', 'Other managers', 'Annotators', 'Viewers'],
         ['right', 'left', 'left', 'left', 'left', 'left'],
         report.projects.map((p) => [
@@ -133,7 +120,7 @@ export function accessMarkdown(report: AccessReport, byProject: boolean, server:
     );
   } else {
     lines.push(
-      ...table(
+      ...markdownTable(
         ['Name', 'Email', 'Organisation', 'Manage', 'Annotate', 'View', 'Projects'],
         ['left', 'left', 'left', 'right', 'right', 'right', 'left'],
         report.people.map((p) => [

@@ -1,5 +1,6 @@
 import { inert } from '../output/inert.js';
 import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
+import { plural } from '../output/words.js';
 import { formatIdRanges } from '../selection/selectors.js';
 import {
   type AccessReport,
@@ -47,8 +48,6 @@ function ids(list: readonly number[], width: number | undefined): string {
   if (width === undefined || words.length <= IDS_SHOWN) return words.join(' ');
   return `${words.slice(0, IDS_SHOWN).join(' ')} and ${words.length - IDS_SHOWN} more ranges`;
 }
-
-const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 export function peopleTable(report: AccessReport, options: TextOptions): TableLayout {
   const columns: Column[] = [
@@ -121,7 +120,7 @@ export function describeAttention(finding: Attention, width: number | undefined)
     case 'other-domain':
       return `${person}: ${inert(finding.domain ?? '')} is neither your domain nor another manager's, on ${on}`;
     case 'data-consumer':
-      return `${person} has a right on ${count(n, 'project')} and manages none (more than ${DATA_CONSUMER_ABOVE}): a data consumer?`;
+      return `${person} has a right on ${plural(n, 'project')} and manages none (more than ${DATA_CONSUMER_ABOVE}): a data consumer?`;
     case 'no-contact':
       return `${projects}: no contact (none set, or an inactive account): EcoTaxa refuses to update ${them} until one is set in the web UI`;
     case 'contact-not-manager':
@@ -142,7 +141,7 @@ export function attentionText(report: AccessReport, width: number | undefined): 
 
 /** The count line on stderr. */
 export function accessSummary(report: AccessReport, byProject: boolean): string {
-  const people = count(report.people.length, 'person', 'people');
-  const projects = count(report.projects.length, 'project');
+  const people = plural(report.people.length, 'person', 'people');
+  const projects = plural(report.projects.length, 'project');
   return byProject ? `${projects}, ${people} besides you.` : `${people} besides you, on ${projects}.`;
 }

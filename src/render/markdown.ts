@@ -3,8 +3,10 @@ import type { ApplyResult } from '../plan/results.js';
 import { namesUsers, planUsers } from '../plan/counts.js';
 import { type Person, type Plan, userOf } from '../plan/plan-document.js';
 import type { PlanEntry } from '../plan/planner.js';
-import { describeOperation, entryDetail, glyphOf, planSummaryLine } from './plan.js';
-import { describeUser, formatRight } from '../plan/rights.js';
+import { describeOperation, entryDetail, planSummaryLine } from './plan.js';
+import { describeUser } from '../plan/rights.js';
+import { OUTCOME_GLYPH, glyphOf } from './glyphs.js';
+import { resultDetail } from './results.js';
 
 /*
  * --format markdown: a plan (and what applying it did) as GitHub-flavoured Markdown, for a CI
@@ -54,7 +56,12 @@ function escapeMarkdownItem(text: string): string {
   return escapeMarkdown(text).replace(/^[#+-]|(?<=^\d+)[.)]/, '\\$&');
 }
 
-function tableOf(header: readonly string[], align: readonly ('left' | 'right')[], rows: readonly string[][]): string[] {
+/** A Markdown table: the header as written, each cell of `rows` escaped (`escapeMarkdown`). */
+export function markdownTable(
+  header: readonly string[],
+  align: readonly ('left' | 'right')[],
+  rows: readonly (readonly string[])[],
+): string[] {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [
     line(header),
@@ -102,7 +109,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (changes.length > 0) {
     lines.push('', `### Changes (${changes.length})`, '');
     // One by one: a spread of thousands of rows overflows the call stack.
-    for (const line of tableOf(
+    for (const line of markdownTable(
       ['', 'ID', 'Title', ...extra.header, 'Change'],
       ['left', 'right', 'left', ...extra.header.map(() => 'left' as const), 'left'],
       changes.map((e) => [glyphOf(e), String(e.projid), e.title, ...extra.cells(e), entryDetail(e)]),
@@ -112,7 +119,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   const skips = plan.entries.filter((e) => e.decision.kind === 'skip');
   if (skips.length > 0) {
     lines.push('', `### Skipped (${skips.length})`, '');
-    for (const line of tableOf(
+    for (const line of markdownTable(
       ['ID', 'Title', ...extra.header, 'Reason'],
       ['right', 'left', ...extra.header.map(() => 'left' as const), 'left'],
       skips.map((e) => [
@@ -129,28 +136,6 @@ export function renderPlanMarkdown(plan: Plan): string {
   return lines.join('\n');
 }
 
-function resultDetail(result: ApplyResult): string {
-  const change = `${formatRight(result.from)} → ${formatRight(result.to)}`;
-  const reason = result.reason === undefined ? '' : `: ${result.reason}`;
-  switch (result.outcome) {
-    case 'applied':
-      return result.reason === undefined ? change : `${change} (${result.reason})`;
-    case 'not-started':
-      return `not started: ${change}`;
-    default:
-      return `${result.outcome}${reason}`;
-  }
-}
-
-const OUTCOME_GLYPH: Record<ApplyResult['outcome'], string> = {
-  applied: '✓',
-  unchanged: '=',
-  skipped: '!',
-  failed: '✗',
-  unconfirmed: '?',
-  'not-started': '·',
-};
-
 /** What applying did: the closing line, and a table of every project and user written or not. */
 export function renderResultsMarkdown(plan: Plan, results: readonly ApplyResult[], summary: string): string {
   const users = namesUsers(plan);
@@ -159,7 +144,7 @@ export function renderResultsMarkdown(plan: Plan, results: readonly ApplyResult[
   const lines = ['', '### Result', '', `**${summary}**`];
   if (results.length > 0) {
     lines.push('');
-    for (const line of tableOf(
+    for (const line of markdownTable(
       header,
       header.map((h) => (h === 'ID' ? 'right' : 'left')),
       results.map((r) => [

@@ -3,9 +3,11 @@ import { inert } from '../output/inert.js';
 import { type Column, type Row, fitLine, renderTable } from '../output/table.js';
 import type { ContactChange, PlanEntry } from '../plan/planner.js';
 import { summarize } from '../plan/planner.js';
-import { changesByAction, namesUsers, planUsers } from '../plan/counts.js';
+import { changedScope, changesByAction, namesUsers, planUsers } from '../plan/counts.js';
 import { type Person, type Plan, type PlanOperation, operationFor, userOf } from '../plan/plan-document.js';
 import { describeUser, formatRight } from '../plan/rights.js';
+import { plural } from '../output/words.js';
+import { glyphOf, styleGlyph } from './glyphs.js';
 
 export interface RenderOptions {
   color: ChalkInstance;
@@ -15,38 +17,10 @@ export interface RenderOptions {
   showUnchanged?: boolean | undefined;
 }
 
-type Glyph = '+' | '-' | '~' | '=' | '!';
-
 /** The table is indented by two spaces under the plan's header. */
 const INDENT = '  ';
 /** The change or reason column wraps, but not narrower than this: titles shrink after it. */
 const DETAIL_MIN = 24;
-
-export function glyphOf(entry: PlanEntry): Glyph {
-  const d = entry.decision;
-  if (d.kind === 'unchanged') return '=';
-  if (d.kind === 'skip') return '!';
-  if (d.from === null) return '+';
-  if (d.to === null) return '-';
-  return '~';
-}
-
-function styleGlyph(glyph: Glyph, text: string, c: ChalkInstance): string {
-  switch (glyph) {
-    case '+':
-      return c.green(text);
-    case '-':
-      return c.red(text);
-    case '~':
-      return c.yellow(text);
-    case '!':
-      return c.magenta(text);
-    case '=':
-      return c.dim(text);
-  }
-}
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 export function describeOperation(op: PlanOperation): string {
   switch (op.action) {
@@ -197,7 +171,7 @@ function planTable(plan: Plan, shown: readonly PlanEntry[], options: RenderOptio
     if (d.kind === 'change' && d.contact !== undefined) {
       // Its own line under the project: a second change, of the contact.
       rows.push({ cells: ['~', '', `contact: ${describeContactChange(d.contact, plan.caller)}`], span: 2 });
-      styles.push((text, column) => (column === 0 ? c.yellow(text) : text));
+      styles.push((text, column) => (column === 0 ? styleGlyph('~', text, c) : text));
     }
   }
   return renderTable(columns, rows, {
@@ -257,4 +231,15 @@ function questionOf(plan: Plan): string {
   if (op.action === 'grant') return `Grant ${op.right} to ${user} on ${projects}${andContact} ${at}`;
   const right = op.anyRight ? `${op.right} (or any other right)` : op.right;
   return `Revoke ${right} from ${user} on ${projects}${andContact} ${at}`;
+}
+
+/** "Apply this policy: 12 grants and 3 revocations for 2 users on 14 projects at URL?" */
+export function policyQuestion(plan: Plan): string {
+  const c = changesByAction(plan);
+  const scope = changedScope(plan);
+  const what = [
+    c.grants > 0 ? plural(c.grants, 'grant') : '',
+    c.revocations > 0 ? plural(c.revocations, 'revocation') : '',
+  ].filter((w) => w !== '');
+  return `Apply this policy: ${what.join(' and ')} for ${plural(scope.users, 'user')} on ${plural(scope.projects, 'project')} at ${plan.server}?`;
 }

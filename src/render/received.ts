@@ -1,10 +1,21 @@
 import { toCsv } from '../output/csv.js';
 import { inert } from '../output/inert.js';
 import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
-import { markdownCode } from './markdown.js';
+import { escapeMarkdown, markdownCode, markdownTable } from './markdown.js';
 import { formatIdRanges } from '../selection/selectors.js';
-import type { Received, ReceivedGroup } from '../review/received.js';
-import { describePerson, markdownTable, md, plural, totalsLine } from './report.js';
+import type { Received, ReceivedGroup, ReceivedProject } from '../review/received.js';
+import {
+  PROJECT_ALIGN,
+  PROJECT_COLUMNS,
+  PROJECT_HEADER,
+  type ReportForms,
+  type TableOptions,
+  formsOf,
+  counted,
+  describePerson,
+  projectCells,
+  totalsLine,
+} from './report.js';
 
 /*
  * `report --received` as people read it: one block per contact (whom to tell that the download
@@ -19,39 +30,23 @@ export function groupLabel(group: ReceivedGroup): string {
 }
 
 function groupLine(group: ReceivedGroup): string {
-  return `${groupLabel(group)}: ${plural(group.projects.length, 'project')}, ${plural(group.objects, 'object')}`;
+  return `${groupLabel(group)}: ${counted(group.projects.length, 'project')}, ${counted(group.objects, 'object')}`;
 }
 
 function closingLine(received: Received): string {
   const groups = received.totals.groups;
-  return `${totalsLine(received.totals).replace(/\.$/, '')}; ${plural(groups, 'contact')} to write to.`;
+  return `${totalsLine(received.totals).replace(/\.$/, '')}; ${counted(groups, 'contact')} to write to.`;
 }
 
 const INDENT = '  ';
 
+/** A received project's row, in text and in Markdown. */
+const receivedCells = (p: ReceivedProject): string[] => [...projectCells(p), p.access, p.right];
+
 /** Every group under its line, in one table's columns (so that they align from group to group). */
-export function renderReceivedTable(
-  received: Received,
-  options: { width: number | undefined; headerStyle?: (text: string) => string },
-): TableLayout {
-  const columns: Column[] = [
-    { header: 'ID', align: 'right' },
-    { header: 'TITLE', shrink: 'truncate', maxClaim: 40 },
-    { header: 'INSTRUMENT', dropRank: 1 },
-    { header: 'OBJECTS', align: 'right', dropRank: 0 },
-    { header: 'ACCESS' },
-    { header: 'YOUR RIGHT' },
-  ];
-  const rows = received.groups.flatMap((g) =>
-    g.projects.map((p) => [
-      String(p.projid),
-      p.title,
-      p.instrument ?? '-',
-      p.objcount === null ? '-' : String(p.objcount),
-      p.access,
-      p.right,
-    ]),
-  );
+export function renderReceivedTable(received: Received, options: TableOptions): TableLayout {
+  const columns: Column[] = [...PROJECT_COLUMNS, { header: 'ACCESS' }, { header: 'YOUR RIGHT' }];
+  const rows = received.groups.flatMap((g) => g.projects.map(receivedCells));
   const width = options.width === undefined ? undefined : options.width - INDENT.length;
   const table = layoutTable(columns, rows, { width, headerStyle: options.headerStyle });
   // Each row is one line (titles are shortened, never wrapped): the header, then a line a project.
@@ -101,7 +96,7 @@ export function renderReceivedCsv(received: Received): string {
 /** The received projects as Markdown: a section per contact. */
 export function renderReceivedMarkdown(received: Received, asOf: string): string {
   const lines = [
-    `## EcoTaxa projects shared with ${md(describePerson(received.you))}`,
+    `## EcoTaxa projects shared with ${escapeMarkdown(describePerson(received.you))}`,
     '',
     `- Server: ${markdownCode(received.server)}`,
     `- As of: ${asOf}`,
@@ -109,22 +104,26 @@ export function renderReceivedMarkdown(received: Received, asOf: string): string
   for (const group of received.groups) {
     lines.push(
       '',
-      `### ${md(groupLine(group))}`,
+      `### ${escapeMarkdown(groupLine(group))}`,
       '',
       ...markdownTable(
-        ['ID', 'Title', 'Instrument', 'Objects', 'Access', 'Your right'],
-        ['right', 'left', 'left', 'right', 'left', 'left'],
-        group.projects.map((p) => [
-          String(p.projid),
-          p.title,
-          p.instrument ?? '-',
-          p.objcount === null ? '-' : String(p.objcount),
-          p.access,
-          p.right,
-        ]),
+        [...PROJECT_HEADER, 'Access', 'Your right'],
+        [...PROJECT_ALIGN, 'left', 'left'],
+        group.projects.map(receivedCells),
       ),
     );
   }
-  lines.push('', `**${md(closingLine(received))}**`);
+  lines.push('', `**${escapeMarkdown(closingLine(received))}**`);
   return lines.join('\n');
+}
+
+export function receivedForms(received: Received): ReportForms {
+  const empty = 'No project is shared with you: you have no right on a project you do not manage.';
+  return formsOf(
+    received,
+    renderReceivedCsv,
+    renderReceivedMarkdown,
+    renderReceivedTable,
+    received.groups.length > 0 ? undefined : empty,
+  );
 }

@@ -1,8 +1,9 @@
 import { toCsv } from '../output/csv.js';
 import { inert } from '../output/inert.js';
 import { type Column, type TableLayout, fitLine, layoutTable } from '../output/table.js';
-import { escapeMarkdown, markdownCode } from './markdown.js';
-import type { Report, ReportPerson, ReportRow, Totals } from '../review/report.js';
+import { formatAt, formatCount, plural } from '../output/words.js';
+import { escapeMarkdown, markdownCode, markdownTable } from './markdown.js';
+import type { ProjectFacts, Report, ReportPerson, ReportRow, Totals } from '../review/report.js';
 import type { Since } from '../review/since.js';
 
 /*
@@ -11,17 +12,25 @@ import type { Since } from '../review/since.js';
  * names, instruments) is shown inert; in Markdown, escaped as well.
  */
 
-/** 1234567 → "1,234,567": totals are read by people. */
-export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+/** "1,234 objects": totals are read by people. */
+export const counted = (n: number, one: string): string => plural(n, one, `${one}s`, formatCount);
 
-/** "2026-11-27T08:50:00.135Z" → "2026-11-27 08:50" (UTC). */
-export function formatAt(iso: string): string {
-  return iso.slice(0, 16).replace('T', ' ');
-}
+/** The columns a project starts with, in `report` and `report --received`. */
+export const PROJECT_COLUMNS: readonly Column[] = [
+  { header: 'ID', align: 'right' },
+  { header: 'TITLE', shrink: 'truncate', maxClaim: 40 },
+  { header: 'INSTRUMENT', dropRank: 1 },
+  { header: 'OBJECTS', align: 'right', dropRank: 0 },
+];
 
-export const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+/** The same columns in Markdown: headers, and how each is aligned. */
+export const PROJECT_HEADER = ['ID', 'Title', 'Instrument', 'Objects'];
+export const PROJECT_ALIGN = ['right', 'left', 'left', 'right'] as const;
+
+/** A project's cells under those columns. */
+export function projectCells(p: ProjectFacts): string[] {
+  return [String(p.projid), p.title, p.instrument ?? '-', p.objcount === null ? '-' : String(p.objcount)];
+}
 
 /** The SINCE cell: when, "before the journals", or "changed elsewhere"; `?` marks a write whose answer was lost. */
 export function sinceCell(since: Since): string {
@@ -41,6 +50,15 @@ export function runCell(since: Since): string {
 
 const accessCell = (row: ReportRow): string => (row.marked ? `${row.access} !` : row.access);
 
+/** A row of the report, in text and in Markdown. */
+const reportCells = (r: ReportRow): string[] => [
+  ...projectCells(r),
+  accessCell(r),
+  r.right,
+  sinceCell(r.since),
+  runCell(r.since),
+];
+
 /** "UVP6 (2), Zooscan (2), (none) (1)": every instrument, most used first. */
 export function instrumentsText(totals: Totals): string {
   return totals.instruments.map((i) => `${i.instrument ?? '(none)'} (${i.projects})`).join(', ');
@@ -48,14 +66,14 @@ export function instrumentsText(totals: Totals): string {
 
 export function totalsLine(totals: Totals): string {
   const instruments = totals.instruments.length === 0 ? '' : `; instruments: ${instrumentsText(totals)}`;
-  return `Total: ${plural(totals.projects, 'project')}, ${plural(totals.objects, 'object')}${instruments}.`;
+  return `Total: ${counted(totals.projects, 'project')}, ${counted(totals.objects, 'object')}${instruments}.`;
 }
 
 /** The table's closing line: whose rights, and the totals. */
 function whoLine(report: Report): string {
   const { totals } = report;
   const instruments = totals.instruments.length === 0 ? '' : `; instruments: ${instrumentsText(totals)}`;
-  return `${describePerson(report.user)} has a right on ${plural(totals.projects, 'project')} you manage: ${plural(totals.objects, 'object')}${instruments}.`;
+  return `${describePerson(report.user)} has a right on ${counted(totals.projects, 'project')} you manage: ${counted(totals.objects, 'object')}${instruments}.`;
 }
 
 export const describePerson = (p: ReportPerson): string => `${p.name} <${p.email}>`;
@@ -92,34 +110,18 @@ export function conditionLines(report: Report): string[] {
 }
 
 /** The report as a table `width` columns wide (nothing cut without one), then its totals and condition. */
-export function renderReportTable(
-  report: Report,
-  options: { width: number | undefined; headerStyle?: (text: string) => string },
-): TableLayout {
+export function renderReportTable(report: Report, options: TableOptions): TableLayout {
   const columns: Column[] = [
-    { header: 'ID', align: 'right' },
-    { header: 'TITLE', shrink: 'truncate', maxClaim: 40 },
-    { header: 'INSTRUMENT', dropRank: 1 },
-    { header: 'OBJECTS', align: 'right', dropRank: 0 },
+    ...PROJECT_COLUMNS,
     { header: 'ACCESS' },
     { header: 'RIGHT' },
     { header: 'SINCE (UTC)' },
     { header: 'RUN', dropRank: 2 },
   ];
-  const table = layoutTable(
-    columns,
-    report.projects.map((r) => [
-      String(r.projid),
-      r.title,
-      r.instrument ?? '-',
-      r.objcount === null ? '-' : String(r.objcount),
-      accessCell(r),
-      r.right,
-      sinceCell(r.since),
-      runCell(r.since),
-    ]),
-    { width: options.width, headerStyle: options.headerStyle },
-  );
+  const table = layoutTable(columns, report.projects.map(reportCells), {
+    width: options.width,
+    headerStyle: options.headerStyle,
+  });
   const prose = [...legend(report), inert(whoLine(report)), ...conditionLines(report)];
   return { text: [table.text, ...prose.map((l) => fitLine(l, options.width, 2))].join('\n'), dropped: table.dropped };
 }
@@ -161,53 +163,72 @@ export function renderReportCsv(report: Report): string {
   ).trimEnd();
 }
 
-/** Outside text for a Markdown cell or line: visible, and unable to make Markdown or HTML. */
-export const md = (text: string): string => escapeMarkdown(inert(text));
-
-export function markdownTable(
-  header: readonly string[],
-  align: readonly ('left' | 'right')[],
-  rows: readonly (readonly string[])[],
-): string[] {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(align.map((a) => (a === 'right' ? '---:' : '---'))), ...rows.map((r) => line(r.map(md)))];
-}
-
 /** The report as Markdown, to paste into AqQua's form or an email. `asOf`: the day it was made. */
 export function renderReportMarkdown(report: Report, asOf: string): string {
   const lines = [
-    `## EcoTaxa projects shared with ${md(describePerson(report.user))}`,
+    `## EcoTaxa projects shared with ${escapeMarkdown(describePerson(report.user))}`,
     '',
-    `- Shared by: ${md(describePerson(report.owner))}`,
+    `- Shared by: ${escapeMarkdown(describePerson(report.owner))}`,
     `- Server: ${markdownCode(report.server)}`,
     `- As of: ${asOf}`,
     '',
   ];
   if (report.projects.length === 0) {
-    lines.push(`${md(report.user.name)} has no right on these projects.`);
+    lines.push(`${escapeMarkdown(report.user.name)} has no right on these projects.`);
   } else {
     lines.push(
       ...markdownTable(
-        ['ID', 'Title', 'Instrument', 'Objects', 'Access', 'Right', 'Since (UTC)', 'Run'],
-        ['right', 'left', 'left', 'right', 'left', 'left', 'left', 'left'],
-        report.projects.map((r) => [
-          String(r.projid),
-          r.title,
-          r.instrument ?? '-',
-          r.objcount === null ? '-' : String(r.objcount),
-          accessCell(r),
-          r.right,
-          sinceCell(r.since),
-          runCell(r.since),
-        ]),
+        [...PROJECT_HEADER, 'Access', 'Right', 'Since (UTC)', 'Run'],
+        [...PROJECT_ALIGN, 'left', 'left', 'left', 'left'],
+        report.projects.map(reportCells),
       ),
     );
   }
-  lines.push('', `**${md(totalsLine(report.totals))}**`);
+  lines.push('', `**${escapeMarkdown(totalsLine(report.totals))}**`);
   const legendLines = legend(report);
-  if (legendLines.length > 0) lines.push('', ...legendLines.map((l) => `- ${md(l)}`));
+  if (legendLines.length > 0) lines.push('', ...legendLines.map((l) => `- ${escapeMarkdown(l)}`));
   const condition = conditionLines(report);
   // One quote, a paragraph a line.
-  if (condition.length > 0) lines.push('', condition.map((l) => `> ${md(l)}`).join('\n>\n'));
+  if (condition.length > 0) lines.push('', condition.map((l) => `> ${escapeMarkdown(l)}`).join('\n>\n'));
   return lines.join('\n');
+}
+
+/** How a report's table is laid out: the terminal's width, and the header's style. */
+export interface TableOptions {
+  width: number | undefined;
+  headerStyle?: (text: string) => string;
+}
+
+/** A report in each of its forms, each made only when asked for. */
+export interface ReportForms {
+  /** The --json document (with the day it was made). */
+  data: object;
+  csv(): string;
+  markdown(asOf: string): string;
+  table(options: TableOptions): TableLayout;
+  /** What to say instead of an empty table (on stderr), if it is empty. */
+  empty: string | undefined;
+}
+
+export function formsOf<T extends object>(
+  data: T,
+  csv: (data: T) => string,
+  markdown: (data: T, asOf: string) => string,
+  table: (data: T, options: TableOptions) => TableLayout,
+  empty: string | undefined,
+): ReportForms {
+  return { data, csv: () => csv(data), markdown: (asOf) => markdown(data, asOf), table: (o) => table(data, o), empty };
+}
+
+/** `selected`: how many projects the report looked at. */
+export function reportForms(report: Report, selected: number): ReportForms {
+  const selection = selected === 1 ? 'project' : `${selected} projects`;
+  const empty = `${describePerson(report.user)} has no right on the ${selection} selected.`;
+  return formsOf(
+    report,
+    renderReportCsv,
+    renderReportMarkdown,
+    renderReportTable,
+    report.projects.length > 0 ? undefined : empty,
+  );
 }

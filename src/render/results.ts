@@ -1,12 +1,14 @@
 import type { ChalkInstance } from 'chalk';
 import { type Column, fitLine, renderTable } from '../output/table.js';
 import type { ApplyReport } from '../apply/run.js';
-import { type ApplyResult, type Outcome, runCounts } from '../plan/results.js';
+import { type ApplyResult, runCounts } from '../plan/results.js';
 import type { Plan } from '../plan/plan-document.js';
 import type { PlanEntry } from '../plan/planner.js';
 import { planUsers } from '../plan/counts.js';
 import { aboutSeveralUsers, entryDetail } from './plan.js';
 import { formatRight } from '../plan/rights.js';
+import { plural } from '../output/words.js';
+import { type Glyph, OUTCOME_GLYPH, styleGlyph } from './glyphs.js';
 
 /*
  * What the owner reads after a run: only what needs attention (failed, unconfirmed,
@@ -19,8 +21,6 @@ const PAST: Record<Plan['operation']['action'], string> = {
   restore: 'restored',
   sync: 'changed',
 };
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** "Done: 270 granted, 3 failed, 2 skipped, 40 already done.": every entry of the plan is in it. */
 export function doneLine(plan: Pick<Plan, 'operation' | 'entries'>, report: ApplyReport): string {
@@ -62,6 +62,11 @@ export function nextSteps(plan: Pick<Plan, 'entries'>, report: ApplyReport): str
   return steps;
 }
 
+/**
+ * How one change ended, in words: the change made, or the outcome and its reason, and how
+ * the project had changed since the plan. The one rule for the text table, the stderr lines
+ * and the Markdown table.
+ */
 export function resultDetail(result: ApplyResult): string {
   const change = `${formatRight(result.from)} → ${formatRight(result.to)}`;
   const drift = result.drift === undefined ? '' : ` [changed since the plan: ${result.drift}]`;
@@ -79,23 +84,13 @@ export function resultDetail(result: ApplyResult): string {
   }
 }
 
-const GLYPH: Record<Outcome, string> = {
-  applied: '✓',
-  unchanged: '=',
-  skipped: '!',
-  failed: '✗',
-  unconfirmed: '?',
-  'not-started': '·',
-};
-
 /** One line of the list of what needs attention. */
 interface AttentionRow {
   projid: number;
   title: string;
   userId: number;
-  glyph: string;
+  glyph: Glyph;
   detail: string;
-  outcome: Outcome;
   rule?: string | undefined;
 }
 
@@ -108,7 +103,7 @@ function attentionRows(plan: Plan, results: readonly ApplyResult[]): AttentionRo
   for (const r of results) {
     const problem = r.outcome === 'failed' || r.outcome === 'unconfirmed' || r.outcome === 'skipped';
     if (!problem && (r.drift === undefined || r.outcome === 'not-started')) continue;
-    rows.push({ ...r, glyph: GLYPH[r.outcome], detail: resultDetail(r) });
+    rows.push({ ...r, glyph: OUTCOME_GLYPH[r.outcome], detail: resultDetail(r) });
   }
   for (const entry of plan.entries) {
     if (entry.decision.kind !== 'skip') continue;
@@ -116,9 +111,8 @@ function attentionRows(plan: Plan, results: readonly ApplyResult[]): AttentionRo
       projid: entry.projid,
       title: entry.title,
       userId: (entry.user ?? plan.user).id,
-      glyph: GLYPH.skipped,
+      glyph: OUTCOME_GLYPH.skipped,
       detail: entryDetail(entry),
-      outcome: 'skipped',
       rule: entry.rule,
     });
   }
@@ -151,14 +145,6 @@ export function renderResults(plan: Plan, report: ApplyReport, options: ResultsO
     if (several) columns.push({ header: 'USER' });
     if (rules) columns.push({ header: 'RULE', shrink: 'truncate', minWidth: 8 });
     columns.push({ header: 'RESULT', shrink: 'wrap', minWidth: 24 });
-    const style = (outcome: Outcome, text: string): string =>
-      outcome === 'failed' || outcome === 'unconfirmed'
-        ? c.red(text)
-        : outcome === 'skipped'
-          ? c.magenta(text)
-          : outcome === 'applied'
-            ? c.green(text)
-            : c.dim(text);
     const table = renderTable(
       columns,
       rows.map((r) => [
@@ -173,8 +159,10 @@ export function renderResults(plan: Plan, report: ApplyReport, options: ResultsO
         width: options.width === undefined ? undefined : options.width - 2,
         headerStyle: (t) => c.bold(t),
         style: (text, row, column) => {
-          const outcome = rows[row]?.outcome;
-          return outcome !== undefined && (column === 0 || column === columns.length - 1) ? style(outcome, text) : text;
+          const glyph = rows[row]?.glyph;
+          return glyph !== undefined && (column === 0 || column === columns.length - 1)
+            ? styleGlyph(glyph, text, c)
+            : text;
         },
       },
     );

@@ -1,6 +1,6 @@
 import type { Project } from '../api/schemas.js';
 import { type Right, rightOf } from '../plan/rights.js';
-import { type ReportPerson, type Totals, accessWord, personOf, totalsOf } from './report.js';
+import { type ProjectFacts, type ReportPerson, type Totals, personOf, projectFacts, totalsOf } from './report.js';
 
 /*
  * `report --received`: the other side. Every project where you hold a right but do not
@@ -13,12 +13,7 @@ import { type ReportPerson, type Totals, accessWord, personOf, totalsOf } from '
  * joins Carl's group.
  */
 
-export interface ReceivedProject {
-  projid: number;
-  title: string;
-  instrument: string | null;
-  objcount: number | null;
-  access: string;
+export interface ReceivedProject extends ProjectFacts {
   /** Your right: View or Annotate (a project you manage is not received). */
   right: Right;
   /** Its contact, or null: it is then in its managers' group. */
@@ -74,15 +69,7 @@ export function buildReceived(server: string, you: ReportPerson, projects: reado
     const group = groups.get(key) ?? { contact: null, recipients, projects: [], objects: 0 };
     // The group writes to a contact as soon as one of its projects names that person so.
     if (contact !== null) group.contact = contact;
-    group.projects.push({
-      projid: project.projid,
-      title: project.title,
-      instrument: project.instrument ?? null,
-      objcount: project.objcount ?? null,
-      access: accessWord(project.access),
-      right,
-      contact,
-    });
+    group.projects.push({ ...projectFacts(project), right, contact });
     group.objects += project.objcount ?? 0;
     groups.set(key, group);
   }

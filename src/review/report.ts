@@ -21,11 +21,31 @@ export const AQQUA_CONDITION = {
   text: "AqQua's call for data asks that the data shared with AqQua be publishable under CC BY-NC 4.0 by 15 July 2027.",
 } as const;
 
-/** EcoTaxa's access codes in words; an unknown code is shown as is. */
+/** EcoTaxa's access codes in words (docs/ecotaxa-api.md#project-reads); an unknown code is shown as is. */
 const ACCESS: Record<string, string> = { '0': 'private', '1': 'public', '2': 'open' };
 
 export function accessWord(code: string): string {
   return ACCESS[code] ?? code;
+}
+
+/** What every list of projects shows of each: `report`, `report --received`, `projects list`. */
+export interface ProjectFacts {
+  projid: number;
+  title: string;
+  instrument: string | null;
+  objcount: number | null;
+  /** "private", "public" or "open". */
+  access: string;
+}
+
+export function projectFacts(project: Project): ProjectFacts {
+  return {
+    projid: project.projid,
+    title: project.title,
+    instrument: project.instrument ?? null,
+    objcount: project.objcount ?? null,
+    access: accessWord(project.access),
+  };
 }
 
 export interface ReportPerson {
@@ -34,13 +54,7 @@ export interface ReportPerson {
   email: string;
 }
 
-export interface ReportRow {
-  projid: number;
-  title: string;
-  instrument: string | null;
-  objcount: number | null;
-  /** "private", "public" or "open". */
-  access: string;
+export interface ReportRow extends ProjectFacts {
   right: Right;
   since: Since;
   /** Still private while the condition applies: a fact for the owner to act on. */
@@ -130,16 +144,12 @@ export function buildReport(input: ReportInput): Report {
   for (const project of input.projects) {
     const right = rightOf(project, input.user.id);
     if (right === null) continue;
-    const access = accessWord(project.access);
+    const facts = projectFacts(project);
     rows.push({
-      projid: project.projid,
-      title: project.title,
-      instrument: project.instrument ?? null,
-      objcount: project.objcount ?? null,
-      access,
+      ...facts,
       right,
       since: input.since(project.projid, input.user.id, right),
-      marked: condition && access === 'private',
+      marked: condition && facts.access === 'private',
     });
   }
   rows.sort((a, b) => a.projid - b.projid);

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type HistoryEntry, historyEntries, renderHistory } from '../../src/cli/commands/history.js';
-import { listJournals } from '../../src/store/journal.js';
-import { groupRuns } from '../../src/store/runs.js';
+import type { HistoryEntry } from '../../src/render/history.js';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { AQQUA, COLLEAGUE, OTHER, OWNER } from '../support/seed.js';
@@ -268,45 +266,5 @@ describe('history', () => {
     const result = await history(['--ids']);
     expect(result.stdout).toBe(`${[X1, S1, U2, G2, R1, U1, G1].join('\n')}\n`);
     expect(result.stderr).toBe('');
-  });
-});
-
-describe('the history table on a narrow terminal', () => {
-  function entries(): HistoryEntry[] {
-    seedJournals();
-    return historyEntries(
-      groupRuns(listJournals(dir)).filter((g) => g.server === SERVER),
-      () => OWNER.id,
-    );
-  }
-
-  it('at 80 columns shows each run as a block: nothing cut, ids whole', () => {
-    const text = renderHistory(entries().slice(-2), { width: 80, allServers: false });
-    expect(text.split('\n').every((l) => [...l].length <= 80)).toBe(true);
-    expect(text).toBe(
-      [
-        `${U1}  2026-11-26 10:00 UTC  by you`,
-        `    undo ${G1} (AqQua): 3 applied`,
-        `    undone by ${R1}`,
-        `${G1}  2026-11-26 09:00 UTC  by you`,
-        '    grant --all (AqQua): 3 applied, 3 skipped',
-        `    2 runs; undone by ${U1}, then redone`,
-      ].join('\n'),
-    );
-  });
-
-  it('at 160 columns keeps one line per run, its notes under it when they would not fit beside', () => {
-    const text = renderHistory(entries().slice(-2), { width: 160, allServers: false });
-    expect(text).toBe(
-      [
-        'RUN                         STARTED (UTC)     BY   USER   COMMAND                          RESULT',
-        `${U1}  2026-11-26 10:00  you  AqQua  undo ${G1}  3 applied`,
-        `    undone by ${R1}`,
-        `${G1}  2026-11-26 09:00  you  AqQua  grant --all                      3 applied, 3 skipped`,
-        `    2 runs; undone by ${U1}, then redone`,
-      ].join('\n'),
-    );
-    // With room, the notes go beside.
-    expect(renderHistory(entries().slice(-2), { width: 190, allServers: false }).split('\n')).toHaveLength(3);
   });
 });

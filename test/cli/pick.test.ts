@@ -3,13 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { matchesPickFilter, pickChoices, pickMessage } from '../../src/cli/pick.js';
+import { matchesPickFilter } from '../../src/cli/pick.js';
 import type { PickChoice, ProjectPicker } from '../../src/output/io.js';
 import { type CliResult, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
-import { USER, project } from '../support/factory.js';
 
 /*
  * --pick: the selected projects in a list to choose from, then the usual plan and
@@ -120,37 +119,13 @@ describe('--pick, in-process with a stub list', () => {
   });
 });
 
-describe('the list’s rows and filter', () => {
-  it('fit the terminal, sorted by id: the title gives up width, the id and the right never', () => {
-    const projects = [
-      project({
-        projid: 2001,
-        title: 'Atlantic Meridional Transect AMT28, every station of both legs',
-        viewers: [USER],
-      }),
-      project({ projid: 7, title: 'Weddell Sea krill', instrument: 'UVP5HD', annotators: [USER] }),
-    ];
-    expect(pickChoices(projects, USER, 60)).toEqual([
-      { projid: 7, label: '   7  Weddell Sea krill              UVP5HD   Annotate' },
-      { projid: 2001, label: '2001  Atlantic Meridional Transect…  Zooscan  View' },
-    ]);
-    expect(pickChoices(projects, USER, 60).every((c) => [...c.label].length <= 60 - 6)).toBe(true);
-  });
-
+describe('the list’s filter', () => {
   it('every word typed must appear in the row, in any case', () => {
     const row = '13  Mauritanian shelf FlowCam  FlowCam  none';
     expect(matchesPickFilter('flowcam 13', row)).toBe(true);
     expect(matchesPickFilter('  MAURITANIAN   shelf ', row)).toBe(true);
     expect(matchesPickFilter('flowcam zooscan', row)).toBe(false);
     expect(matchesPickFilter('', row)).toBe(true);
-  });
-
-  it('pickMessage says what happens to the projects picked', () => {
-    const user = { name: 'AqQua' };
-    expect(pickMessage({ action: 'revoke', right: 'View', anyRight: true }, user)).toBe(
-      "Revoke AqQua's right on which projects? (id, title, instrument, AqQua's right now)",
-    );
-    expect(pickChoices([], { id: 10 })).toEqual([]);
   });
 });
 

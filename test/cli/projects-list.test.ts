@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProjectRow } from '../../src/cli/commands/projects-list.js';
+import type { ProjectRow } from '../../src/render/projects.js';
 import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
 import { type FakeServer, startFakeServer } from '../support/fake-server.js';
 import { ADMIN, AQQUA, COLLEAGUE, M, OWNER, seedWorld } from '../support/seed.js';

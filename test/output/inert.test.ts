@@ -32,6 +32,14 @@ describe('inert: outside text made harmless for a terminal', () => {
     ['lone joiner a\u200db', 'lone joiner a\\u200db'],
     ['line\u2028sep', 'line\\u2028sep'],
     ['tag smuggling a\u{e0041}', 'tag smuggling a\\u{e0041}'],
+    [
+      'hidden text after an escaped tag: a\u{e0041}\u{e0042}\u{e0043}',
+      'hidden text after an escaped tag: a\\u{e0041}\\u{e0042}\\u{e0043}',
+    ],
+    [
+      'tags after a flag, then after a break: 🏴\u{e0067}x\u{e0068}',
+      'tags after a flag, then after a break: 🏴\u{e0067}x\\u{e0068}',
+    ],
     ['lone \ud800 surrogate', 'lone \\ud800 surrogate'],
   ])('escapes %j', (text, shown) => {
     expect(inert(text)).toBe(shown);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readEnv } from '../../src/config/env.js';
 import type { Io, TextOut } from '../../src/output/io.js';
 import { Output } from '../../src/output/output.js';
@@ -69,5 +69,25 @@ describe('Output', () => {
     o.json({ title: HOSTILE });
     expect(stdout.text).toBe('{\n  "title": "x\\u001b[8m\\u001b[2J\\r\\u009b\\u202e\\u200b"\n}\n');
     expect(JSON.parse(stdout.text)).toEqual({ title: HOSTILE });
+  });
+
+  it('draws the progress line its caller renders, from the counts, the time since the start and the width', () => {
+    vi.useFakeTimers();
+    try {
+      const { output: o, stderr } = output();
+      let now = 1_000;
+      const bar = o.progressBar(
+        5,
+        (p, ms, width) => `${p.done}/${p.total} ${p.failed} ${p.retrying} ${ms}ms ${width}`,
+        () => now,
+      );
+      now = 1_500;
+      bar.update({ total: 5, done: 2, failed: 1, retrying: 1 });
+      vi.advanceTimersByTime(100);
+      bar.stop();
+      expect(stderr.text).toBe('\r\u001b[K0/5 0 0 0ms 80\r\u001b[K2/5 1 1 500ms 80\r\u001b[K');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/plan-document.js';
-import { escapeMarkdown, markdownCode, renderPlanMarkdown } from '../../src/render/markdown.js';
+import type { ApplyResult } from '../../src/plan/results.js';
+import { escapeMarkdown, markdownCode, renderPlanMarkdown, renderResultsMarkdown } from '../../src/render/markdown.js';
 import { CALLER, USER } from '../support/factory.js';
 
 /*
@@ -146,5 +147,50 @@ describe('renderPlanMarkdown with hostile text', () => {
 ### Notes
 
 - \\# rule-x selects none of the projects you manage.`);
+  });
+});
+
+describe('renderResultsMarkdown', () => {
+  it('says of each result what the text table says: reasons, and how a project changed since the plan', () => {
+    const plan: Plan = {
+      createdAt: new Date('2026-11-08T09:00:00Z'),
+      server: 'https://ecotaxa.obs-vlfr.fr/api',
+      caller: CALLER,
+      user: USER,
+      operation: { action: 'grant', right: 'View' },
+      entries: [7, 8, 9, 10].map((projid) => ({
+        projid,
+        title: `Kiel ${projid}`,
+        fingerprint: 'f',
+        decision: { kind: 'change', from: null, to: 'View' },
+      })),
+      notes: [],
+    };
+    const base = { userId: USER.id, from: null, to: 'View' } as const;
+    const results: ApplyResult[] = [
+      { ...base, projid: 7, title: 'Kiel 7', outcome: 'applied', drift: 'Carl Colleague now has View' },
+      { ...base, projid: 8, title: 'Kiel 8', outcome: 'failed', reason: 'EcoTaxa refused (403)' },
+      {
+        ...base,
+        projid: 9,
+        title: 'Kiel 9',
+        outcome: 'unchanged',
+        from: 'View',
+        reason: 'already has View',
+        drift: 'AqQua now has View (none in the plan)',
+      },
+      { ...base, projid: 10, title: 'Kiel 10', outcome: 'not-started', reason: 'interrupted' },
+    ];
+    expect(renderResultsMarkdown(plan, results, 'Done: 1 granted, 1 failed, 1 already done.')).toBe(`
+### Result
+
+**Done: 1 granted, 1 failed, 1 already done.**
+
+|  | ID | Title | Result |
+| --- | ---: | --- | --- |
+| ✓ | 7 | Kiel 7 | none → View \\[changed since the plan: Carl Colleague now has View\\] |
+| ✗ | 8 | Kiel 8 | failed: EcoTaxa refused (403) |
+| = | 9 | Kiel 9 | unchanged: already has View \\[changed since the plan: AqQua now has View (none in the plan)\\] |
+| · | 10 | Kiel 10 | not started: none → View |`);
   });
 });

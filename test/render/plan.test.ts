@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/plan-document.js';
 import type { PlanEntry } from '../../src/plan/planner.js';
 import { displayWidth } from '../../src/output/table.js';
-import { confirmQuestion, glyphOf, planSummaryLine, renderPlan } from '../../src/render/plan.js';
+import { glyphOf } from '../../src/render/glyphs.js';
+import { confirmQuestion, planSummaryLine, renderPlan } from '../../src/render/plan.js';
 
 const plain = new Chalk({ level: 0 });
 
@@ -266,6 +267,36 @@ describe('renderPlan (no colour)', () => {
     expect(renderPlan(p, { color: plain })).not.toMatch(/\u001b\[/);
     // eslint-disable-next-line no-control-regex
     expect(renderPlan(p, { color: new Chalk({ level: 1 }) })).toMatch(/\u001b\[/);
+  });
+});
+
+describe('renderPlan in colour', () => {
+  it('colours each glyph and change by what it does, a contact change as a change, unchanged lines dim', () => {
+    const c = new Chalk({ level: 1 });
+    const contact: PlanEntry = {
+      ...add,
+      projid: 2,
+      title: 'Kiel',
+      decision: {
+        kind: 'change',
+        from: null,
+        to: 'Annotate',
+        contact: { from: null, to: { id: 9, name: 'Olivia Owner', email: 'owner@example.org' } },
+      },
+    };
+    const p = plan({ action: 'grant', right: 'Annotate' }, [add, contact, upgrade, removal, same, skipped]);
+    const lines = renderPlan(p, { color: c, showUnchanged: true }).split('\n');
+    expect(lines.slice(5, 14)).toEqual([
+      `  ${c.bold(' ')}   ${c.bold('ID')}  ${c.bold('TITLE')}                        ${c.bold('CHANGE')}`,
+      `  ${c.green('+')}    1  Kiel Fjord zooplankton 2019  ${c.green('none → Annotate')}`,
+      `  ${c.green('+')}    2  Kiel                         ${c.green('none → Annotate')}`,
+      `  ${c.yellow('~')}       contact: none → you (Olivia Owner)`,
+      `  ${c.yellow('~')}   12  Boknis Eck                   ${c.yellow('View → Annotate')}`,
+      `  ${c.red('-')}    7  Helgoland                    ${c.red('View → none')}`,
+      `  ${c.dim('=')}  ${c.dim('300')}  ${c.dim('Gotland')}                      ${c.dim('unchanged: already has Manage, higher than Annotate (never downgraded)')}`,
+      `  ${c.magenta('!')}    4  Bornholm (legacy contact)    ${c.magenta('skipped: its contact is not a manager')}`,
+      '',
+    ]);
   });
 });
 

@@ -142,6 +142,31 @@ describe('renderResults', () => {
   });
 });
 
+describe('renderResults in colour', () => {
+  it('colours each glyph and result by how it ended, and the counts line bold', () => {
+    const c = new Chalk({ level: 1 });
+    const p = plan([change(1), change(2), change(3), change(4), skip(5)]);
+    const r = report([
+      result(1, 'applied', { drift: 'Carl now has View' }),
+      result(2, 'failed', { reason: 'refused' }),
+      result(3, 'unconfirmed', { reason: 'not seen' }),
+      result(4, 'unchanged', { reason: 'already', drift: 'AqQua now has View' }),
+    ]);
+    expect(renderResults(p, r, { color: c }).split('\n')).toEqual([
+      `  ${c.bold(' ')}  ${c.bold('ID')}  ${c.bold('TITLE')}      ${c.bold('RESULT')}`,
+      `  ${c.green('✓')}   1  Project 1  ${c.green('none → View [changed since the plan: Carl now has View]')}`,
+      `  ${c.red('✗')}   2  Project 2  ${c.red('failed: refused')}`,
+      `  ${c.red('?')}   3  Project 3  ${c.red('unconfirmed: not seen')}`,
+      `  ${c.dim('=')}   4  Project 4  ${c.dim('unchanged: already [changed since the plan: AqQua now has View]')}`,
+      `  ${c.magenta('!')}   5  Project 5  ${c.magenta('skipped: you are not a manager of this project')}`,
+      '',
+      c.bold('Done: 1 granted, 1 failed, 1 unconfirmed, 1 skipped, 1 already done.'),
+      expect.stringMatching(/^Next: /),
+      expect.stringMatching(/^The project skipped/),
+    ]);
+  });
+});
+
 describe('problemLines and problemSummary', () => {
   const p = plan([
     change(1),

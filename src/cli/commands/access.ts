@@ -7,16 +7,12 @@ import { accessSummary, attentionText, peopleTable, projectsTable, who } from '.
 import { type AccessReport, reviewAccess } from '../../review/access.js';
 import type { Context } from '../context.js';
 import { parseReadSelection, readManagedProjects, reportSelection } from '../managed-selection.js';
-import { parseOptions } from '../options.js';
+import { parseOptions, selectorOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const accessOptionsSchema = z.strictObject({
-  all: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
-  idsFrom: z.string().optional(),
-  exclude: z.array(z.string()).optional(),
+  ...selectorOptions,
   user: z.string().optional(),
   right: z.string().optional(),
   byProject: z.boolean().optional(),

@@ -8,7 +8,7 @@ import { formatIdRanges } from '../../selection/selectors.js';
 import { parseRight } from '../../plan/rights.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
-import { concurrencyOptions, parseOptions } from '../options.js';
+import { concurrencyOptions, describeSelection, parseOptions } from '../options.js';
 import type { CommandName } from '../program.js';
 import { planNotes } from '../plan-notes.js';
 import { checkPlanOut } from '../plan-out.js';
@@ -55,18 +55,6 @@ export const changeOptionsSchemas = {
 
 /** Any of them: the widest, every key optional but --right. */
 export type ChangeOptions = z.infer<(typeof changeOptionsSchemas)['revoke']>;
-
-/** The selectors as typed, for messages. */
-function describeSelection(args: readonly string[], opts: ChangeOptions): string {
-  const parts: string[] = [];
-  if (args.length > 0) parts.push(args.join(' '));
-  if (opts.all === true) parts.push('--all');
-  if (opts.title !== undefined) parts.push(`--title "${opts.title}"`);
-  if (opts.instrument !== undefined) parts.push(`--instrument "${opts.instrument}"`);
-  if (opts.idsFrom !== undefined) parts.push(`--ids-from ${opts.idsFrom}`);
-  for (const e of opts.exclude ?? []) parts.push(`--exclude ${e}`);
-  return parts.join(' ');
-}
 
 /**
  * The command as the journal and `history` show it, and as a re-run must repeat to finish an

@@ -3,21 +3,18 @@ import type { MinUser } from '../../api/schemas.js';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
 import { inert } from '../../output/inert.js';
 import { jsonText } from '../../output/json.js';
+import { plural } from '../../output/words.js';
 import { type DumpInput, dumpDocument, dumpRules, renderDump } from '../../policy/dump.js';
 import { describeUser } from '../../plan/rights.js';
 import type { Context } from '../context.js';
 import { parseReadSelection, readManagedProjects, reportSelection } from '../managed-selection.js';
-import { parseOptions } from '../options.js';
+import { parseOptions, selectorOptions } from '../options.js';
 import { checkPolicyOut, writePolicyOut } from '../out-file.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const policyDumpOptionsSchema = z.strictObject({
-  all: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
-  idsFrom: z.string().optional(),
-  exclude: z.array(z.string()).optional(),
+  ...selectorOptions,
   user: z.array(z.string()).optional(),
   includeManagers: z.boolean().optional(),
   authoritative: z.boolean().optional(),
@@ -37,8 +34,6 @@ async function resolveUsers(session: Session, texts: readonly string[]): Promise
   }
   return users;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * policy dump [--user U]... [SELECTORS] [--out FILE]: the policy file of what is, one rule per

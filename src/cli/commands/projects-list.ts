@@ -1,63 +1,26 @@
 import { z } from 'zod';
+import type { EcoTaxaClient } from '../../api/client.js';
 import type { MinUser, Project } from '../../api/schemas.js';
 import { ApiError } from '../../api/errors.js';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
-import { toCsv } from '../../output/csv.js';
-import { type Column, layoutTable } from '../../output/table.js';
-import {
-  formatIdRanges,
-  matchesInstrumentFilter,
-  matchesTitleFilter,
-  parseIdTokens,
-} from '../../selection/selectors.js';
+import { matchesInstrumentFilter, matchesTitleFilter, parseIdTokens } from '../../selection/selectors.js';
 import { rightOf } from '../../plan/rights.js';
+import { idList, notFoundLine, notProjectsLine } from '../../render/missing.js';
+import { type ProjectRow, projectRow, projectsCsv, projectsSummary, projectsTable } from '../../render/projects.js';
 import type { Sourced } from '../../config/settings.js';
 import type { Context } from '../context.js';
 import { describeError } from '../error-advice.js';
-import { parseOptions } from '../options.js';
+import { filterOptions, parseOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const listOptionsSchema = z.strictObject({
   allRights: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
+  ...filterOptions,
   withUser: z.string().optional(),
   csv: z.boolean().optional(),
 });
-
-export interface ProjectRow {
-  projid: number;
-  title: string;
-  instrument: string | null;
-  status: string | null;
-  /** "private", "public" or "open", as the table says (EcoTaxa's "0", "1", "2"). */
-  access: string;
-  objcount: number | null;
-  myRight: string | null;
-  contact: { id: number; name: string; email: string } | null;
-  user: { id: number; name: string; email: string } | null;
-  userRight: string | null;
-}
-
-/** EcoTaxa's access codes in words (API-NOTES "Projects"); an unknown code is shown as is. */
-const ACCESS: Record<string, string> = { '0': 'private', '1': 'public', '2': 'open' };
-
-function toRow(project: Project, myId: number, user: MinUser | undefined): ProjectRow {
-  const contact = project.contact ?? null;
-  return {
-    projid: project.projid,
-    title: project.title,
-    instrument: project.instrument ?? null,
-    status: project.status ?? null,
-    access: ACCESS[project.access] ?? project.access,
-    objcount: project.objcount ?? null,
-    myRight: rightOf(project, myId),
-    contact: contact === null ? null : { id: contact.id, name: contact.name, email: contact.email },
-    user: user === undefined ? null : { id: user.id, name: user.name, email: user.email },
-    userRight: user === undefined ? null : rightOf(project, user.id),
-  };
-}
+type ListOptions = z.infer<typeof listOptionsSchema>;
 
 /** Checks the flags and ids before the first request. */
 export function parseInputs(
@@ -65,7 +28,7 @@ export function parseInputs(
   args: string[],
   options: Record<string, unknown>,
 ): {
-  opts: z.infer<typeof listOptionsSchema>;
+  opts: ListOptions;
   /** Every id asked for, ranges included. */
   wanted: Set<number>;
   /** Ids named one by one: one that is not found is an error. */
@@ -78,8 +41,6 @@ export function parseInputs(
   const { user } = ctx.settings({ user: opts.withUser, userFlag: '--with-user' });
   return { opts, wanted: new Set([...ids.single, ...ids.ranged]), named: new Set(ids.single), withUser: user };
 }
-
-const them = (ids: readonly number[], one: string, many: string): string => (ids.length === 1 ? one : many);
 
 /**
  * Why ids that were asked for are not listed: not found (an error, exit 1, for ids named
@@ -104,34 +65,53 @@ function explainMissing(
     .map((p) => p.projid)
     .sort((a, b) => a - b);
   if (notMine.length > 0) {
-    const which = formatIdRanges(notMine).replaceAll(' ', ', ');
     ctx.output.info(
       allRights
-        ? `${which}: ${them(notMine, 'a project', 'projects')} you have no right of your own on (an administrator sees every project): not listed`
-        : `${which}: not ${them(notMine, 'a project', 'projects')} you manage${administrator ? ' (an administrator sees every project; only those you manage are listed)' : ''}: --all-rights lists those you have a right on`,
+        ? `${idList(notMine)}: ${notMine.length === 1 ? 'a project' : 'projects'} you have no right of your own on (an administrator sees every project): not listed`
+        : `${notProjectsLine(notMine, 'you manage')}${administrator ? ' (an administrator sees every project; only those you manage are listed)' : ''}: --all-rights lists those you have a right on`,
     );
   }
-  if (notFound.length > 0) {
-    ctx.output.error(
-      `${formatIdRanges(notFound).replaceAll(' ', ', ')}: not found, or you have no right on ${them(notFound, 'it', 'them')}`,
-    );
-  }
+  if (notFound.length > 0) ctx.output.error(notFoundLine(notFound));
   return notFound.length > 0;
 }
 
-/**
- * The least important columns go first when the table is too wide for the terminal, so that
- * each project stays on one line; the user's right column always stays, and titles are
- * shortened last. MY RIGHT says "Manage" on every row unless --all-rights: it goes first then.
- */
-function dropRanks(allRights: boolean): Record<string, number> {
-  const order = ['OBJECTS', 'STATUS', 'ACCESS', 'CONTACT', 'MY RIGHT', 'INSTRUMENT'];
-  if (!allRights) order.unshift(order.splice(order.indexOf('MY RIGHT'), 1)[0] as string);
-  return Object.fromEntries(order.map((header, i) => [header, i]));
+/** The user whose right the list shows; the default one may not exist on another EcoTaxa: list anyway. */
+async function userToShow(
+  ctx: Context,
+  client: EcoTaxaClient,
+  withUser: Sourced<string>,
+): Promise<MinUser | undefined> {
+  try {
+    return await resolveUser(client, withUser.value, withUser.label);
+  } catch (err) {
+    if (withUser.origin === 'flag' || !(err instanceof UserError || err instanceof ApiError)) throw err;
+    ctx.output.warn(`${describeError(err)}; the user's right column is left empty`);
+    return undefined;
+  }
 }
 
-/** The longest a title gets before other columns are dropped for it: longer ones are shortened. */
-const TITLE_CLAIM = 40;
+/** Whether a project found is listed: an administrator's search returns every project, so an explicit right is needed. */
+function listed(p: Project, opts: ListOptions, myId: number): boolean {
+  const mine = rightOf(p, myId);
+  if (opts.allRights === true ? mine === null : mine !== 'Manage') return false;
+  if (opts.title !== undefined && !matchesTitleFilter(p, opts.title)) return false;
+  return opts.instrument === undefined || matchesInstrumentFilter(p, opts.instrument);
+}
+
+/** The rows on stdout (--json, --csv or a table), the counts on stderr. */
+function show(ctx: Context, rows: readonly ProjectRow[], user: MinUser | undefined, opts: ListOptions): void {
+  if (ctx.json) return ctx.output.json(rows);
+  if (opts.csv === true) return ctx.output.data(projectsCsv(rows));
+  const table = projectsTable(rows, {
+    color: ctx.output.out,
+    width: ctx.output.stdoutWidth,
+    allRights: opts.allRights === true,
+    user,
+  });
+  ctx.output.data(table.text);
+  ctx.output.info(projectsSummary(rows, user));
+  if (table.dropped.length > 0) ctx.output.info(`Hidden to fit: ${table.dropped.join(', ')} (--json has all).`);
+}
 
 /**
  * projects list: the projects you manage (or every one you have a right on), with one
@@ -143,115 +123,23 @@ export async function run(ctx: Context, args: string[], options: Record<string, 
   const { client, me } = session;
   const spinner = await ctx.output.spinner('Reading projects');
   try {
-    let user: MinUser | undefined;
-    try {
-      user = await resolveUser(client, withUser.value, withUser.label);
-    } catch (err) {
-      // The default grantee may not exist on another EcoTaxa instance: list anyway.
-      if (withUser.origin === 'flag' || !(err instanceof UserError || err instanceof ApiError)) throw err;
-      ctx.output.warn(`${describeError(err)}; the user's right column is left empty`);
-    }
+    const user = await userToShow(ctx, client, withUser);
+    const onProgress = (n: number): void => spinner.set(`Reading projects: ${n}`);
     const found =
       wanted.size > 0
-        ? await client.getProjects([...wanted], (n) => spinner.set(`Reading projects: ${n}`))
+        ? await client.getProjects([...wanted], onProgress)
         : await client.searchProjects(
             { forManaging: opts.allRights !== true, title: opts.title, instrument: opts.instrument },
-            (n) => spinner.set(`Reading projects: ${n}`),
+            onProgress,
           );
-    // An administrator's search returns every project: keep those with an explicit right.
-    const projects = found.filter((p) => {
-      const mine = rightOf(p, me.id);
-      if (opts.allRights === true ? mine === null : mine !== 'Manage') return false;
-      if (opts.title !== undefined && !matchesTitleFilter(p, opts.title)) return false;
-      return opts.instrument === undefined || matchesInstrumentFilter(p, opts.instrument);
-    });
+    const projects = found.filter((p) => listed(p, opts, me.id));
     spinner.stop();
-    const rows = projects.map((p) => toRow(p, me.id, user));
-
-    if (ctx.json) {
-      ctx.output.json(rows);
-    } else if (opts.csv === true) {
-      ctx.output.data(
-        toCsv(
-          [
-            'projid',
-            'title',
-            'instrument',
-            'status',
-            'access',
-            'objcount',
-            'my_right',
-            'contact_name',
-            'contact_email',
-            'user_email',
-            'user_right',
-          ],
-          rows.map((r) => [
-            r.projid,
-            r.title,
-            r.instrument,
-            r.status,
-            r.access,
-            r.objcount,
-            r.myRight,
-            r.contact?.name,
-            r.contact?.email,
-            r.user?.email,
-            r.userRight,
-          ]),
-        ).trimEnd(),
-      );
-    } else {
-      const c = ctx.output.out;
-      const userHeader = user === undefined ? 'USER' : `${user.name.toUpperCase()}`;
-      const ranks = dropRanks(opts.allRights === true);
-      const column = (header: string, more: Omit<Column, 'header'> = {}): Column => ({
-        header,
-        ...more,
-        ...(ranks[header] === undefined ? {} : { dropRank: ranks[header] }),
-      });
-      const columns = [
-        column('ID', { align: 'right' }),
-        column('TITLE', { shrink: 'truncate', maxClaim: TITLE_CLAIM }),
-        column('INSTRUMENT'),
-        column('STATUS'),
-        column('ACCESS'),
-        column('MY RIGHT'),
-        column('CONTACT'),
-        column('OBJECTS', { align: 'right' }),
-        // Not column(): the user's right is what the listing is for, it never goes.
-        { header: userHeader },
-      ];
-      const width = ctx.output.stdoutWidth;
-      const table = layoutTable(
-        columns,
-        rows.map((r) => [
-          String(r.projid),
-          r.title,
-          r.instrument ?? '-',
-          r.status ?? '-',
-          r.access,
-          r.myRight ?? '-',
-          r.contact?.name ?? '(none)',
-          r.objcount === null ? '-' : String(r.objcount),
-          r.userRight ?? '-',
-        ]),
-        {
-          width,
-          headerStyle: (t) => c.bold(t),
-          style: (text, row, col) => (col === 8 && rows[row]?.userRight !== null ? c.green(text) : text),
-        },
-      );
-      ctx.output.data(table.text);
-      const who =
-        user === undefined
-          ? ''
-          : ` ${user.name} <${user.email}> has a right on ${rows.filter((r) => r.userRight !== null).length}.`;
-      ctx.output.info(`${rows.length} project${rows.length === 1 ? '' : 's'}.${who}`);
-      if (table.dropped.length > 0) {
-        ctx.output.info(`Hidden to fit: ${table.dropped.join(', ')} (--json has all).`);
-      }
-    }
+    show(
+      ctx,
+      projects.map((p) => projectRow(p, me.id, user)),
+      user,
+      opts,
+    );
     // After the list: what was asked for and is not in it, and why.
     const allRights = opts.allRights === true;
     const notFound = explainMissing(ctx, wanted, named, found, projects, allRights, me.id, session.administrator);

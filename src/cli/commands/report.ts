@@ -5,25 +5,21 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { inert } from '../../output/inert.js';
 import { type JournalFile, listJournals } from '../../store/journal.js';
 import { rightOf } from '../../plan/rights.js';
-import { formatIdRanges, matchesInstrumentFilter, matchesTitleFilter } from '../../selection/selectors.js';
-import { renderReceivedCsv, renderReceivedMarkdown, renderReceivedTable } from '../../render/received.js';
-import type { TableLayout } from '../../output/table.js';
-import { renderReportCsv, renderReportMarkdown, renderReportTable } from '../../render/report.js';
+import { matchesInstrumentFilter, matchesTitleFilter } from '../../selection/selectors.js';
+import { idList, notFoundLine, notProjectsLine } from '../../render/missing.js';
+import { receivedForms } from '../../render/received.js';
+import { type ReportForms, reportForms } from '../../render/report.js';
 import { buildReceived, receivedRight } from '../../review/received.js';
 import { buildReport, personOf } from '../../review/report.js';
 import { indexJournals, sinceOf } from '../../review/since.js';
 import type { Context } from '../context.js';
-import { parseOptions } from '../options.js';
+import { describeSelection, parseOptions, selectorOptions } from '../options.js';
 import { parseSelection, type SelectionInput, selectProjects } from '../../selection/select.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
 
 export const reportOptionsSchema = z.strictObject({
-  all: z.boolean().optional(),
-  title: z.string().optional(),
-  instrument: z.string().optional(),
-  idsFrom: z.string().optional(),
-  exclude: z.array(z.string()).optional(),
+  ...selectorOptions,
   user: z.string().optional(),
   received: z.boolean().optional(),
   csv: z.boolean().optional(),
@@ -48,16 +44,6 @@ interface ReportInputs {
   narrowed: boolean;
   /** The selectors as typed, for messages. */
   typed: string;
-}
-
-function describeSelection(args: readonly string[], opts: ReportOptions): string {
-  const parts = [...args];
-  if (opts.all === true) parts.push('--all');
-  if (opts.title !== undefined) parts.push(`--title "${opts.title}"`);
-  if (opts.instrument !== undefined) parts.push(`--instrument "${opts.instrument}"`);
-  if (opts.idsFrom !== undefined) parts.push(`--ids-from ${opts.idsFrom}`);
-  for (const e of opts.exclude ?? []) parts.push(`--exclude ${e}`);
-  return parts.join(' ');
 }
 
 /** Checks the flags, ids and --ids-from's file before the first request. */
@@ -106,8 +92,6 @@ function readJournals(ctx: Context): { journals: JournalFile[]; note: string | u
   return { journals, note: here ? undefined : inert(`no run on ${ctx.serverUrl} in ${dir}: ${before}`) };
 }
 
-const them = (ids: readonly number[], one: string, many: string): string => (ids.length === 1 ? one : many);
-
 /** Ids named one by one that are not in the report: not found (an error), or not in scope. */
 function explainNamed(
   ctx: Context,
@@ -119,16 +103,8 @@ function explainNamed(
   const byId = new Map(found.map((p) => [p.projid, p]));
   const notFound = named.filter((id) => !byId.has(id)).sort((a, b) => a - b);
   const outside = named.filter((id) => byId.has(id) && !inScope(byId.get(id) as Project)).sort((a, b) => a - b);
-  if (outside.length > 0) {
-    ctx.output.info(
-      `${formatIdRanges(outside).replaceAll(' ', ', ')}: not ${them(outside, 'a project', 'projects')} ${scope}: not reported`,
-    );
-  }
-  if (notFound.length > 0) {
-    ctx.output.error(
-      `${formatIdRanges(notFound).replaceAll(' ', ', ')}: not found, or you have no right on ${them(notFound, 'it', 'them')}`,
-    );
-  }
+  if (outside.length > 0) ctx.output.info(`${notProjectsLine(outside, scope)}: not reported`);
+  if (notFound.length > 0) ctx.output.error(notFoundLine(notFound));
   return notFound.length > 0;
 }
 
@@ -161,39 +137,18 @@ async function report(ctx: Context, session: Session, inputs: ReportInputs): Pro
     projects: mine,
     since: (projid, userId, right) => sinceOf(index, projid, userId, right),
   });
-  show(ctx, inputs.format, {
-    data: built,
-    csv: () => renderReportCsv(built),
-    markdown: (asOf) => renderReportMarkdown(built, asOf),
-    table: (options) => renderReportTable(built, options),
-    empty:
-      built.projects.length > 0
-        ? undefined
-        : `${user.name} <${user.email}> has no right on the ${mine.length === 1 ? 'project' : `${mine.length} projects`} selected.`,
-  });
+  show(ctx, inputs.format, reportForms(built, mine.length));
   if (note !== undefined && built.projects.length > 0) ctx.output.info(`Note: ${note}.`);
   const reported = new Set(built.projects.map((r) => r.projid));
   const without = inputs.selection.ids.single.filter((id) => mine.some((p) => p.projid === id) && !reported.has(id));
   if (without.length > 0) {
-    ctx.output.info(
-      inert(`${formatIdRanges(without).replaceAll(' ', ', ')}: ${user.name} has no right there: not reported`),
-    );
+    ctx.output.info(inert(`${idList(without)}: ${user.name} has no right there: not reported`));
   }
   const notFound = explainNamed(ctx, inputs.selection.ids.single, found, managed, 'you manage');
   return notFound ? ExitCode.Error : ExitCode.Success;
 }
 
-/** A report in each of its forms, made only when asked for. */
-interface Forms {
-  data: object;
-  csv(): string;
-  markdown(asOf: string): string;
-  table(options: { width: number | undefined; headerStyle: (text: string) => string }): TableLayout;
-  /** What to say instead of an empty table (on stderr), if it is empty. */
-  empty: string | undefined;
-}
-
-function show(ctx: Context, format: Format, forms: Forms): void {
+function show(ctx: Context, format: Format, forms: ReportForms): void {
   // The day it is made (the recording's, in a replay).
   const now = ctx.now().toISOString();
   if (format === 'json') return ctx.output.data(JSON.stringify({ asOf: now, ...forms.data }, null, 2));
@@ -248,16 +203,7 @@ async function received(ctx: Context, session: Session, inputs: ReportInputs): P
     );
   }
   const built = buildReceived(ctx.serverUrl, personOf(session.me), found);
-  show(ctx, inputs.format, {
-    data: built,
-    csv: () => renderReceivedCsv(built),
-    markdown: (asOf) => renderReceivedMarkdown(built, asOf),
-    table: (options) => renderReceivedTable(built, options),
-    empty:
-      built.groups.length > 0
-        ? undefined
-        : 'No project is shared with you: you have no right on a project you do not manage.',
-  });
+  show(ctx, inputs.format, receivedForms(built));
   const notFound = explainNamed(
     ctx,
     inputs.selection.ids.single,

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
 import { InputError, UsageError, UserError } from '../../errors.js';
 import { MAX_BYTES, readTextFile } from '../../files/read-text.js';
-import { changedScope, changesByAction, counted } from '../../plan/counts.js';
+import { plural } from '../../output/words.js';
 import type { Plan } from '../../plan/plan-document.js';
 import { type MassRevoke, type PolicyPlan, planPolicy } from '../../policy/plan-policy.js';
 import { type Policy, checkServer, parsePolicy, ruleName } from '../../policy/policy-file.js';
+import { policyQuestion } from '../../render/plan.js';
 import { showPlanAndApply } from '../apply-flow.js';
 import type { Context } from '../context.js';
 import { concurrencyOptions, parseOptions } from '../options.js';
@@ -76,22 +77,11 @@ function refuseMassRevoke(policy: Policy, found: readonly MassRevoke[]): void {
   const first = found[0];
   if (first === undefined) return;
   const { rule, user, revocations, held } = first;
-  const more = found.length > 1 ? ` (and ${counted(found.length - 1, 'more rule')})` : '';
+  const more = found.length > 1 ? ` (and ${plural(found.length - 1, 'more rule')})` : '';
   throw new UserError(
-    `${policy.file}:${rule.line}: ${ruleName(rule)} (${rule.user} ${rule.right.toLowerCase()}, authoritative) would take ${rule.right} back from ${revocations} of the ${counted(held, 'project')} where ${user.name} holds it, more than a quarter${more}: check the policy, or add --allow-mass-revoke (with --dry-run to see the plan first)`,
+    `${policy.file}:${rule.line}: ${ruleName(rule)} (${rule.user} ${rule.right.toLowerCase()}, authoritative) would take ${rule.right} back from ${revocations} of the ${plural(held, 'project')} where ${user.name} holds it, more than a quarter${more}: check the policy, or add --allow-mass-revoke (with --dry-run to see the plan first)`,
     { errorCode: 'mass-revoke' },
   );
-}
-
-/** "Apply this policy: 12 grants and 3 revocations for 2 users on 14 projects at URL?" */
-function question(plan: Plan): string {
-  const c = changesByAction(plan);
-  const scope = changedScope(plan);
-  const what = [
-    c.grants > 0 ? counted(c.grants, 'grant') : '',
-    c.revocations > 0 ? counted(c.revocations, 'revocation') : '',
-  ].filter((w) => w !== '');
-  return `Apply this policy: ${what.join(' and ')} for ${counted(scope.users, 'user')} on ${counted(scope.projects, 'project')} at ${plan.server}?`;
 }
 
 /** sync FILE / plan sync FILE: read the policy, plan it on your projects, show, confirm, apply. */
@@ -166,7 +156,7 @@ export async function run(
     concurrency: concurrency.value,
     strict: opts.strict === true,
     command: `${name} ${file}`,
-    question: question(plan),
+    question: policyQuestion(plan),
     format: opts.format ?? 'text',
     showUnchanged: opts.showUnchanged === true,
   });

@@ -1,4 +1,5 @@
 import { inert } from '../../output/inert.js';
+import { plural } from '../../output/words.js';
 import { describeUser } from '../../plan/rights.js';
 import { z } from 'zod';
 import type { Context } from '../context.js';
@@ -9,7 +10,7 @@ export const whoamiOptionsSchema = z.strictObject({});
 
 function inDays(from: Date, to: Date): string {
   const days = Math.floor((to.getTime() - from.getTime()) / 86_400_000);
-  return days >= 1 ? `in ${days} day${days === 1 ? '' : 's'}` : 'in less than a day';
+  return days >= 1 ? `in ${plural(days, 'day')}` : 'in less than a day';
 }
 
 /** whoami: the account behind the token, the server, and when the token expires. */

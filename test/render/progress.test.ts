@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, progressLine } from '../../src/output/progress.js';
+import { formatDuration, progressLine } from '../../src/render/progress.js';
 import { displayWidth } from '../../src/output/table.js';
 
 describe('progressLine', () => {

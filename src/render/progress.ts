@@ -1,13 +1,9 @@
-import { displayWidth } from './table.js';
+import type { ProgressCounts } from '../output/output.js';
+import { displayWidth } from '../output/table.js';
 
-/** Where a run of writes stands (the apply engine's ApplyProgress has these and more). */
-export interface ProgressCounts {
-  total: number;
-  done: number;
-  failed: number;
-  /** Waiting to try again after a passing failure. */
-  retrying: number;
-}
+/*
+ * The progress line while writing, which Output draws again and again on stderr.
+ */
 
 /** "0:42", "12:05", "1:02:09". */
 export function formatDuration(ms: number): string {

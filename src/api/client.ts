@@ -25,7 +25,7 @@ export const IDS_PER_LIST_CALL = 200;
 /**
  * The largest answer the client reads. A page of 100 projects is a few hundred kB and the
  * largest single project a few MB: 64 MiB is far above any real answer, and far below what
- * a process can hold as one text (an answer of hundreds of MB once took 1.5 GB and failed).
+ * a process can hold as one text (an answer of hundreds of MB takes gigabytes to parse).
  */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   AnswerTooLargeError,
   ApiError,
@@ -14,6 +14,9 @@ import {
 import { type FailedResponse, errorForResponse } from '../../src/api/failed-response.js';
 import { describeError, showError } from '../../src/cli/error-advice.js';
 import { InputError, InterruptedError, UserError } from '../../src/errors.js';
+import { runCli, tempHome } from '../support/cli.js';
+import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { OWNER, seedWorld } from '../support/seed.js';
 
 /*
  * What the CLI says about an error: the library's message (its facts), then what to do about
@@ -190,5 +193,41 @@ describe('showError: what the boundary prints', () => {
       exitCode: 1,
       details: undefined,
     });
+  });
+});
+
+describe('--verbose: the lines of each attempt', () => {
+  let server: FakeServer | undefined;
+  let home: ReturnType<typeof tempHome> | undefined;
+  afterEach(async () => {
+    await server?.close();
+    home?.cleanup();
+  });
+
+  it('say a failure as the error line would, advice included', async () => {
+    server = await startFakeServer(seedWorld());
+    home = tempHome();
+    let seen = 0;
+    // The first GET /users/me times out, the second is rate-limited, the third answers.
+    server.setFaults((req) => {
+      if (!req.path.endsWith('/users/me')) return undefined;
+      seen++;
+      return seen === 1 ? { kind: 'hang' } : seen === 2 ? { kind: 'rate-limit', retryAfter: '1' } : undefined;
+    });
+    const env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
+    const result = await runCli(['whoami', '--verbose', '--timeout', '0.2'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    // Times and pauses are the retry rule's, not this test's.
+    const lines = result.stderr
+      .split('\n')
+      .map((l) => l.replace(/\(\d+ ms\)$/, '(N ms)').replace(/ in \d+ ms:/, ' in N ms:'));
+    const url = server.url;
+    expect(lines.filter((l) => l.includes('/users/me'))).toEqual([
+      `GET /users/me -> EcoTaxa at ${url} did not answer GET /users/me within 0.2 s: try again, or raise --timeout (N ms)`,
+      `retry 1 of GET /users/me in N ms: EcoTaxa at ${url} did not answer GET /users/me within 0.2 s: try again, or raise --timeout`,
+      'GET /users/me -> 429 (N ms)',
+      `retry 2 of GET /users/me in N ms: EcoTaxa at ${url} is rate-limiting GET /users/me (it asks to wait 1 s): try again later`,
+      'GET /users/me -> 200 (N ms)',
+    ]);
   });
 });

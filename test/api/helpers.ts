@@ -38,7 +38,7 @@ export function api(): nock.Scope {
 }
 
 /** Runs `fn` and returns what it threw; fails the test if it did not throw. */
-export async function caught(fn: () => Promise<unknown>): Promise<Error & { details?: string | undefined }> {
+export async function caught(fn: () => Promise<unknown>): Promise<Error & { body?: string | undefined }> {
   try {
     await fn();
   } catch (err) {
@@ -48,8 +48,8 @@ export async function caught(fn: () => Promise<unknown>): Promise<Error & { deta
   throw new Error('expected a rejection, but the call succeeded');
 }
 
-export function messageAndDetails(err: Error & { details?: string | undefined }): string {
-  return String(err.message + (err.details ?? ''));
+export function messageAndBody(err: Error & { body?: string | undefined }): string {
+  return String(err.message + (err.body ?? ''));
 }
 
 export const OWNER = {

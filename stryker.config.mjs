@@ -22,6 +22,7 @@ export default {
     // The client's retry policy, and which failures are passing or may have acted.
     'src/api/retry.ts',
     'src/api/errors.ts',
+    'src/api/failed-response.ts',
     // The recording scrubber (fixtures are committed: a leak here publishes a token).
     'src/recording/scrub.ts',
   ],

@@ -64,11 +64,13 @@ export interface UserErrorOptions {
 }
 
 /**
- * An error the user can act on: its message is one line that says what failed, why, and
- * what to do. The error boundary prints the message alone (no stack unless --verbose).
+ * An error the user of the command line can act on: its message is one line that says what
+ * failed, why, and what to do. The error boundary prints the message alone (no stack unless
+ * --verbose). The client's errors (src/api/errors.ts) are not UserErrors: they state facts for
+ * any program, and src/cli/error-advice.ts words them for a person.
  *
- * The machine code is `errorCode`, not `code`: Node's errors (and ConnectionError, after
- * them) use `code` for an errno such as ECONNRESET, which is another namespace.
+ * The machine code is `errorCode`, not `code`: Node's errors use `code` for an errno such as
+ * ECONNRESET, which is another namespace.
  */
 export class UserError extends Error {
   readonly errorCode: ErrorCode;

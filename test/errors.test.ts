@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, type RequestInfo, ServerError, errorForResponse } from '../src/api/errors.js';
+import { ConflictError, type RequestInfo, ServerError } from '../src/api/errors.js';
+import { errorForResponse } from '../src/api/failed-response.js';
 
 const PUT: RequestInfo = { method: 'PUT', path: '/projects/21', server: 'https://ecotaxa.example.org/api' };
 const now = new Date('2026-11-27T10:00:00Z');
@@ -20,7 +21,7 @@ describe('errorForResponse: a 500 is judged by the exception that ended the requ
       now,
     );
     expect(err).toBeInstanceOf(ConflictError);
-    expect(err).toMatchObject({ transient: true, delivery: 'none', errorCode: 'api-conflict' });
+    expect(err).toMatchObject({ transient: true, delivery: 'none', code: 'conflict' });
   });
 
   it('a data error that ended it will fail the same way again, and rolled back', () => {

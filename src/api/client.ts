@@ -1,7 +1,8 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { errorMessage } from '../errors.js';
-import { ApiError, NotEcoTaxaError, NotFoundError, type RequestInfo, SchemaError, errorForResponse } from './errors.js';
+import { ApiError, NotEcoTaxaError, NotFoundError, type RequestInfo, SchemaError } from './errors.js';
+import { errorForResponse } from './failed-response.js';
 import { ListingCheck, checkAskedIds } from './answer-checks.js';
 import { describeBody, displayPath, formatPath, headerText } from './error-text.js';
 import { transportFailure } from './transport.js';
@@ -24,7 +25,7 @@ export const IDS_PER_LIST_CALL = 200;
 /**
  * The largest answer the client reads. A page of 100 projects is a few hundred kB and the
  * largest single project a few MB: 64 MiB is far above any real answer, and far below what
- * a process can hold as one text (an answer of hundreds of MB once took 1.5 GB and failed).
+ * a process can hold as one text (an answer of hundreds of MB takes gigabytes to parse).
  */
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
@@ -155,7 +156,8 @@ export class EcoTaxaClient {
 
   /**
    * GET /users/me. Check the token with this before trusting any project read: project reads
-   * treat a bad token as no token and answer as to an anonymous visitor (API-NOTES).
+   * treat a bad token as no token and answer as to an anonymous visitor
+   * (docs/ecotaxa-api.md#expired-tokens-read-as-anonymous).
    */
   async me(): Promise<UserWithRights> {
     try {
@@ -274,7 +276,8 @@ export class EcoTaxaClient {
    */
   async updateProject(id: number, model: Project): Promise<void> {
     if (model.projid !== id) {
-      // The server does not check the body's projid against the path (API-NOTES): we do.
+      // The server does not check the body's projid against the path: we do
+      // (docs/ecotaxa-api.md#whole-model-put).
       throw new Error(`internal error: PUT /projects/${id} with the body of project ${model.projid}`);
     }
     await this.send({ method: 'PUT', path: `/projects/${id}`, data: model, schema: updateAnswerSchema, retry: false });

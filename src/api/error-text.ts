@@ -1,7 +1,14 @@
+import type { RequestInfo } from './errors.js';
+
 /*
  * How failures read: the text of EcoTaxa's error bodies and tracebacks, as one-line messages.
- * Which failure is which, and whether it may be tried again, is src/api/errors.ts.
+ * Which failure is which, and whether it may be tried again, is src/api/failed-response.ts.
  */
+
+/** A request as messages name it: "PUT /projects/7". */
+export function describeRequest(request: RequestInfo): string {
+  return `${request.method} ${request.path}`;
+}
 
 /** A duration for messages: "30 s", "2.5 s". */
 export function formatSeconds(ms: number): string {
@@ -11,7 +18,7 @@ export function formatSeconds(ms: number): string {
 
 /**
  * EcoTaxa's error bodies: `{"detail": "text"}`, `{"detail": ["text", ...]}` or FastAPI's
- * `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` (API-NOTES "Error shapes").
+ * `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` (docs/ecotaxa-api.md#error-shapes).
  */
 export function ecotaxaDetail(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || !('detail' in body)) return undefined;

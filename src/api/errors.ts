@@ -1,14 +1,14 @@
-import { type ErrorCode, UserError } from '../errors.js';
-import {
-  describeBody,
-  ecotaxaDetail,
-  exceptionLine,
-  finalException,
-  formatSeconds,
-  reasonPhrase,
-} from './error-text.js';
+import type { ApiErrorCode } from './error-codes.js';
+import { describeRequest, formatSeconds } from './error-text.js';
 
-/** What a failed request was, for messages: method and path relative to the API base. */
+/*
+ * The client's errors: each says what failed, as facts (the request, the status, EcoTaxa's own
+ * message, whether trying again may help, whether a write may have been carried out), with a
+ * stable `code` (src/api/error-codes.ts). What a person should do about one is the caller's
+ * to say: the CLI says it in src/cli/error-advice.ts.
+ */
+
+/** What a failed request was: method and path relative to the API base. */
 export interface RequestInfo {
   method: string;
   /** Path and query relative to the server URL (never carries a secret). */
@@ -17,115 +17,140 @@ export interface RequestInfo {
   server: string;
 }
 
-function describe(req: RequestInfo): string {
-  return `${req.method} ${req.path}`;
-}
-
 /**
  * What a failed request may have done on the server: `none` when it certainly changed
  * nothing (never connected, refused, rolled back), `maybe` when it may have been carried out
  * although its answer was lost (a reset after sending, a timeout, a proxy's 502/504). A write
- * whose delivery is `maybe` is never sent again before a re-read shows where it went.
+ * whose delivery is `maybe` must not be sent again before a read shows where it went.
  */
 export type Delivery = 'none' | 'maybe';
 
 export interface ApiErrorOptions {
-  /** The stable machine code (src/errors.ts ERROR_CODES); by default, from the status. */
-  errorCode?: ErrorCode;
+  /** By default, from the status. */
+  code?: ApiErrorCode;
   status?: number;
   /** The same request may succeed if sent again. */
   transient?: boolean;
   delivery?: Delivery;
-  details?: string;
+  /** EcoTaxa's own message: the `detail` of its JSON error body. */
+  ecotaxaMessage?: string;
+  /** The answer's text (an HTML page, a traceback), shortened. */
+  body?: string;
   cause?: unknown;
 }
 
 /**
- * Every failure of a call to EcoTaxa. AxiosError never leaves src/api/: it serialises its
- * config, headers included, and the Authorization header holds the token.
+ * Every failure of a call to EcoTaxa. An Error, not one of the CLI's UserErrors: it carries no
+ * exit code, and its message says what happened, not which command to run about it.
+ * AxiosError never leaves src/api/: it serialises its config, headers included, and the
+ * Authorization header holds the token.
  */
-export class ApiError extends UserError {
+export class ApiError extends Error {
+  /** Which failure this is (API_ERROR_CODES): the field to branch on. */
+  readonly code: ApiErrorCode;
   readonly request: RequestInfo;
+  /** The HTTP status, when an answer came. */
   readonly status: number | undefined;
+  /** EcoTaxa's own message, when its answer had one (docs/ecotaxa-api.md#error-shapes). */
+  readonly ecotaxaMessage: string | undefined;
+  /**
+   * The answer's text, shortened, where the message gives only its gist: a traceback, a
+   * proxy's page, the body of a 5xx.
+   */
+  readonly body: string | undefined;
   /** A passing failure: the same request may succeed if sent again (after a pause). */
   readonly transient: boolean;
   /** For a write: whether it may have been carried out anyway (see Delivery). */
   readonly delivery: Delivery;
 
-  constructor(message: string, request: RequestInfo, options: ApiErrorOptions = {}) {
-    super(message, {
-      errorCode: options.errorCode ?? codeOfStatus(options.status),
-      details: options.details,
-      cause: options.cause,
-    });
+  constructor(
+    message: string,
+    request: RequestInfo,
+    options: ApiErrorOptions & ({ code: ApiErrorCode } | { status: number }),
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? codeOfStatus(options.status);
     this.request = request;
     this.status = options.status;
+    this.ecotaxaMessage = options.ecotaxaMessage;
+    this.body = options.body;
     this.transient = options.transient ?? false;
     // Unless a failure says otherwise, a request that reached the server may have acted.
     this.delivery = options.delivery ?? 'maybe';
   }
 }
 
-/** The code of a failure known only by its status. */
-function codeOfStatus(status: number | undefined): ErrorCode {
-  if (status === undefined) return 'unclassified';
-  if (status === 401) return 'api-unauthorized';
-  if (status === 403) return 'api-forbidden';
-  if (status === 404) return 'api-not-found';
-  if (status === 429) return 'api-rate-limited';
-  if (status === 502 || status === 503 || status === 504) return 'api-unavailable';
-  if (status >= 500) return 'api-server-error';
-  return 'api-rejected';
+/** The code of a failure known by its status alone. */
+function codeOfStatus(status: number | undefined): ApiErrorCode {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status === 429) return 'rate-limited';
+  if (status === 502 || status === 503 || status === 504) return 'unavailable';
+  if ((status ?? 0) >= 500) return 'server-error';
+  return 'rejected';
 }
 
-/** 401: the token is invalid or expired (EcoTaxa answers so on /users/* and on writes). */
+/** 401: the token is invalid or expired (docs/ecotaxa-api.md#expired-tokens-read-as-anonymous). */
 export class AuthenticationError extends ApiError {
   constructor(request: RequestInfo) {
-    super(
-      `EcoTaxa at ${request.server} rejected your token (invalid or expired): run \`ecotaxa-access login\``,
-      request,
-      { status: 401, delivery: 'none' },
-    );
+    super(`EcoTaxa at ${request.server} rejected your token (invalid or expired)`, request, {
+      status: 401,
+      delivery: 'none',
+    });
   }
 }
 
-/** 403: "You can't do this." (no right, wrong login) or "Not authenticated" (no token). */
+/** What EcoTaxa answers with 403 to a request that carries no token. */
+const NOT_AUTHENTICATED = 'Not authenticated';
+
+/** 403: "You can't do this." (no right, a failed login) or "Not authenticated" (no token). */
 export class PermissionDeniedError extends ApiError {
-  readonly detail: string;
-  constructor(request: RequestInfo, detail: string) {
-    const message =
-      detail === 'Not authenticated'
-        ? `EcoTaxa at ${request.server} says you are not logged in: run \`ecotaxa-access login\``
-        : `EcoTaxa refused ${describe(request)}: you are not allowed to do this (403 ${detail})`;
-    super(message, request, { status: 403, delivery: 'none' });
-    this.detail = detail;
+  declare readonly ecotaxaMessage: string;
+  /** The request carried no token (EcoTaxa's "Not authenticated"). */
+  readonly notAuthenticated: boolean;
+  constructor(request: RequestInfo, ecotaxaMessage: string) {
+    const notAuthenticated = ecotaxaMessage === NOT_AUTHENTICATED;
+    const message = notAuthenticated
+      ? `EcoTaxa at ${request.server} says you are not logged in`
+      : `EcoTaxa refused ${describeRequest(request)}: you are not allowed to do this (403 ${ecotaxaMessage})`;
+    super(message, request, { status: 403, delivery: 'none', ecotaxaMessage });
+    this.notAuthenticated = notAuthenticated;
   }
 }
 
 /** 404 with EcoTaxa's own JSON ("Not found.", "User not found"). */
 export class NotFoundError extends ApiError {
-  readonly detail: string;
-  constructor(request: RequestInfo, detail: string) {
-    super(`EcoTaxa has no ${request.path} (404 ${detail})`, request, { status: 404, delivery: 'none' });
-    this.detail = detail;
-  }
-}
-
-/** 422: a request EcoTaxa refused, with its own message (either detail shape). */
-export class ValidationError extends ApiError {
-  readonly ecotaxaMessage: string;
+  declare readonly ecotaxaMessage: string;
   constructor(request: RequestInfo, ecotaxaMessage: string) {
-    super(`EcoTaxa refused ${describe(request)}: ${ecotaxaMessage}`, request, { status: 422, delivery: 'none' });
-    this.ecotaxaMessage = ecotaxaMessage;
+    super(`EcoTaxa has no ${request.path} (404 ${ecotaxaMessage})`, request, {
+      status: 404,
+      delivery: 'none',
+      ecotaxaMessage,
+    });
   }
 }
 
-/** 429: too many requests; Retry-After honoured by the retry loop. Nothing was carried out. */
+/** 422: a request EcoTaxa refused, with its own message (either shape of its detail). */
+export class ValidationError extends ApiError {
+  declare readonly ecotaxaMessage: string;
+  constructor(request: RequestInfo, ecotaxaMessage: string) {
+    super(`EcoTaxa refused ${describeRequest(request)}: ${ecotaxaMessage}`, request, {
+      status: 422,
+      delivery: 'none',
+      ecotaxaMessage,
+    });
+  }
+}
+
+/** 429: too many requests; the retries of a read honour Retry-After. Nothing was carried out. */
 export class RateLimitError extends ApiError {
+  /** How long EcoTaxa asked to wait (its Retry-After), when it said. */
   readonly retryAfterMs: number | undefined;
   constructor(request: RequestInfo, retryAfterMs: number | undefined) {
     const wait = retryAfterMs === undefined ? '' : ` (it asks to wait ${Math.ceil(retryAfterMs / 1000)} s)`;
-    super(`EcoTaxa at ${request.server} is rate-limiting ${describe(request)}${wait}: try again later`, request, {
+    super(`EcoTaxa at ${request.server} is rate-limiting ${describeRequest(request)}${wait}`, request, {
       status: 429,
       transient: true,
       delivery: 'none',
@@ -134,44 +159,66 @@ export class RateLimitError extends ApiError {
   }
 }
 
+/** Retry-After (a 429's header) as seconds or as an HTTP date; undefined if absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // Only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse takes "-1" for a year.
+  if (!/^[A-Za-z]{3},? \d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now.getTime());
+}
+
+export type ServerFailure = 'internal-error' | 'unavailable';
+
 /** 5xx: a server bug (500 with a Python traceback) or a proxy in front of it (502/503/504). */
 export class ServerError extends ApiError {
+  /**
+   * What the answer said, when the client read it: `internal-error`, a Python traceback of
+   * EcoTaxa's (its text is `body`); `unavailable`, anything else (a proxy's page, EcoTaxa's JSON).
+   */
+  readonly failure: ServerFailure | undefined;
   constructor(
     request: RequestInfo,
     status: number,
     summary: string,
-    details: string | undefined,
-    options: { transient: boolean; delivery: Delivery; errorCode?: ErrorCode },
+    body: string | undefined,
+    options: { transient: boolean; delivery: Delivery; code?: ApiErrorCode; failure?: ServerFailure },
   ) {
-    super(summary, request, { status, details, ...options });
+    const { failure, ...rest } = options;
+    super(summary, request, { status, body, ...rest });
+    this.failure = failure;
   }
 }
 
 /**
- * 500 from two writes of one project that overlapped: EcoTaxa's delete-and-insert of the
- * privileges (or the first insert of a project's variables row) ran concurrently, and the
- * later transaction failed on a unique index. Nothing of it was committed: the project can be
- * read again and written again (API-NOTES "Changing rights", transcript [89]).
+ * 500 from two writes of one project that overlapped: nothing of the failed one was committed,
+ * and the project can be read and written again (docs/ecotaxa-api.md#conflicts).
  */
 export class ConflictError extends ServerError {
-  constructor(request: RequestInfo, details: string) {
+  constructor(request: RequestInfo, traceback: string) {
     super(
       request,
       500,
-      `EcoTaxa refused ${describe(request)}: the project was changed by someone else at the same time (a write conflict); run the same command again`,
-      details,
-      { transient: true, delivery: 'none', errorCode: 'api-conflict' },
+      `EcoTaxa refused ${describeRequest(request)}: the project was changed by someone else at the same time (a write conflict)`,
+      traceback,
+      { transient: true, delivery: 'none', code: 'conflict', failure: 'internal-error' },
     );
   }
 }
 
 /** An answer that is not EcoTaxa's: HTML, not JSON, or a 404 on a route EcoTaxa always has. */
 export class NotEcoTaxaError extends ApiError {
-  constructor(request: RequestInfo, what: string, details?: string) {
+  constructor(request: RequestInfo, what: string, body?: string) {
     super(
-      `${request.server} does not look like an EcoTaxa API (${describe(request)} answered ${what}): check --url, e.g. https://ecotaxa.obs-vlfr.fr/api`,
+      `${request.server} does not look like an EcoTaxa API (${describeRequest(request)} answered ${what})`,
       request,
-      { details, errorCode: 'api-not-ecotaxa' },
+      {
+        body,
+        code: 'not-ecotaxa',
+      },
     );
   }
 }
@@ -193,38 +240,41 @@ const PERMANENT = new Set(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'U
 
 /** No answer: refused, reset, unknown host. */
 export class ConnectionError extends ApiError {
-  readonly code: string | undefined;
-  constructor(request: RequestInfo, code: string | undefined, reason: string, cause?: unknown) {
+  /** Node's code for the failure (ECONNREFUSED, ECONNRESET, CERT_HAS_EXPIRED...), when it gave one. */
+  readonly networkCode: string | undefined;
+  constructor(request: RequestInfo, networkCode: string | undefined, reason: string, cause?: unknown) {
     // A connection never made cannot have delivered a write; a reset one may have.
-    const neverSent = code !== undefined && NEVER_SENT.has(code);
-    super(`cannot reach EcoTaxa at ${request.server}: ${reason} (${describe(request)})`, request, {
-      errorCode: 'connection',
-      transient: code === undefined || !PERMANENT.has(code),
+    const neverSent = networkCode !== undefined && NEVER_SENT.has(networkCode);
+    super(`cannot reach EcoTaxa at ${request.server}: ${reason} (${describeRequest(request)})`, request, {
+      code: 'connection',
+      transient: networkCode === undefined || !PERMANENT.has(networkCode),
       delivery: neverSent ? 'none' : 'maybe',
       cause,
     });
-    this.code = code;
+    this.networkCode = networkCode;
   }
 }
 
 /** No answer in time: the request may have been carried out. */
 export class TimeoutError extends ApiError {
+  readonly timeoutMs: number;
   constructor(request: RequestInfo, timeoutMs: number) {
     super(
-      `EcoTaxa at ${request.server} did not answer ${describe(request)} within ${formatSeconds(timeoutMs)}: try again, or raise --timeout`,
+      `EcoTaxa at ${request.server} did not answer ${describeRequest(request)} within ${formatSeconds(timeoutMs)}`,
       request,
-      { errorCode: 'timeout', transient: true, delivery: 'maybe' },
+      { code: 'timeout', transient: true, delivery: 'maybe' },
     );
+    this.timeoutMs = timeoutMs;
   }
 }
 
-/** A 200 answer whose data does not have the shape this tool relies on. */
+/** A 200 answer whose data does not have the shape this client relies on. */
 export class SchemaError extends ApiError {
   constructor(request: RequestInfo, field: string, problem: string) {
     super(
-      `EcoTaxa answered ${describe(request)} with data this tool does not understand: ${field}: ${problem}`,
+      `EcoTaxa answered ${describeRequest(request)} with data this tool does not understand: ${field}: ${problem}`,
       request,
-      { errorCode: 'api-schema' },
+      { code: 'schema' },
     );
   }
 }
@@ -234,12 +284,14 @@ export class SchemaError extends ApiError {
  * and not asked again, since it would come back the same. The server's doing, not the network's.
  */
 export class AnswerTooLargeError extends ApiError {
+  readonly maxBytes: number;
   constructor(request: RequestInfo, maxBytes: number) {
     super(
-      `EcoTaxa at ${request.server} answered ${describe(request)} with more than ${formatBytes(maxBytes)}, far more than any answer of EcoTaxa's: it was not read; check --url, or tell the server's administrators`,
+      `EcoTaxa at ${request.server} answered ${describeRequest(request)} with more than ${formatBytes(maxBytes)}, far more than any answer of EcoTaxa's: it was not read`,
       request,
-      { errorCode: 'api-too-large' },
+      { code: 'too-large' },
     );
+    this.maxBytes = maxBytes;
   }
 }
 
@@ -249,10 +301,6 @@ function formatBytes(bytes: number): string {
   return `${bytes.toLocaleString('en')} bytes`;
 }
 
-/** What to do about an answer that is not what was asked for. */
-const UNTRUSTED =
-  "nothing is planned or written from it: run the command again, and if it happens again, check --url or tell the server's administrators";
-
 /**
  * A 200 answer that is not what was asked for: a project nobody asked for, one that does not
  * match the search's filter, or the same project twice. Such a server cannot be trusted with
@@ -260,8 +308,8 @@ const UNTRUSTED =
  */
 export class UnexpectedAnswerError extends ApiError {
   constructor(request: RequestInfo, what: string) {
-    super(`EcoTaxa at ${request.server} answered ${describe(request)} with ${what}: ${UNTRUSTED}`, request, {
-      errorCode: 'api-inconsistent',
+    super(`EcoTaxa at ${request.server} answered ${describeRequest(request)} with ${what}`, request, {
+      code: 'inconsistent',
     });
   }
 }
@@ -269,118 +317,15 @@ export class UnexpectedAnswerError extends ApiError {
 /**
  * A paged listing that cannot be complete: a page repeated (a server that ignores
  * window_start), ids out of the order asked for, or more projects than any listing may hold
- * (a server that never stops). EcoTaxa gives no total, so these are all a client can check.
+ * (a server that never stops). EcoTaxa gives no total (docs/ecotaxa-api.md#paging), so these
+ * are all a client can check.
  */
 export class IncompleteListingError extends ApiError {
   constructor(request: RequestInfo, why: string) {
     super(
-      `the project listing from EcoTaxa at ${request.server} is incomplete: ${why} (${describe(request)}); ${UNTRUSTED}`,
+      `the project listing from EcoTaxa at ${request.server} is incomplete: ${why} (${describeRequest(request)})`,
       request,
-      { errorCode: 'api-inconsistent' },
+      { code: 'inconsistent' },
     );
-  }
-}
-
-/** An HTTP answer that was not a success, as the client received it. */
-export interface FailedResponse {
-  status: number;
-  /** Lower case, '' when absent. */
-  contentType: string;
-  text: string;
-  retryAfter?: string | undefined;
-  location?: string | undefined;
-}
-
-/**
- * The error for an answer that is not a success: one place that says which failure is which
- * (API-NOTES "Error shapes"), and whether it is worth trying again and may have acted.
- */
-export function errorForResponse(response: FailedResponse, request: RequestInfo, now: Date): ApiError {
-  const { status, contentType, text } = response;
-  const isJson = contentType.includes('json');
-  const json = isJson ? parseJson(text) : undefined;
-  if (status >= 300 && status < 400) {
-    const to = response.location === undefined ? '' : ` to ${response.location}`;
-    return new NotEcoTaxaError(request, `a redirect (${status}${to})`);
-  }
-  if (status === 401) return new AuthenticationError(request);
-  if (status === 429) return new RateLimitError(request, parseRetryAfter(response.retryAfter, now));
-  if (status >= 500) return serverError(response, request);
-  const detail = json === undefined ? undefined : ecotaxaDetail(json.value);
-  if (detail === undefined) {
-    // A 404 without EcoTaxa's JSON: the URL is wrong. Anything else: a proxy or firewall.
-    if (status === 404)
-      return new NotEcoTaxaError(request, describeBody(status, contentType, text), text.slice(0, 2_000));
-    return new ApiError(
-      `EcoTaxa at ${request.server} (or a proxy in front of it) refused ${describe(request)}: ${describeBody(status, contentType, text)}`,
-      request,
-      { status, details: text.slice(0, 2_000), delivery: 'none' },
-    );
-  }
-  if (status === 403) return new PermissionDeniedError(request, detail);
-  if (status === 404) return new NotFoundError(request, detail);
-  if (status === 422) return new ValidationError(request, detail);
-  return new ApiError(`EcoTaxa refused ${describe(request)}: ${status} ${detail}`, request, {
-    status,
-    delivery: 'none',
-  });
-}
-
-/** A traceback of a data error (a bad value, a missing key) fails the same way again. */
-const DATA_ERROR = /\b(IntegrityError|ValueError|KeyError|TypeError|AttributeError|AssertionError)\b/;
-/**
- * The unique indexes two overlapping updates of one project collide on (transcript [89]):
- * the privileges (projid, member) and the project's variables row.
- */
-const WRITE_CONFLICT = /UniqueViolation[\s\S]*("IS_ProjectsPriv"|projects_variables_pkey)/;
-
-function serverError(response: FailedResponse, request: RequestInfo): ApiError {
-  const { status, contentType, text } = response;
-  const traceback = !contentType.includes('json') && text.includes('BACK-END') ? text : undefined;
-  const details = text.slice(0, 20_000) || undefined;
-  if (traceback !== undefined) {
-    // Judged by the exception that ended the request (Python prints it last), not by any
-    // name met on the way (a chained exception, a module or variable name).
-    const final = finalException(traceback) ?? '';
-    if (status === 500 && /IntegrityError/.test(final) && WRITE_CONFLICT.test(traceback)) {
-      return new ConflictError(request, traceback.slice(0, 20_000));
-    }
-    const deterministic = DATA_ERROR.test(final);
-    return new ServerError(
-      request,
-      status,
-      `EcoTaxa failed on ${describe(request)} with an internal error (${status}${exceptionLine(traceback)}); --verbose shows its traceback`,
-      details,
-      // A data error rolled the transaction back; any other exception may have come after a commit.
-      { transient: !deterministic, delivery: deterministic ? 'none' : 'maybe' },
-    );
-  }
-  const proxy = contentType.includes('html') ? ' from a proxy' : '';
-  return new ServerError(
-    request,
-    status,
-    `EcoTaxa at ${request.server} is unavailable: ${describe(request)} answered ${status}${reasonPhrase(status)}${proxy}; try again later`,
-    details,
-    { transient: true, delivery: 'maybe' },
-  );
-}
-
-/** Retry-After (a 429's header) as seconds or as an HTTP date; undefined if absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  // Only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse takes "-1" for a year.
-  if (!/^[A-Za-z]{3},? \d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now.getTime());
-}
-
-function parseJson(text: string): { value: unknown } | undefined {
-  try {
-    return { value: JSON.parse(text) as unknown };
-  } catch {
-    return undefined;
   }
 }

@@ -5,7 +5,7 @@ import type { MinUser, Project, UserWithRights } from './types.js';
  * Runtime checks of what EcoTaxa answers. Each schema names only the fields the tool relies
  * on and passes every other field through untouched (looseObject): a project read for a
  * later PUT must round-trip fields this tool does not know, since the server overwrites every
- * field with what the PUT body says (API-NOTES "Changing rights"). No defaults and no
+ * field with what the PUT body says (docs/ecotaxa-api.md#whole-model-put). No defaults and no
  * transforms here, for the same reason: what is parsed is what was read.
  */
 

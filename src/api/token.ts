@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 
-/** EcoTaxa accepts a token for 31 days after its timestamp (API-NOTES "Authentication"). */
+/** EcoTaxa accepts a token for 31 days after its timestamp (docs/ecotaxa-api.md#authentication). */
 export const TOKEN_LIFETIME_SECONDS = 2_678_400;
 
 export interface TokenInfo {

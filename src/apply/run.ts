@@ -71,6 +71,8 @@ export interface ApplyOptions {
   budget?: Partial<BudgetOptions>;
   /** Waits before re-reading, while a read may come from a lagging replica (API-NOTES). */
   replicaWaitsMs?: readonly number[];
+  /** An error as a person reads it in a reason (the CLI adds its advice); by default its message. */
+  describeError?: ((error: unknown) => string) | undefined;
 }
 
 /** EcoTaxa waits up to about 2 s for its replica after a write: re-read for longer than that. */
@@ -106,6 +108,7 @@ export interface Run extends WriteContext {
   now: () => number;
   /** Why no new write may start (a rejected token, a broken journal), once known. */
   fatal: string | undefined;
+  describe: (error: unknown) => string;
   retrying: number;
   report(): void;
 }
@@ -260,7 +263,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
         return writeResults(
           write,
           'unconfirmed',
-          `EcoTaxa's answer was lost (${errorMessage(error)}) and the project could not be read again (${run.fatal ?? ''}): the change may have landed; check the project, or run the same command again`,
+          `EcoTaxa's answer was lost (${run.describe(error)}) and the project could not be read again (${run.fatal ?? ''}): the change may have landed; check the project, or run the same command again`,
           lost.settled,
         );
       }
@@ -268,7 +271,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
         const results = await landed(
           run,
           write,
-          `landed although EcoTaxa's answer was lost (${errorMessage(error)})`,
+          `landed although EcoTaxa's answer was lost (${run.describe(error)})`,
           lost.settled,
         );
         // The re-read showed it: confirmed as a read-back would, and not read back again.
@@ -276,7 +279,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
         return results;
       }
       if (settlement.kind === 'error') {
-        if (settlement.error instanceof AuthenticationError) stopAll(run, settlement.error.message);
+        if (settlement.error instanceof AuthenticationError) stopAll(run, run.describe(settlement.error));
         // A read is always safe to repeat: finding out where a write went may take a few more
         // than the project's budget, lest a write that landed be reported as unknown.
         const readAgain = !budget.exhausted || extraSettleReads-- > 0;
@@ -287,7 +290,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
         return writeResults(
           write,
           'unconfirmed',
-          `EcoTaxa's answer was lost (${errorMessage(error)}) and the project could not be read again (${errorMessage(settlement.error)}): the change may have landed; check the project, or run the same command again`,
+          `EcoTaxa's answer was lost (${run.describe(error)}) and the project could not be read again (${run.describe(settlement.error)}): the change may have landed; check the project, or run the same command again`,
           lost.settled,
         );
       }
@@ -302,7 +305,7 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       if (lastChance || stopped(run)) {
         const why = stopped(run)
           ? "interrupted after EcoTaxa's answer was lost"
-          : `${failureReason(error)}${tries(budget)}`;
+          : `${failureReason(error, run.describe)}${tries(budget)}`;
         // Still exactly what the write replaced, through the replica's lag: it did not land.
         if (settlement.kind === 'not-landed') {
           return writeResults(
@@ -338,13 +341,13 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
           : await readAfterConflict(client, task.projid, conflicted, waitOutConflict, run.replicaWaitsMs, signal);
       conflicted = undefined;
       if (read.kind === 'error') {
-        if (read.error instanceof AuthenticationError) stopAll(run, read.error.message);
+        if (read.error instanceof AuthenticationError) stopAll(run, run.describe(read.error));
         if (stopped(run)) return notStarted();
         if (isTransient(read.error) && !budget.exhausted) {
           await pause(run, budget, read.error);
           continue;
         }
-        return allEntries(run, task, 'failed', `${failureReason(read.error)}${tries(budget)}`);
+        return allEntries(run, task, 'failed', `${failureReason(read.error, run.describe)}${tries(budget)}`);
       }
       // EcoTaxa reads a project as an anonymous visitor would when the token has expired
       // (API-NOTES "Authentication"): not shown, or shown without members. Check the token
@@ -388,8 +391,8 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
     }
     const error = sent.error;
     if (error instanceof AuthenticationError) {
-      stopAll(run, error.message);
-      return writeResults(write, 'failed', failureReason(error), decided.settled);
+      stopAll(run, run.describe(error));
+      return writeResults(write, 'failed', failureReason(error, run.describe), decided.settled);
     }
     if (error instanceof ConflictError) {
       // Nothing of it was committed (transcript [89]): read, decide and write again, on a read
@@ -426,14 +429,14 @@ export async function applyProject(run: Run, task: ProjectTask): Promise<ApplyRe
       return writeResults(
         write,
         'not-started',
-        `interrupted (its write was not carried out: ${failureReason(error)})`,
+        `interrupted (its write was not carried out: ${failureReason(error, run.describe)})`,
         decided.settled,
       );
     if (isTransient(error) && !budget.exhausted) {
       await pause(run, budget, error);
       continue;
     }
-    return writeResults(write, 'failed', `${failureReason(error)}${tries(budget)}`, decided.settled);
+    return writeResults(write, 'failed', `${failureReason(error, run.describe)}${tries(budget)}`, decided.settled);
   }
 }
 
@@ -477,7 +480,7 @@ async function tokenStillGood(run: Run): Promise<boolean> {
     return true;
   } catch (err) {
     if (!(err instanceof AuthenticationError)) return true;
-    stopAll(run, err.message);
+    stopAll(run, run.describe(err));
     return false;
   }
 }
@@ -494,6 +497,7 @@ export function createRun(options: ApplyOptions, report: () => void = () => unde
     random: options.random ?? Math.random,
     now: options.now ?? (() => performance.now()),
     fatal: undefined,
+    describe: options.describeError ?? errorMessage,
     retrying: 0,
     report,
   };
@@ -593,7 +597,10 @@ async function verify(options: ApplyOptions, results: ApplyResult[], waits: read
       projects = await options.client.getProjects(unconfirmed.map((r) => r.projid));
     } catch (err) {
       for (const r of unconfirmed) {
-        r.reason = join(r.reason, `not confirmed: the read-back failed (${errorMessage(err)})`);
+        r.reason = join(
+          r.reason,
+          `not confirmed: the read-back failed (${(options.describeError ?? errorMessage)(err)})`,
+        );
       }
       return;
     }

@@ -377,10 +377,10 @@ export function isTransient(error: unknown): boolean {
 }
 
 /** The reason shown for one project's failure. */
-export function failureReason(error: unknown): string {
+export function failureReason(error: unknown, describe: (error: unknown) => string = errorMessage): string {
   if (error instanceof PermissionDeniedError)
     return `EcoTaxa refused: you are not allowed to change this project (403)`;
   if (error instanceof NotFoundError) return 'EcoTaxa has no such project any more (404)';
   if (error instanceof ValidationError) return `EcoTaxa refused the update: ${error.ecotaxaMessage}`;
-  return errorMessage(error);
+  return describe(error);
 }

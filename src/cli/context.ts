@@ -14,6 +14,7 @@ import type { Io, WritePhase } from '../output/io.js';
 import { Output } from '../output/output.js';
 import { FileJournal, type JournalWriter, type RunInfo, newRunId, noJournal } from '../store/journal.js';
 import { userAgent } from '../version.js';
+import { describeError } from './error-advice.js';
 
 /** The global options, exactly as commander gives them (the program's own, not a command's). */
 export const globalOptionsSchema = z.strictObject({
@@ -188,11 +189,12 @@ export class Context {
       mapTransportError:
         this.fixtures === undefined ? undefined : (err, req) => this.fixtures?.mapTransportError(err, req),
       onRequest: (log) => {
-        const status = log.status === undefined ? (log.error ?? 'failed') : String(log.status);
+        const failure = log.failure === undefined ? log.error : describeError(log.failure);
+        const status = log.status === undefined ? (failure ?? 'failed') : String(log.status);
         output.debug(`${log.method} ${log.path} -> ${status} (${log.ms} ms)`);
       },
       onRetry: ({ request, error, delayMs, retry }) => {
-        output.debug(`retry ${retry} of ${request.method} ${request.path} in ${delayMs} ms: ${error.message}`);
+        output.debug(`retry ${retry} of ${request.method} ${request.path} in ${delayMs} ms: ${describeError(error)}`);
       },
     });
   }

@@ -1,11 +1,10 @@
 import { type Command, CommanderError } from 'commander';
-import { type ErrorCode, ExitCode, UserError, errorMessage } from '../errors.js';
+import { type ErrorCode, ExitCode } from '../errors.js';
 import { inertLines } from '../output/inert.js';
 import type { Io } from '../output/io.js';
 import { jsonText } from '../output/json.js';
 import { refuseBlankValues } from './blank-values.js';
 import { scrubArgv } from './argv-secrets.js';
-import { errorCodeOf } from './error-codes.js';
 import { buildProgram, type CommandName } from './program.js';
 import type { Context } from './context.js';
 
@@ -78,19 +77,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
-    state.exitCode = report(err, io, state);
+    state.exitCode = await report(err, io, state);
   }
   if (state.context !== undefined) {
     try {
       await state.context.close(state.exitCode);
     } catch (err) {
-      state.exitCode = report(err, io, state);
+      state.exitCode = await report(err, io, state);
     }
   }
   return state.exitCode;
 }
 
-function report(err: unknown, io: Io, state: RunState): number {
+async function report(err: unknown, io: Io, state: RunState): Promise<number> {
   // Commander has already printed its message (or the help, or the version).
   if (err instanceof CommanderError) {
     if (err.exitCode === 0) return ExitCode.Success;
@@ -100,25 +99,24 @@ function report(err: unknown, io: Io, state: RunState): number {
     }
     return ExitCode.Error;
   }
+  // Loaded on failure only: `--help` does not load the client's errors.
+  const { showError } = await import('./error-advice.js');
+  const shownError = showError(err);
   const redact = (text: string): string => scrubArgv(state.context?.redact(text) ?? text, state.argv);
   // Messages quote EcoTaxa's answers, names and files: shown inert, exact in --json.
   const shown = (text: string): string => inertLines(redact(text));
-  const user = err instanceof UserError;
-  const exitCode = user ? err.exitCode : ExitCode.Error;
-  const message = user
-    ? err.message
-    : `internal error: ${errorMessage(err)} (a bug in ecotaxa-access: run with --verbose and report it)`;
   const color = state.context?.output.err;
-  io.stderr.write(`${color === undefined ? 'error:' : color.red('error:')} ${shown(message)}\n`);
+  io.stderr.write(`${color === undefined ? 'error:' : color.red('error:')} ${shown(shownError.message)}\n`);
   if (state.verbose) {
-    if (user && err.details !== undefined) io.stderr.write(`${shown(err.details)}\n`);
+    if (shownError.details !== undefined) io.stderr.write(`${shown(shownError.details)}\n`);
     if (err instanceof Error && err.stack !== undefined) io.stderr.write(`${shown(err.stack)}\n`);
   }
   if (state.json) {
     const type = err instanceof Error ? err.name : 'Error';
-    writeJsonError(io, { code: errorCodeOf(err), type, message: redact(message), exitCode });
+    const { code, exitCode } = shownError;
+    writeJsonError(io, { code, type, message: redact(shownError.message), exitCode });
   }
-  return exitCode;
+  return shownError.exitCode;
 }
 
 /**

@@ -1,29 +1,18 @@
 import { type Command, Option } from 'commander';
-import type { CommandName } from './program.js';
+import type { TreeTools } from './program.js';
 
 /*
  * The commands that only read and report (access, policy dump, report), declared as
  * program.ts declares the others: options and help, no command body.
  */
 
-export interface TreeTools {
-  /** A command that runs: its help ends with examples and the pointer to the global options. */
-  leaf: (cmd: Command, name: CommandName, helpAfter: string) => Command;
-  /** A command that only groups others. */
-  group: (cmd: Command, helpAfter: string) => Command;
-  examples: (...lines: string[]) => string;
-  collect: (value: string, previous: string[] | undefined) => string[];
-}
-
 /** The selectors of the commands that only read (access, policy dump, report): none means every project you manage. */
-function addReadSelectionOptions(cmd: Command, collect: TreeTools['collect']): Command {
-  return cmd
-    .argument('[ids...]', 'project ids and ranges (default: every project you manage)')
-    .option('--all', 'every project where you are explicitly a manager (the default)')
-    .option('--title <text>', 'projects whose title contains TEXT (or whose id ends with it)')
-    .option('--instrument <text>', 'projects whose instrument contains TEXT')
-    .option('--ids-from <file>', 'ids from FILE ("-" for stdin): one per line, or a CSV with a projid or id column')
-    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect);
+function addReadSelectionOptions(cmd: Command, projectFilters: TreeTools['projectFilters']): Command {
+  return projectFilters(
+    cmd
+      .argument('[ids...]', 'project ids and ranges (default: every project you manage)')
+      .option('--all', 'every project where you are explicitly a manager (the default)'),
+  );
 }
 
 const ACCESS_HELP = `
@@ -38,13 +27,13 @@ file starts with their titles), mode additive: \`sync\` of the file plans no cha
 --user: every member but you, the managers' Manage rights left out unless --include-managers.
 --authoritative dumps every project you manage (no selectors: its rules take back elsewhere).`;
 
-export function addReadCommands(program: Command, { leaf, group, examples, collect }: TreeTools): void {
+export function addReadCommands(program: Command, { leaf, group, examples, collect, projectFilters }: TreeTools): void {
   leaf(
     addReadSelectionOptions(
       program
         .command('access')
         .description('who has what on your projects: one row per person (or per project), and what deserves a look'),
-      collect,
+      projectFilters,
     )
       .option('--user <user>', 'only this person: id, exact email or exact name')
       .option('--right <right>', 'only this right: view, annotate or manage')
@@ -68,7 +57,7 @@ export function addReadCommands(program: Command, { leaf, group, examples, colle
   leaf(
     addReadSelectionOptions(
       policy.command('dump').description('write the policy file of what is now: sync of it plans no change'),
-      collect,
+      projectFilters,
     )
       .option('--user <user>', 'only this user (repeatable): id, exact email or exact name', collect)
       .option('--include-managers', "also the other managers' Manage rights")
@@ -91,7 +80,7 @@ the runs; a right no journal explains shows "before the journals". For AqQua's
 account, the report states the condition of AqQua's call for data (publishable
 under CC BY-NC 4.0 by 15 July 2027) and marks the projects still private.`;
 
-export function addReportCommand(program: Command, { leaf, examples, collect }: TreeTools): void {
+export function addReportCommand(program: Command, { leaf, examples, projectFilters }: TreeTools): void {
   leaf(
     addReadSelectionOptions(
       program
@@ -99,7 +88,7 @@ export function addReportCommand(program: Command, { leaf, examples, collect }: 
         .description(
           'what you shared: the projects you manage where a user has a right, since when and by which run (--received: what you were given)',
         ),
-      collect,
+      projectFilters,
     )
       .option(
         '--user <user>',

@@ -4,6 +4,7 @@ import { inertLines } from '../output/inert.js';
 import { toolVersion } from '../version.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { addReadCommands, addReportCommand } from './program-read.js';
+import { addApplyCommands, addChangeCommands, addSyncCommands } from './program-write.js';
 
 /*
  * The whole command tree, with every option and its help, and nothing else: command bodies
@@ -50,131 +51,18 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-function wholeNumber(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number.');
-  return Number(value);
-}
-
-function wholeNumberOrAuto(value: string): number | 'auto' {
-  if (value.trim() === 'auto') return 'auto';
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number or auto.');
-  return Number(value);
-}
-
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function addSelectionOptions(cmd: Command): Command {
+/** The selectors every command that selects projects has (their --all and --pick differ). */
+function projectFilters(cmd: Command): Command {
   return cmd
-    .option('--all', 'every project where you are explicitly a manager')
     .option('--title <text>', 'projects whose title contains TEXT (or whose id ends with it)')
     .option('--instrument <text>', 'projects whose instrument contains TEXT')
     .option('--ids-from <file>', 'ids from FILE ("-" for stdin): one per line, or a CSV with a projid or id column')
-    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect)
-    .option('--pick', 'on a terminal, choose among the selected projects (default: all you manage) from a list');
+    .option('--exclude <ids>', 'leave out these ids and ranges (repeatable, e.g. 12,40-45)', collect);
 }
-
-/** --concurrency and --max-concurrency, on every command that writes. */
-function addConcurrencyOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option(
-        '--concurrency <n|auto>',
-        'projects written at once: 1 to 32, or auto to adapt to the server (default: config, else auto)',
-      ).argParser(wholeNumberOrAuto),
-    )
-    .addOption(
-      new Option('--max-concurrency <n>', 'the most auto may reach, 1 to 32 (default: config, else 8)').argParser(
-        wholeNumber,
-      ),
-    );
-}
-
-/** --show-unchanged, on every command that shows a plan (grant, revoke, plan, apply, undo). */
-const SHOW_UNCHANGED_HELP = 'list the projects left as they are, not only their count';
-
-function addChangeOptions(cmd: Command, kind: 'grant' | 'revoke', mode: 'apply' | 'plan'): Command {
-  cmd
-    .option(
-      '--user <user>',
-      'whose right changes: id, exact email or exact name (default: config "user", else aqqua@geomar.de)',
-    )
-    .option('--right <right>', 'view, annotate or manage', 'view');
-  if (kind === 'revoke')
-    cmd.option('--any-right', "also remove a right other than --right (never the contact's or the last manager's)");
-  cmd.option(
-    '--fix-contact',
-    'make you the contact of legacy projects EcoTaxa refuses to update otherwise (no contact, an inactive one, or one not a manager)',
-  );
-  cmd.option('--show-unchanged', SHOW_UNCHANGED_HELP);
-  if (mode === 'apply') {
-    cmd
-      .option('--dry-run', 'show the plan and stop: nothing is written')
-      .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)');
-  }
-  cmd
-    .option('--out <file>', 'save the plan to FILE, for `apply FILE` ("-": the plan as JSON on stdout)')
-    .option('--force', 'let --out replace FILE even if it is not a plan saved by ecotaxa-access')
-    .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending, 1 on error');
-  if (mode === 'apply') {
-    addConcurrencyOptions(cmd).option(
-      '--strict',
-      'skip projects whose rights changed since the plan, instead of deciding them again',
-    );
-  }
-  return cmd;
-}
-
-/** The options of sync and plan sync (README "Sharing as code"). */
-function addSyncOptions(cmd: Command, mode: 'apply' | 'plan'): Command {
-  if (mode === 'apply') {
-    cmd
-      .option('--dry-run', 'show the plan and stop: nothing is written')
-      .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)');
-  }
-  cmd
-    .option('--out <file>', 'save the plan to FILE, for `apply FILE` ("-": the plan as JSON on stdout)')
-    .option('--force', 'let --out replace FILE even if it is not a plan saved by ecotaxa-access')
-    .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending, 1 on error')
-    .addOption(
-      new Option('--format <format>', 'text, or markdown for a CI job summary or a pull-request comment').choices([
-        'text',
-        'markdown',
-      ]),
-    )
-    .option('--show-unchanged', SHOW_UNCHANGED_HELP)
-    .option(
-      '--allow-mass-revoke',
-      'let an authoritative rule take back more than a quarter of the projects where its user holds its right',
-    );
-  if (mode === 'apply') {
-    addConcurrencyOptions(cmd).option(
-      '--strict',
-      'skip projects whose rights changed since the plan, instead of deciding them again',
-    );
-  }
-  return cmd;
-}
-
-const SYNC_HELP = `
-The policy (YAML or JSON):
-  version: 1
-  rules:
-    - user: aqqua@geomar.de        # id, exact email or exact name, as --user
-      right: view                  # view | annotate | manage
-      projects: { instrument: [UVP5HD, UVP5SD, UVP6], exclude: [12, "40-45"] }
-      mode: additive               # or authoritative: also take the right back elsewhere
-      until: 2027-07-31            # from this day (UTC) the rule takes back what it gives
-  Only projects you explicitly manage are ever changed. See the README, "Sharing as code".`;
-
-const SELECTOR_HELP = `
-Selectors:
-  ids and ranges     101 2001-2010 (also comma-separated)
-  --all              every project you explicitly manage (never "everything" for an administrator)
-  --title, --instrument, --ids-from, --exclude
-  --pick             choose from a list of the selected projects (alone: all you manage)
-  At least one selector (or --pick) is required: nothing defaults to every project.`;
 
 /** The last line of every command's help: the global options are listed once, at the top. */
 export const GLOBAL_OPTIONS_LINE = 'Global options (--url, --json, --verbose, ...): see `ecotaxa-access --help`.';
@@ -185,11 +73,43 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${shown.map((l) => `  $ ${l}`).join('\n')}`;
 }
 
+/** What the files declaring commands use: how a command runs, and the help's building blocks. */
+export interface TreeTools {
+  /** A command that runs: its help ends with examples and the pointer to the global options. */
+  leaf: (cmd: Command, name: CommandName, helpAfter: string) => Command;
+  /** A command that only groups others. */
+  group: (cmd: Command, helpAfter: string) => Command;
+  examples: (...lines: string[]) => string;
+  collect: (value: string, previous: string[] | undefined) => string[];
+  /** Adds --title, --instrument, --ids-from and --exclude. */
+  projectFilters: (cmd: Command) => Command;
+}
+
+/**
+ * The command tree, in the order `--help` and completion list it. Each command's body is
+ * imported by `dispatch` only when that command runs.
+ */
 export function buildProgram(io: Io, dispatch: Dispatch): Command {
+  const program = rootCommand(io);
+  const tools = treeTools(program, dispatch);
+  addSessionCommands(program, tools);
+  addListCommands(program, tools);
+  const plan = addChangeCommands(program, tools);
+  addSyncCommands(program, plan, tools);
+  addReadCommands(program, tools);
+  addApplyCommands(program, tools);
+  addHistoryCommand(program, tools);
+  addReportCommand(program, tools);
+  addCompletionCommand(program, tools);
+  return program;
+}
+
+/** The program itself: its global options, its output, and its help's last lines. */
+function rootCommand(io: Io): Command {
   // Off a terminal, or on one that reports 0 columns (some CI runners): 80, commander's default.
   const width = (stream: Io['stdout']): number =>
     stream.isTTY === true && stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80;
-  const program = new Command('ecotaxa-access')
+  return new Command('ecotaxa-access')
     .description(
       "Grant or revoke one user's right on many EcoTaxa projects at once, showing exactly what will change first.",
     )
@@ -221,8 +141,9 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       'after',
       `${examples('login', 'projects list', 'grant --all --dry-run', 'grant --all', 'undo')}\n\n${EXIT_CODES_HELP}\n\nEvery command has --help with examples. The README has a walkthrough: list, plan, grant, check, revoke, undo.`,
     );
+}
 
-  /** A command that runs: its help ends with examples and the pointer to the global options. */
+function treeTools(program: Command, dispatch: Dispatch): TreeTools {
   const leaf = (cmd: Command, name: CommandName, helpAfter: string): Command =>
     cmd
       .addHelpText('after', `${helpAfter}\n\n${GLOBAL_OPTIONS_LINE}`)
@@ -236,10 +157,13 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
           globals: { ...program.opts() },
         });
       });
-  /** A command that only groups others (users, projects, plan). */
   const group = (cmd: Command, helpAfter: string): Command =>
     cmd.addHelpText('after', `${helpAfter}\n\n${GLOBAL_OPTIONS_LINE}`).exitOverride();
+  return { leaf, group, examples, collect, projectFilters };
+}
 
+/** demo, login, logout, whoami. */
+function addSessionCommands(program: Command, { leaf, examples }: TreeTools): void {
   leaf(
     program
       .command('demo')
@@ -278,7 +202,10 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     'whoami',
     examples('whoami', 'whoami --json'),
   );
+}
 
+/** users find, projects list. */
+function addListCommands(program: Command, { leaf, group, examples }: TreeTools): void {
   const users = group(
     program.command('users').description('find EcoTaxa users'),
     examples('users find aqqua@geomar.de'),
@@ -311,125 +238,9 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       'projects list --csv > my-projects.csv',
     ),
   );
+}
 
-  for (const kind of ['grant', 'revoke'] as const) {
-    const verbText = kind === 'grant' ? 'give' : 'take back';
-    leaf(
-      addChangeOptions(
-        addSelectionOptions(
-          program
-            .command(kind)
-            .description(`${verbText} one user's right on many projects: plan, confirm, apply`)
-            .argument('[ids...]', 'project ids and ranges'),
-        ),
-        kind,
-        'apply',
-      ),
-      kind,
-      `${SELECTOR_HELP}\n${examples(
-        `${kind} --all --dry-run`,
-        `${kind} 101 2001-2010 --yes`,
-        `${kind} --ids-from my-projects.csv --user aqqua@geomar.de --right view`,
-        `${kind} --all --yes --max-concurrency 4`,
-        `${kind} --instrument UVP --pick`,
-      )}`,
-    );
-  }
-
-  const plan = group(
-    program.command('plan').description('show what grant, revoke or sync would change, and optionally save it'),
-    examples('plan grant --all', 'plan revoke --all --out revoke.plan.json', 'plan sync sharing.yaml'),
-  );
-  for (const kind of ['grant', 'revoke'] as const) {
-    leaf(
-      addChangeOptions(
-        addSelectionOptions(
-          plan
-            .command(kind)
-            .description(`plan a ${kind} (the same as \`${kind} --dry-run\`)`)
-            .argument('[ids...]', 'project ids and ranges'),
-        ),
-        kind,
-        'plan',
-      ),
-      `plan ${kind}`,
-      `${SELECTOR_HELP}\n${examples(
-        `plan ${kind} --all --out ${kind}.plan.json`,
-        `plan ${kind} --all --replay fixtures/demo --detailed-exitcode`,
-      )}`,
-    );
-  }
-
-  leaf(
-    addSyncOptions(
-      program
-        .command('sync')
-        .description('make the rights on your projects what a policy file says: plan, confirm, apply')
-        .argument('<file>', 'the policy, YAML or JSON'),
-      'apply',
-    ),
-    'sync',
-    `${SYNC_HELP}\n${examples(
-      'sync sharing.yaml',
-      'sync sharing.yaml --dry-run --detailed-exitcode',
-      'sync sharing.yaml --dry-run --format markdown >> "$GITHUB_STEP_SUMMARY"',
-      'sync sharing.yaml --yes',
-    )}`,
-  );
-  leaf(
-    addSyncOptions(
-      plan
-        .command('sync')
-        .description('plan a policy file (the same as `sync FILE --dry-run`)')
-        .argument('<file>', 'the policy, YAML or JSON'),
-      'plan',
-    ),
-    'plan sync',
-    `${SYNC_HELP}\n${examples(
-      'plan sync sharing.yaml --out sync.plan.json',
-      'plan sync sharing.yaml --replay fixtures/sync --detailed-exitcode',
-    )}`,
-  );
-
-  addReadCommands(program, { leaf, group, examples, collect });
-
-  leaf(
-    addConcurrencyOptions(
-      program
-        .command('apply')
-        .description('apply a plan saved with `plan ... --out FILE`')
-        .argument('<file>', 'the saved plan')
-        .option('-y, --yes', 'apply without asking (required when stdin is not a terminal)')
-        .option('--strict', 'skip projects whose rights changed since the plan'),
-    ).option('--show-unchanged', SHOW_UNCHANGED_HELP),
-    'apply',
-    examples('apply grant.plan.json', 'apply grant.plan.json --yes --strict'),
-  );
-
-  leaf(
-    addConcurrencyOptions(
-      program
-        .command('undo')
-        .description('put back what an earlier grant, revoke or apply changed (default: the latest)')
-        .argument(
-          '[runs...]',
-          'run ids (as `history` lists them) or journal files (default: your latest run on this server not undone yet)',
-        )
-        .option('--dry-run', 'show the plan and stop')
-        .option('-y, --yes', 'apply without asking')
-        .option('--strict', 'skip projects whose rights changed since the plan'),
-    )
-      .option('--detailed-exitcode', 'exit 0 when nothing is to change, 2 when changes are pending')
-      .option('--show-unchanged', SHOW_UNCHANGED_HELP),
-    'undo',
-    examples(
-      'undo --dry-run',
-      'undo --yes',
-      'undo 20261126T210741995Z-624591 --yes',
-      'undo 20261126T210741995Z-624591 20261127T081502113Z-0c9e4f',
-    ),
-  );
-
+function addHistoryCommand(program: Command, { leaf, examples }: TreeTools): void {
   leaf(
     program
       .command('history')
@@ -439,9 +250,9 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
     'history',
     examples('history', 'history --all-servers', 'history --json'),
   );
+}
 
-  addReportCommand(program, { leaf, group, examples, collect });
-
+function addCompletionCommand(program: Command, { leaf, examples }: TreeTools): void {
   leaf(
     program
       .command('completion')
@@ -454,6 +265,4 @@ export function buildProgram(io: Io, dispatch: Dispatch): Command {
       'completion fish > ~/.config/fish/completions/ecotaxa-access.fish',
     ),
   );
-
-  return program;
 }

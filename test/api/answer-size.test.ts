@@ -82,14 +82,14 @@ function client(size?: number): EcoTaxaClient {
 }
 
 const TOO_LARGE = (path: string): string =>
-  `EcoTaxa at ${baseUrl} answered GET ${path} with more than 65,536 bytes, far more than any answer of EcoTaxa's: it was not read; check --url, or tell the server's administrators`;
+  `EcoTaxa at ${baseUrl} answered GET ${path} with more than 65,536 bytes, far more than any answer of EcoTaxa's: it was not read`;
 
 describe('an answer larger than the cap', () => {
   it('is an AnswerTooLargeError, not a connection problem, and is not asked again', async () => {
     const err = await caught(() => client(CAP * 4).me());
     expect(err).toBeInstanceOf(AnswerTooLargeError);
     expect(err.message).toBe(TOO_LARGE('/users/me'));
-    expect((err as AnswerTooLargeError).errorCode).toBe('api-too-large');
+    expect((err as AnswerTooLargeError).code).toBe('too-large');
     expect((err as AnswerTooLargeError).transient).toBe(false);
     // A read is retried on passing failures; this one would come back the same.
     expect(requests).toEqual(['GET /api/users/me']);

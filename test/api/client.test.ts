@@ -56,7 +56,7 @@ describe('login', () => {
     api().post('/api/login').reply(403, { detail: "You can't do this." }, JSON_TYPE);
     const err = await caught(() => client.login('owner@example.org', 'wrong'));
     expect(err).toBeInstanceOf(PermissionDeniedError);
-    expect((err as PermissionDeniedError).detail).toBe("You can't do this.");
+    expect((err as PermissionDeniedError).ecotaxaMessage).toBe("You can't do this.");
     expect(err.message).toBe("EcoTaxa refused POST /login: you are not allowed to do this (403 You can't do this.)");
     expect(sleeps).toEqual([]);
     expect(nock.isDone()).toBe(true);
@@ -99,9 +99,7 @@ describe('users', () => {
     api().get('/api/users/me').reply(404, { detail: 'Not Found' }, JSON_TYPE);
     const err = await caught(() => client.me());
     expect(err).toBeInstanceOf(NotEcoTaxaError);
-    expect(err.message).toBe(
-      `${BASE_URL} does not look like an EcoTaxa API (GET /users/me answered 404 Not Found): check --url, e.g. https://ecotaxa.obs-vlfr.fr/api`,
-    );
+    expect(err.message).toBe(`${BASE_URL} does not look like an EcoTaxa API (GET /users/me answered 404 Not Found)`);
   });
 
   it('me() on an HTML 404 page is a NotEcoTaxaError too', async () => {

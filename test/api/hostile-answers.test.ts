@@ -14,9 +14,6 @@ import { api, BASE_URL, JSON_TYPE, makeClient, range, useNock } from '../support
 
 useNock();
 
-const AGAIN =
-  "nothing is planned or written from it: run the command again, and if it happens again, check --url or tell the server's administrators";
-
 function searchQuery(start: number, extra: Record<string, string> = {}): Record<string, string> {
   return { for_managing: 'true', ...extra, order_field: 'projid', window_start: String(start), window_size: '100' };
 }
@@ -39,10 +36,8 @@ describe('a read by id answered with other projects', () => {
       );
     const err = await caught(() => client.getProjects(asked));
     expect(err).toBeInstanceOf(UnexpectedAnswerError);
-    expect(err.message).toBe(
-      `EcoTaxa at ${BASE_URL} answered GET /projects?project_ids=${asked.join(',')} ${says}: ${AGAIN}`,
-    );
-    expect((err as UnexpectedAnswerError).errorCode).toBe('api-inconsistent');
+    expect(err.message).toBe(`EcoTaxa at ${BASE_URL} answered GET /projects?project_ids=${asked.join(',')} ${says}`);
+    expect((err as UnexpectedAnswerError).code).toBe('inconsistent');
     // Not a passing failure: asking again would be answered the same.
     expect(scope.pendingMocks()).toHaveLength(1);
     expect((err as UnexpectedAnswerError).transient).toBe(false);
@@ -52,9 +47,7 @@ describe('a read by id answered with other projects', () => {
     const { client } = makeClient();
     api().get('/api/projects/5').reply(200, projectBody(6), JSON_TYPE);
     const err = await caught(() => client.getProject(5));
-    expect(err.message).toBe(
-      `EcoTaxa at ${BASE_URL} answered GET /projects/5 with project 6, which was not asked for: ${AGAIN}`,
-    );
+    expect(err.message).toBe(`EcoTaxa at ${BASE_URL} answered GET /projects/5 with project 6, which was not asked for`);
   });
 
   it('control: the projects asked for, in any order and with some missing, are fine', async () => {
@@ -92,7 +85,7 @@ describe('a search answered with projects that do not match its filters', () => 
     const err = await caught(() => client.searchProjects({ forManaging: true, ...search }));
     expect(err).toBeInstanceOf(UnexpectedAnswerError);
     expect(err.message).toContain(`answered GET /projects/search?for_managing=true&${Object.keys(query)[0]}=`);
-    expect(err.message).toContain(`with ${says}: ${AGAIN}`);
+    expect(err.message.endsWith(`with ${says}`), err.message).toBe(true);
   });
 
   it("control: EcoTaxa's own matches pass (any case, an id ending with the text, wildcards)", async () => {
@@ -125,9 +118,9 @@ describe('a listing that cannot be complete', () => {
     const err = await caught(() => client.searchProjects({ forManaging: true }));
     expect(err).toBeInstanceOf(IncompleteListingError);
     expect(err.message).toBe(
-      `the project listing from EcoTaxa at ${BASE_URL} is incomplete: page 2 lists project 1 a second time (does the server ignore window_start?) (GET /projects/search?for_managing=true&order_field=projid&window_start=100&window_size=100); ${AGAIN}`,
+      `the project listing from EcoTaxa at ${BASE_URL} is incomplete: page 2 lists project 1 a second time (does the server ignore window_start?) (GET /projects/search?for_managing=true&order_field=projid&window_start=100&window_size=100)`,
     );
-    expect((err as IncompleteListingError).errorCode).toBe('api-inconsistent');
+    expect((err as IncompleteListingError).code).toBe('inconsistent');
     // Two pages asked, not retried.
     expect(scope.pendingMocks()).toHaveLength(1);
   });

@@ -59,10 +59,10 @@ describe('the bundle', () => {
       'src/cli/argv-secrets.ts',
       // Refuses blank values before anything else loads: a few lines, no dependency.
       'src/cli/blank-values.ts',
-      'src/cli/error-codes.ts',
       'src/cli/exit-codes.ts',
       'src/cli/main.ts',
       'src/cli/program-read.ts',
+      'src/cli/program-write.ts',
       'src/cli/program.ts',
       'src/cli/run.ts',
       'src/errors.ts',

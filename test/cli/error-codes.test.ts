@@ -15,7 +15,7 @@ import {
   TimeoutError,
   ValidationError,
 } from '../../src/api/errors.js';
-import { errorCodeOf } from '../../src/cli/error-codes.js';
+import { errorCodeOf } from '../../src/cli/error-advice.js';
 import {
   ERROR_CODES,
   InputError,

@@ -272,6 +272,19 @@ describe('projects list --json', () => {
     );
   });
 
+  it('the default user that EcoTaxa cannot look up now: listed anyway, the column empty, the reason with its advice', async () => {
+    // A Retry-After past the longest wait: the lookup fails at once, as a rate limit.
+    server.setFaults((req) =>
+      req.path === '/api/users/search' ? { kind: 'rate-limit', retryAfter: '600' } : undefined,
+    );
+    const result = await run(['projects', 'list', '1', '4']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `warning: EcoTaxa at ${server.url} is rate-limiting GET /users/search?by_name=%aqqua% (it asks to wait 600 s): try again later; the user's right column is left empty\n2 projects.\n`,
+    );
+    expect(result.stdout.split('\n').map((l) => cells(l)[0])).toEqual(['ID', '1', '4', '']);
+  });
+
   it('reads the member lists from the search: no project is opened one by one', async () => {
     await list([]);
     expect(server.fake.recentlyUsed).toEqual([]);

@@ -2,6 +2,7 @@ import type { MinUser, Project } from '../../src/api/schemas.js';
 import { type ApplyOptions, type Run, applyProject, createRun, projectTasks } from '../../src/apply/run.js';
 import type { ApplyResult } from '../../src/plan/results.js';
 import { fixedLimit } from '../../src/apply/concurrency-limit.js';
+import { describeError } from '../../src/cli/error-advice.js';
 import type { Plan, RightChange } from '../../src/plan/model.js';
 import { planEntry } from '../../src/plan/planner.js';
 import { ScriptedEcoTaxa, ScriptedJournal, request } from './scripted-client.js';
@@ -43,6 +44,8 @@ export function setup(projects: Project[] = [project()], overrides: Partial<Appl
     },
     random: () => 0,
     now: () => 0,
+    // The reasons as the CLI words them: these tests pin what a person reads.
+    describeError,
     ...overrides,
   };
   return { client, journal, options, sleeps, plan };

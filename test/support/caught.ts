@@ -1,5 +1,5 @@
-/** An error as the tool's errors carry it: a message, and details that --verbose adds. */
-export type Caught = Error & { details?: string | undefined };
+/** An error as the library's errors carry it: a message, and the body of the answer (--verbose shows it). */
+export type Caught = Error & { body?: string | undefined };
 
 function asError(err: unknown): Caught {
   if (err instanceof Error) return err;
@@ -27,7 +27,7 @@ export function caught(fn: () => unknown): Caught | Promise<Caught> {
   throw new Error('expected an error, but the call returned');
 }
 
-/** The message and the details, as --verbose shows them. */
-export function messageAndDetails(err: Caught): string {
-  return String(err.message + (err.details ?? ''));
+/** The message and the answer's body: all that an error could show of what it was sent. */
+export function messageAndBody(err: Caught): string {
+  return String(err.message + (err.body ?? ''));
 }

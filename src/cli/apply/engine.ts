@@ -6,6 +6,7 @@ import type { Plan } from '../../plan/model.js';
 import { progressLine } from '../../render/progress.js';
 import type { JournalWriter } from '../../store/journal.js';
 import type { Context } from '../context.js';
+import { describeError } from '../error-advice.js';
 import type { Session } from '../session.js';
 
 const ACTION: Record<Plan['operation']['action'], string> = {
@@ -54,6 +55,7 @@ export async function runEngine(ctx: Context, input: EngineInput): Promise<Apply
       random: ctx.io.random,
       signal: ctx.io.interrupt,
       checkToken: () => session.client.me(),
+      describeError,
       onProgress: (p) => {
         bar.update(p);
         if (p.limit !== limit)

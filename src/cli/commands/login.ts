@@ -27,6 +27,51 @@ async function secretFromStdin(ctx: Context, what: string): Promise<string> {
   return text;
 }
 
+/** The token given on stdin (--token-stdin), refused when it has expired. */
+async function tokenFromStdin(ctx: Context): Promise<string> {
+  const token = (await secretFromStdin(ctx, 'token')).trim();
+  ctx.addSecret(token);
+  const info = tokenInfo(ctx, token);
+  if (info !== undefined && info.expiresAt.getTime() <= ctx.now().getTime()) {
+    throw new LoginRequiredError(
+      `the token given on stdin expired on ${formatDate(info.expiresAt)} (tokens last 31 days): log in to the web site again and copy a fresh one`,
+    );
+  }
+  return token;
+}
+
+/** POST /login with the email (a flag, or asked) and the password (stdin, or asked): the token. */
+async function tokenFromPassword(ctx: Context, opts: z.infer<typeof loginOptionsSchema>): Promise<string> {
+  let email = opts.email;
+  if (email === undefined) {
+    const why = ctx.output.notInteractiveBecause;
+    if (why !== undefined) {
+      throw new UsageError(`give --email (and the password with --password-stdin): ${why}, so they cannot be asked`);
+    }
+    email = (await promptLine(ctx.io, `EcoTaxa email (${ctx.serverUrl}): `)).trim();
+  }
+  if (email === '') throw new UsageError('an email is needed to log in');
+  let password: string;
+  if (opts.passwordStdin === true) password = await secretFromStdin(ctx, 'password');
+  else if (ctx.output.interactive) password = await promptLine(ctx.io, 'Password: ', { hidden: true });
+  else {
+    throw new UsageError(
+      `pass the password with --password-stdin: ${ctx.output.notInteractiveBecause ?? 'no terminal'}, so it cannot be asked`,
+    );
+  }
+  ctx.addSecret(password);
+  try {
+    return await (await ctx.client()).login(email, password);
+  } catch (err) {
+    if (err instanceof PermissionDeniedError) {
+      throw new LoginRequiredError(
+        `EcoTaxa at ${ctx.serverUrl} refused the login of ${email}: wrong email or password, or the account is not active (accounts made through the web site's OpenID login: use --token-stdin with the site's session cookie)`,
+      );
+    }
+    throw err;
+  }
+}
+
 /**
  * login: POST /login (or a token from stdin), checked with GET /users/me, kept per server in
  * the credentials file. The password is never accepted from a flag.
@@ -37,46 +82,7 @@ export async function run(ctx: Context, _args: string[], options: Record<string,
     throw new UsageError('--password-stdin and --token-stdin cannot be used together');
   }
   ctx.assertSafeTransport();
-  let token: string;
-  if (opts.tokenStdin === true) {
-    token = (await secretFromStdin(ctx, 'token')).trim();
-    ctx.addSecret(token);
-    const info = tokenInfo(ctx, token);
-    if (info !== undefined && info.expiresAt.getTime() <= ctx.now().getTime()) {
-      throw new LoginRequiredError(
-        `the token given on stdin expired on ${formatDate(info.expiresAt)} (tokens last 31 days): log in to the web site again and copy a fresh one`,
-      );
-    }
-  } else {
-    let email = opts.email;
-    if (email === undefined) {
-      const why = ctx.output.notInteractiveBecause;
-      if (why !== undefined) {
-        throw new UsageError(`give --email (and the password with --password-stdin): ${why}, so they cannot be asked`);
-      }
-      email = (await promptLine(ctx.io, `EcoTaxa email (${ctx.serverUrl}): `)).trim();
-    }
-    if (email === '') throw new UsageError('an email is needed to log in');
-    let password: string;
-    if (opts.passwordStdin === true) password = await secretFromStdin(ctx, 'password');
-    else if (ctx.output.interactive) password = await promptLine(ctx.io, 'Password: ', { hidden: true });
-    else {
-      throw new UsageError(
-        `pass the password with --password-stdin: ${ctx.output.notInteractiveBecause ?? 'no terminal'}, so it cannot be asked`,
-      );
-    }
-    ctx.addSecret(password);
-    try {
-      token = await (await ctx.client()).login(email, password);
-    } catch (err) {
-      if (err instanceof PermissionDeniedError) {
-        throw new LoginRequiredError(
-          `EcoTaxa at ${ctx.serverUrl} refused the login of ${email}: wrong email or password, or the account is not active (accounts made through the web site's OpenID login: use --token-stdin with the site's session cookie)`,
-        );
-      }
-      throw err;
-    }
-  }
+  const token = opts.tokenStdin === true ? await tokenFromStdin(ctx) : await tokenFromPassword(ctx, opts);
   ctx.addSecret(token);
   ctx.fixtures?.noteToken(token);
   let me: UserWithRights;

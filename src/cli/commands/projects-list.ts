@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EcoTaxaClient } from '../../api/client.js';
 import type { MinUser, Project } from '../../api/schemas.js';
+import { ApiError } from '../../api/errors.js';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
 import { matchesInstrumentFilter, matchesTitleFilter, parseIdTokens } from '../../selection/selectors.js';
 import { rightOf } from '../../plan/rights.js';
@@ -8,6 +9,7 @@ import { idList, notFoundLine, notProjectsLine } from '../../render/missing.js';
 import { type ProjectRow, projectRow, projectsCsv, projectsSummary, projectsTable } from '../../render/projects.js';
 import type { Sourced } from '../../config/settings.js';
 import type { Context } from '../context.js';
+import { describeError } from '../error-advice.js';
 import { filterOptions, parseOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
@@ -82,8 +84,8 @@ async function userToShow(
   try {
     return await resolveUser(client, withUser.value, withUser.label);
   } catch (err) {
-    if (withUser.origin === 'flag' || !(err instanceof UserError)) throw err;
-    ctx.output.warn(`${err.message}; the user's right column is left empty`);
+    if (withUser.origin === 'flag' || !(err instanceof UserError || err instanceof ApiError)) throw err;
+    ctx.output.warn(`${describeError(err)}; the user's right column is left empty`);
     return undefined;
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type CliResult, type Home, type RunOptions, type TempHome, runCli, tempHome } from './cli.js';
 import type { FakeEcoTaxa } from './fake-ecotaxa.js';
-import { type FakeServer, type FakeServerOptions, startFakeServer } from './fake-server.js';
+import { type FakeServer, type FakeServerOptions, type FaultSchedule, startFakeServer } from './fake-server.js';
 import { AQQUA, OWNER, who } from './people.js';
 import { seedWorld } from './seed.js';
 
@@ -26,12 +26,15 @@ import { seedWorld } from './seed.js';
  * each test (a test may spread it, `{ ...env, ECOTAXA_TOKEN: other }`, never assign it).
  */
 
-export interface FakeEcoTaxaOptions extends FakeServerOptions {
+/** What differs between files: the world, whose token, the server's latency or faults, the terminal. */
+export interface FakeEcoTaxaOptions extends Omit<FakeServerOptions, 'faults'> {
   /**
    * The world each test starts with (default: the seed's). `null`: no server before each
    * test; a test starts one of its own with `start()`, or runs with none (offline, replays).
    */
   world?: (() => FakeEcoTaxa) | null;
+  /** The faults each test's server injects, made afresh for each test (a schedule counts requests). */
+  faults?: () => FaultSchedule;
   /** Whose token ECOTAXA_TOKEN holds (default: Olivia Owner's); `null`: none (a test logs in). */
   caller?: { readonly id: number } | null;
   /** More variables for every command of the file (SOURCE_DATE_EPOCH...), or others in place of ECOTAXA_*. */
@@ -100,7 +103,16 @@ export interface FakeEcoTaxaHarness {
 
 /** Registers the hooks of a fake EcoTaxa and a private home for each test; see the top of this file. */
 export function useFakeEcoTaxa(options: FakeEcoTaxaOptions = {}): FakeEcoTaxaHarness {
-  const { world = seedWorld, caller = OWNER, env: extra = {}, tty, columns, scope = 'test', ...serving } = options;
+  const {
+    world = seedWorld,
+    faults,
+    caller = OWNER,
+    env: extra = {},
+    tty,
+    columns,
+    scope = 'test',
+    ...serving
+  } = options;
   let running: FakeServer | undefined;
   let current: TempHome | undefined;
   const others: TempHome[] = [];
@@ -129,7 +141,7 @@ export function useFakeEcoTaxa(options: FakeEcoTaxaOptions = {}): FakeEcoTaxaHar
   async function start(fake?: FakeEcoTaxa, more: FakeServerOptions = {}): Promise<FakeServer> {
     await running?.close();
     running = undefined;
-    running = await startFakeServer(fake ?? (world ?? seedWorld)(), { ...serving, ...more });
+    running = await startFakeServer(fake ?? (world ?? seedWorld)(), { ...serving, faults: faults?.(), ...more });
     refill();
     return running;
   }

@@ -2,9 +2,9 @@ import { FakeEcoTaxa, type FakeOptions, type FakeProject, type Privilege, type P
 import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OWNER, VICTOR } from './people.js';
 
 /*
- * An invented but realistic world, modelled on the real back end's test seed in
- * transcripts/real-backend.md (same ids for the same roles), with a project of every kind
- * API-NOTES describes. Nobody here is a real person.
+ * An invented but realistic world, modelled on the real back end's test database (the same
+ * ids for the same roles), with a project of every kind the tool must handle
+ * (docs/ecotaxa-api.md). Its people are people.ts's: nobody here is a real person.
  */
 
 /** Privilege rows: M(9, 'C') is a contact manager. */
@@ -15,7 +15,7 @@ export const M = row('Manage');
 export const A = row('Annotate');
 export const V = row('View');
 
-/** The project kinds of API-NOTES, by id, for tests to name. */
+/** The kinds of project, by id, for tests to name. */
 export const KIND = {
   plain: 1,
   inactiveViewer: 2,
@@ -290,7 +290,7 @@ function addUsers(fake: FakeEcoTaxa): void {
   fake.addUser({ ...ADMIN, canDo: [1, 2, 3, 4], country: 'France' });
 }
 
-/** The world of the transcripts: 36 projects, 32 of them managed by Olivia Owner. */
+/** The world of the recordings: 36 projects, 32 of them managed by Olivia Owner. */
 export function seedWorld(options: FakeOptions = {}): FakeEcoTaxa {
   const fake = new FakeEcoTaxa(options);
   addUsers(fake);

@@ -4,7 +4,8 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EcoTaxaClient, MAX_ANSWER_BYTES } from '../../src/api/client.js';
 import { AnswerTooLargeError } from '../../src/api/errors.js';
-import { ME_BODY, caught } from './helpers.js';
+import { caught } from '../support/caught.js';
+import { ME_BODY } from '../support/ecotaxa-answers.js';
 
 /*
  * An answer larger than any EcoTaxa gives is not read to its end: one line that says it was

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EcoTaxaClient } from '../../src/api/client.js';
 import { ServerError } from '../../src/api/errors.js';
-import { caught } from './helpers.js';
+import { caught } from '../support/caught.js';
 
 /*
  * Ctrl-C while a read waits to be retried (README: "Ctrl-C stops the retries"): the client

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ApiError,
   AuthenticationError,
@@ -14,34 +14,21 @@ import {
   ValidationError,
 } from '../../src/api/errors.js';
 import type { Project } from '../../src/api/schemas.js';
+import { caught, messageAndBody } from '../support/caught.js';
+import { ME_BODY, projectBody, proxyPage, TRACEBACK_42, TRACEBACK_61 } from '../support/ecotaxa-answers.js';
 import {
+  api,
   BASE_URL,
   HTML_TYPE,
   JSON_TYPE,
-  ME_BODY,
+  makeClient,
+  netError,
   TEXT_TYPE,
   TOKEN,
-  TRACEBACK_42,
-  TRACEBACK_61,
-  api,
-  caught,
-  messageAndBody,
-  netError,
-  makeClient,
-  projectBody,
-  proxyPage,
-} from './helpers.js';
+  useNock,
+} from '../support/nock-ecotaxa.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.abortPendingRequests();
-  nock.cleanAll();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+useNock();
 
 const UNAUTHORIZED = { detail: 'Could not validate credentials' };
 const BEARER = { ...JSON_TYPE, 'www-authenticate': 'Bearer' };

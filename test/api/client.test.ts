@@ -1,31 +1,14 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IDS_PER_LIST_CALL, SEARCH_PAGE_SIZE } from '../../src/api/client.js';
 import { NotEcoTaxaError, PermissionDeniedError, SchemaError, ValidationError } from '../../src/api/errors.js';
 import type { Project } from '../../src/api/schemas.js';
-import {
-  AQQUA,
-  BASE_URL,
-  JSON_TYPE,
-  ME_BODY,
-  OWNER,
-  TOKEN,
-  api,
-  caught,
-  makeClient,
-  projectBody,
-  range,
-} from './helpers.js';
+import { caught } from '../support/caught.js';
+import { ME_BODY, projectBody } from '../support/ecotaxa-answers.js';
+import { api, BASE_URL, JSON_TYPE, makeClient, range, TOKEN, useNock } from '../support/nock-ecotaxa.js';
+import { AQQUA, AQQUA_ARCHIVE, INACTIVE, member, OWNER } from '../support/people.js';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+useNock();
 
 describe('request headers', () => {
   it('sends the token as a Bearer Authorization header and a User-Agent naming the tool', async () => {
@@ -48,9 +31,9 @@ describe('request headers', () => {
     const scope = nock(BASE_URL.replace('/api', ''), { badheaders: ['authorization'] })
       .get('/api/users/search')
       .query({ by_name: 'AqQua' })
-      .reply(200, [AQQUA], JSON_TYPE);
+      .reply(200, [member(AQQUA)], JSON_TYPE);
     expect(await client.login('owner@example.org', 'pw')).toBe('fresh-token');
-    expect(await client.searchUsers('AqQua')).toEqual([AQQUA]);
+    expect(await client.searchUsers('AqQua')).toEqual([member(AQQUA)]);
     expect(scope.isDone()).toBe(true);
   });
 });
@@ -132,14 +115,12 @@ describe('users', () => {
 
   it('searchUsers sends by_name and returns the MinUser list (transcript [14])', async () => {
     const { client } = makeClient();
-    const archive = {
-      id: 13,
-      email: 'aqqua.archive@example.org',
-      name: 'AqQua Archive',
-      organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
-    };
-    api().get('/api/users/search').query({ by_name: '%AqQua%' }).reply(200, [AQQUA, archive], JSON_TYPE);
-    await expect(client.searchUsers('%AqQua%')).resolves.toEqual([AQQUA, archive]);
+    const archive = member(AQQUA_ARCHIVE);
+    api()
+      .get('/api/users/search')
+      .query({ by_name: '%AqQua%' })
+      .reply(200, [member(AQQUA), archive], JSON_TYPE);
+    await expect(client.searchUsers('%AqQua%')).resolves.toEqual([member(AQQUA), archive]);
     expect(nock.isDone()).toBe(true);
   });
 
@@ -151,15 +132,10 @@ describe('users', () => {
 
   it('getUser returns the user, inactive ones too (transcripts [19], [20])', async () => {
     const { client } = makeClient();
-    const inactive = {
-      id: 14,
-      email: 'ina.inactive@example.org',
-      name: 'Ina Inactive',
-      organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
-    };
-    api().get('/api/users/10').reply(200, AQQUA, JSON_TYPE);
+    const inactive = member(INACTIVE);
+    api().get('/api/users/10').reply(200, member(AQQUA), JSON_TYPE);
     api().get('/api/users/14').reply(200, inactive, JSON_TYPE);
-    await expect(client.getUser(10)).resolves.toEqual(AQQUA);
+    await expect(client.getUser(10)).resolves.toEqual(member(AQQUA));
     await expect(client.getUser(14)).resolves.toEqual(inactive);
   });
 
@@ -426,7 +402,7 @@ describe('schema passthrough', () => {
 describe('updateProject', () => {
   it('PUTs the model to /projects/{id}; a 200 null answer is success', async () => {
     const { client } = makeClient();
-    const model = projectBody(1, { viewers: [AQQUA] }) as Project;
+    const model = projectBody(1, { viewers: [member(AQQUA)] }) as Project;
     let sent: unknown;
     api()
       .put('/api/projects/1', (b: unknown) => {

@@ -1,8 +1,9 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LISTED_PROJECTS } from '../../src/api/answer-checks.js';
 import { IncompleteListingError, UnexpectedAnswerError } from '../../src/api/errors.js';
-import { BASE_URL, JSON_TYPE, api, caught, makeClient, projectBody, range } from './helpers.js';
+import { caught } from '../support/caught.js';
+import { projectBody } from '../support/ecotaxa-answers.js';
+import { api, BASE_URL, JSON_TYPE, makeClient, range, useNock } from '../support/nock-ecotaxa.js';
 
 /*
  * A careless or lying server: every project of an answer must be one that was asked for (by
@@ -11,15 +12,7 @@ import { BASE_URL, JSON_TYPE, api, caught, makeClient, projectBody, range } from
  * says what, why and what to do.
  */
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
+useNock();
 
 function searchQuery(start: number, extra: Record<string, string> = {}): Record<string, string> {
   return { for_managing: 'true', ...extra, order_field: 'projid', window_start: String(start), window_size: '100' };

@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type FakeServerOptions, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, OWNER, seedScale } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { seedScale } from '../support/seed.js';
 import { median, percentile } from '../support/stats.js';
 import { cli } from './cli-process.js';
 

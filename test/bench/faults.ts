@@ -18,7 +18,8 @@ import { performance } from 'node:perf_hooks';
 import { runCli, tempHome } from '../support/cli.js';
 import { type FaultSchedule, startFakeServer } from '../support/fake-server.js';
 import { conflictFaults, randomFaults } from '../support/faults.js';
-import { AQQUA, OWNER, seedScale } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { seedScale } from '../support/seed.js';
 import { worldDiff } from '../support/world-diff.js';
 
 interface RunOutcome {

@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFakeServer } from '../support/fake-server.js';
-import { AQQUA, OWNER, V, seedScale } from '../support/seed.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { V, seedScale } from '../support/seed.js';
 import { median } from '../support/stats.js';
 import { cli, type Run } from './cli-process.js';
 

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFakeServer } from '../support/fake-server.js';
-import { OWNER, seedScale } from '../support/seed.js';
+import { OWNER } from '../support/people.js';
+import { seedScale } from '../support/seed.js';
 import { median } from '../support/stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

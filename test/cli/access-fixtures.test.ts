@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projectListSchema, userWithRightsSchema } from '../../src/api/schemas.js';
 import type { MinUser, Project } from '../../src/api/schemas.js';
 import { dumpRules, renderDump } from '../../src/policy/dump.js';
 import { planPolicy } from '../../src/policy/plan-policy.js';
 import { parsePolicy } from '../../src/policy/policy-file.js';
 import { fixtureFileSchema } from '../../src/recording/format.js';
-import { runCli, tempHome } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * access and policy dump offline, from the committed recordings (fixtures/access: Olivia's
@@ -16,14 +17,10 @@ import { runCli, tempHome } from '../support/cli.js';
  */
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures');
-let home: ReturnType<typeof tempHome> | undefined;
+const { anotherHome } = useFakeEcoTaxa({ world: null });
 
-afterEach(() => home?.cleanup());
-
-function offline(): Record<string, string> {
-  home = tempHome();
-  return { ...home.env };
-}
+/** A fresh home with no saved login and no token: a replay needs none. */
+const offline = (): Record<string, string> => ({ ...anotherHome().env });
 
 describe('fixtures/access, replayed with no server and no credentials', () => {
   it('access: the table, and Victor pointed out as a likely data consumer', async () => {

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, COLLEAGUE, M, OTHER, OWNER, V, seedScale, seedWorld } from '../support/seed.js';
+import { describe, expect, it } from 'vitest';
+import { AQQUA, COLLEAGUE, OWNER, VICTOR } from '../support/people.js';
+import { M, V, seedScale } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * access: who has what on Olivia's projects, against the fake's state (seedWorld: a
@@ -9,27 +9,7 @@ import { AQQUA, COLLEAGUE, M, OTHER, OWNER, V, seedScale, seedWorld } from '../s
  * columns wide, into a pipe, as CSV, Markdown and JSON; its exit codes and its request count.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-async function start(fake = seedWorld()): Promise<void> {
-  server = await startFakeServer(fake);
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-}
-
-beforeEach(async () => {
-  await start();
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: RunOptions = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, env, cli, start } = useFakeEcoTaxa();
 
 const NOTE_160 =
   'Note: Rights of inactive accounts, which the API never shows, are not listed here (and any update of a project drops them).';
@@ -240,7 +220,7 @@ describe('access: CSV, Markdown and JSON', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const carl = { id: COLLEAGUE.id, name: COLLEAGUE.name, email: COLLEAGUE.email };
-    const victor = { id: OTHER.id, name: OTHER.name, email: OTHER.email };
+    const victor = { id: VICTOR.id, name: VICTOR.name, email: VICTOR.email };
     expect(JSON.parse(result.stdout)).toEqual({
       server: server.url,
       caller: { id: OWNER.id, name: OWNER.name, email: OWNER.email },
@@ -374,8 +354,6 @@ describe('access: what it was asked for, and exit codes', () => {
 
 describe('access at scale', () => {
   it('at 250 projects: /users/me and 3 search pages, nothing else', async () => {
-    await server.close();
-    home.cleanup();
     await start(seedScale(250));
     const result = await cli(['access', '--json']);
     expect(result.code).toBe(0);

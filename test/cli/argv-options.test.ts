@@ -22,7 +22,7 @@ import { globalOptionsSchema } from '../../src/cli/context.js';
 import { parseOptions } from '../../src/cli/options.js';
 import { type CommandName, type Invocation, buildProgram } from '../../src/cli/program.js';
 import type { Io } from '../../src/output/io.js';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 
 /*
  * The seam between program.ts (every flag declared, no zod) and each command's strict
@@ -554,7 +554,7 @@ describe('program.ts and the schemas name the same options', () => {
   });
 
   it.each(Object.entries(SCHEMAS))('%s: an option its schema does not know fails loudly', (name, schema) => {
-    const err = thrown(() => parseOptions(schema, { notAnOption: true }, name as CommandName));
+    const err = caught(() => parseOptions(schema, { notAnOption: true }, name as CommandName));
     expect(err.message).toBe(`the options of \`${name}\` do not match its schema (unknown "notAnOption")`);
   });
 });

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { argvSecrets, scrubArgv } from '../../src/cli/argv-secrets.js';
-import { ME_BODY } from '../api/helpers.js';
-import { type CliResult, leaks, runCli, tempHome } from '../support/cli.js';
+import { ME_BODY } from '../support/ecotaxa-answers.js';
+import { type CliResult, leaks, runCli } from '../support/cli.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * A password or token typed as an option by mistake is refused, and never repeated: not on
@@ -13,14 +14,8 @@ import { type CliResult, leaks, runCli, tempHome } from '../support/cli.js';
  * nor by the tool's own. Nothing here reaches a server: every line is refused while parsing.
  */
 
-let home: ReturnType<typeof tempHome>;
-beforeEach(() => {
-  home = tempHome();
-});
-afterEach(() => home.cleanup());
-
-const cli = (argv: string[]): Promise<CliResult> =>
-  runCli(argv, { env: { ...home.env, ECOTAXA_URL: 'http://127.0.0.1:9/api' }, cwd: home.home });
+/** No server: a URL where nothing answers, which no command here may reach. */
+const { home, cli } = useFakeEcoTaxa({ world: null, env: { ECOTAXA_URL: 'http://127.0.0.1:9/api' } });
 
 const PASSWORD_ADVICE =
   'a password is never given as an option: `ecotaxa-access login` asks for it, or pipe it with --password-stdin (see `ecotaxa-access login --help`)';

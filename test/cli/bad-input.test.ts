@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ME_BODY, projectBody } from '../api/helpers.js';
-import { runCli, tempHome } from '../support/cli.js';
+import { ME_BODY, projectBody } from '../support/ecotaxa-answers.js';
+import { runCli } from '../support/cli.js';
 import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, AQQUA_ARCHIVE, COLLEAGUE, OWNER, seedWorld } from '../support/seed.js';
+import { startFakeServer } from '../support/fake-server.js';
+import { AQQUA, AQQUA_ARCHIVE, COLLEAGUE, member, OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * Bad input, one row each: exit 1, one line on stderr that names what is wrong, no stack
@@ -59,18 +61,8 @@ const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Welcome</title></head><bo
 /** GET /users/me as the real back end answers it (transcripts/real-backend.md [7]). */
 const ME = { ...ME_BODY, last_used_projects: [] };
 
-const AQQUA_MIN = {
-  id: AQQUA.id,
-  email: AQQUA.email,
-  name: AQQUA.name,
-  organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
-};
-const OWNER_MIN = {
-  id: OWNER.id,
-  email: OWNER.email,
-  name: OWNER.name,
-  organisation: 'GEOMAR Helmholtz Centre for Ocean Research Kiel',
-};
+const AQQUA_MIN = member(AQQUA);
+const OWNER_MIN = member(OWNER);
 
 /** A project as /projects/search gives it (transcript [22]), except that `managers` is a string. */
 const BROKEN_PROJECT = {
@@ -96,9 +88,11 @@ const schemaHandler: TinyHandler = (method, p) => {
 
 // ---- the world every row runs against -------------------------------------------------
 
-const home = tempHome();
-const cwd = path.join(home.home, 'cwd');
-let server: FakeServer;
+/** One server and one home for every row: a row that wrote would fail, and the rows after it. */
+const ecotaxa = useFakeEcoTaxa({ scope: 'file' });
+const { server, home } = ecotaxa;
+/** The working folder of every row, in the home. */
+let cwd: string;
 let fake: FakeEcoTaxa;
 let htmlServer: TinyServer;
 let notFoundServer: TinyServer;
@@ -110,7 +104,7 @@ let planFile: string;
 let planText: string;
 
 function env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id), ...extra };
+  return { ...ecotaxa.env, ...extra };
 }
 
 function file(name: string, content: string): string {
@@ -135,9 +129,9 @@ function configDir(name: string, content: string): string {
 }
 
 beforeAll(async () => {
+  cwd = path.join(home.home, 'cwd');
   fs.mkdirSync(cwd, { recursive: true });
   fs.mkdirSync(path.join(cwd, 'a-directory'), { recursive: true });
-  server = await startFakeServer(seedWorld());
   fake = server.fake;
   htmlServer = await tinyServer(() => ({ status: 200, type: 'text/html; charset=utf-8', body: HTML_PAGE }));
   notFoundServer = await tinyServer(() => jsonAnswer(404, { detail: 'Not Found' }));
@@ -163,11 +157,9 @@ beforeAll(async () => {
 afterAll(async () => {
   nock.cleanAll();
   nock.restore();
-  await server?.close();
   await htmlServer?.close();
   await notFoundServer?.close();
   await schemaServer?.close();
-  home.cleanup();
 });
 
 // ---- the table ------------------------------------------------------------------------

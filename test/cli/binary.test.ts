@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, OWNER, seedScale, seedWorld } from '../support/seed.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AQQUA } from '../support/people.js';
+import { seedScale, seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -39,26 +39,22 @@ interface Spawned {
   done: Promise<Exited>;
 }
 
-let home: ReturnType<typeof tempHome>;
-let server: FakeServer | undefined;
+const ecotaxa = useFakeEcoTaxa({ world: null });
+const { server, home, journals, start: startServer } = ecotaxa;
 const children: ChildProcess[] = [];
 
-beforeEach(() => {
-  home = tempHome();
-  server = undefined;
-});
-
-afterEach(async () => {
+afterEach(() => {
   for (const child of children.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-  await server?.close();
-  home.cleanup();
 });
 
-/** PATH, a private HOME and XDG dirs, plus what the test adds: nothing inherited. */
+/**
+ * PATH, a private HOME and XDG dirs (with the test's fake EcoTaxa and Olivia's token once it
+ * has started one), plus what the test adds: nothing inherited.
+ */
 function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...home.env, ...extra };
+  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...ecotaxa.env, ...extra };
 }
 
 interface StartOptions {
@@ -111,21 +107,6 @@ async function until(what: string, condition: () => boolean, timeoutMs = 15_000)
   }
 }
 
-function journalDir(): string {
-  return path.join(home.env['XDG_STATE_HOME'] as string, 'ecotaxa-access', 'journal');
-}
-
-function journalFiles(): string[] {
-  const dir = journalDir();
-  return fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .filter((f) => f.endsWith('.jsonl'))
-        .sort()
-        .map((f) => path.join(dir, f))
-    : [];
-}
-
 interface JournalLine {
   type: string;
   projid?: number;
@@ -133,14 +114,6 @@ interface JournalLine {
   after?: string | null;
   interrupted?: boolean;
   applied?: number;
-}
-
-function journalLines(file: string): JournalLine[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as JournalLine);
 }
 
 const changedProjids = (lines: JournalLine[]): number[] =>
@@ -301,12 +274,12 @@ describe('colours', () => {
 
 describe('data on stdout, diagnostics on stderr', () => {
   it('projects list --json: stdout is JSON, stderr is not; a bad token gives one stderr line and no stdout', async () => {
-    server = await startFakeServer(seedWorld());
+    await startServer(seedWorld());
     const [good, bad] = await Promise.all([
       run(['projects', 'list', '--json'], {
-        env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) }),
+        env: baseEnv(),
       }),
-      run(['projects', 'list'], { env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: 'not-a-valid-token' }) }),
+      run(['projects', 'list'], { env: baseEnv({ ECOTAXA_TOKEN: 'not-a-valid-token' }) }),
     ]);
     expect(good.code).toBe(0);
     const rows = JSON.parse(good.stdout) as { projid: number }[];
@@ -331,10 +304,10 @@ describe('a reader that goes away (`| head -1`)', () => {
   });
 
   it('a grant whose output is cut short still does every write and finishes its journal', async () => {
-    server = await startFakeServer(seedWorld());
+    await startServer(seedWorld());
     const before = server.fake.snapshot();
     const grant = start(['grant', '--all', '--yes'], {
-      env: baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) }),
+      env: baseEnv(),
     });
     // Like `| head -1`: the reader takes the first chunk and closes the pipe.
     grant.child.stdout?.once('data', () => grant.child.stdout?.destroy());
@@ -343,16 +316,16 @@ describe('a reader that goes away (`| head -1`)', () => {
     expect(exited.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
     const diff = worldDiff(before, server.fake.snapshot());
     expect(diff.filter((l) => /: user 10 none→View$/.test(l))).toHaveLength(23);
-    const [file] = journalFiles();
-    expect(journalLines(file as string).at(-1)?.type).toBe('end');
+    const [file] = journals.files();
+    expect(journals.lines<JournalLine>(file as string).at(-1)?.type).toBe('end');
   });
 });
 
 describe('a real SIGINT', () => {
   it('during writes: in-flight requests finish, the journal matches the server, exit 130; the same command finishes the job', async () => {
-    server = await startFakeServer(seedScale(60), { latencyMs: 30 });
+    await startServer(seedScale(60), { latencyMs: 30 });
     const fake = server.fake;
-    const env = baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) });
+    const env = baseEnv();
     const args = ['grant', '--all', '--yes', '--concurrency', '2'];
     // AqQua is already viewer on every tenth project: 54 to grant.
     const grantable = Array.from({ length: 60 }, (_, i) => i + 1)
@@ -388,9 +361,9 @@ describe('a real SIGINT', () => {
     expect(changed1.length).toBeLessThan(grantable.length);
     expect(r1.stdout).toContain(`Interrupted: ${changed1.length} granted, 0 failed`);
 
-    const files1 = journalFiles();
+    const files1 = journals.files();
     expect(files1).toHaveLength(1);
-    const lines1 = journalLines(files1[0] as string);
+    const lines1 = journals.lines<JournalLine>(files1[0]);
     expect(changedProjids(lines1)).toEqual(changed1);
     expect(lines1.filter((l) => l.type === 'change').every((l) => l.before === null && l.after === 'View')).toBe(true);
     expect(lines1.at(-1)).toMatchObject({ type: 'end', interrupted: true, applied: changed1.length });
@@ -400,10 +373,10 @@ describe('a real SIGINT', () => {
     expect(r2.code).toBe(0);
     expect(r2.stdout).toContain(`Done: ${grantable.length - changed1.length} granted, 0 failed`);
     expect(worldDiff(before, fake.snapshot())).toEqual(grantable.map((id) => `${id}: user ${AQQUA.id} none→View`));
-    const files2 = journalFiles();
+    const files2 = journals.files();
     expect(files2).toHaveLength(2);
     const second = files2.find((f) => f !== files1[0]) as string;
-    const lines2 = journalLines(second);
+    const lines2 = journals.lines<JournalLine>(second);
     expect(changedProjids(lines2)).toEqual(diffProjids(worldDiff(afterFirst, fake.snapshot())));
     expect(lines2.at(-1)).toMatchObject({ type: 'end', interrupted: false });
 
@@ -413,13 +386,13 @@ describe('a real SIGINT', () => {
   });
 
   it('a second Ctrl-C during writes stops at once, and the journal still lists exactly what landed', async () => {
-    server = await startFakeServer(seedScale(20));
+    await startServer(seedScale(20));
     const fake = server.fake;
     // Three writes land; every later one hangs, unanswered and uncommitted.
     let puts = 0;
     server.setFaults((req) => (req.method === 'PUT' && ++puts > 3 ? { kind: 'hang' } : undefined));
     const before = fake.snapshot();
-    const env = baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) });
+    const env = baseEnv();
     const child = start(['grant', '--all', '--yes', '--concurrency', '2', '--timeout', '25'], { env });
 
     const requests = server.requests;
@@ -436,17 +409,17 @@ describe('a real SIGINT', () => {
 
     const landed = diffProjids(worldDiff(before, fake.snapshot()));
     expect(landed).toHaveLength(3);
-    const files = journalFiles();
+    const files = journals.files();
     expect(files).toHaveLength(1);
-    expect(changedProjids(journalLines(files[0] as string))).toEqual(landed);
+    expect(changedProjids(journals.lines<JournalLine>(files[0] as string))).toEqual(landed);
   });
 
   it('while only reading: exits 130 at once, well before the slow answers, and writes nothing', async () => {
     const latencyMs = 2_000;
-    server = await startFakeServer(seedScale(20), { latencyMs });
+    await startServer(seedScale(20), { latencyMs });
     const fake = server.fake;
     const before = fake.snapshot();
-    const env = baseEnv({ ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) });
+    const env = baseEnv();
     const requests = server.requests;
     // grant, not only plan: a command that would write, stopped while it is still reading.
     const child = start(['grant', '--all', '--yes'], { env });
@@ -459,6 +432,6 @@ describe('a real SIGINT', () => {
     expect(r.stdout).toBe('');
     expect(requests.filter((q) => q.method === 'PUT')).toEqual([]);
     expect(worldDiff(before, fake.snapshot())).toEqual([]);
-    expect(journalFiles()).toEqual([]);
+    expect(journals.files()).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
 import { scriptedFaults } from '../support/faults.js';
-import { AQQUA, COLLEAGUE, INACTIVE, KIND, OWNER, V, seedWorld } from '../support/seed.js';
+import { AQQUA, COLLEAGUE, INACTIVE, OWNER } from '../support/people.js';
+import { KIND, V } from '../support/seed.js';
+import { type JournalLine, useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -12,40 +12,13 @@ import { worldDiff } from '../support/world-diff.js';
  * each command must differ from before exactly where the plan said, and nowhere else.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, home, env, cli, journals } = useFakeEcoTaxa();
 
 /** The projects Olivia manages where AqQua has no right and an update is possible. */
 const GRANTABLE = [1, 2, 3, 5, 7, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23, 24, 26, 27, 28, 29, 30, 31, 32];
 
-function journals(): string[] {
-  const dir = path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
-}
-
-function journalChanges(file: string): { projid: number; before: string | null; after: string | null }[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { type: string; projid: number; before: string | null; after: string | null })
-    .filter((l) => l.type === 'change');
-}
+/** The change lines of a journal: what landed. */
+const journalChanges = (file: string): JournalLine[] => journals.lines(file).filter((l) => l.type === 'change');
 
 describe('grant --all', () => {
   it('adds View for AqQua exactly where the plan said, and changes nothing else', async () => {
@@ -102,7 +75,7 @@ describe('grant --all', () => {
 
   it('journals every landed change (fsync per line) for undo', async () => {
     await cli(['grant', '--all', '--yes']);
-    const files = journals();
+    const files = journals.files();
     expect(files).toHaveLength(1);
     const changes = journalChanges(files[0] as string);
     expect(changes.map((c) => c.projid)).toEqual(expect.arrayContaining(GRANTABLE));
@@ -174,7 +147,7 @@ describe('undo', () => {
   it('covers writes whose outcome a run never learned (a crash between PUT and journal)', async () => {
     await cli(['grant', '1', '--yes']);
     // As if the process had died after sending a PUT for project 3 that landed: an intent, no change line.
-    const file = journals()[0] as string;
+    const file = journals.files()[0] as string;
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
     const run = JSON.parse(lines[0] as string) as { runId: string };
     fs.writeFileSync(

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { completionSpec } from '../../src/cli/completion.js';
 import { buildProgram } from '../../src/cli/program.js';
 import type { Io } from '../../src/output/io.js';
-import { runCli, tempHome } from '../support/cli.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * completion bash|zsh|fish: scripts generated from the command tree. Their content is checked
@@ -18,16 +18,11 @@ import { runCli, tempHome } from '../support/cli.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'ecotaxa-access.js');
 
-let home: ReturnType<typeof tempHome>;
-
-beforeEach(() => {
-  home = tempHome();
-});
-
-afterEach(() => home.cleanup());
+/** No server: completion and `history --ids` read nothing but the home. */
+const { home, cli, journals } = useFakeEcoTaxa({ world: null });
 
 async function script(shell: string): Promise<string> {
-  const result = await runCli(['completion', shell], { env: home.env, cwd: home.home });
+  const result = await cli(['completion', shell]);
   expect(result.code).toBe(0);
   expect(result.stderr).toBe('');
   return result.stdout;
@@ -155,24 +150,7 @@ describe('the scripts follow the command tree', () => {
 describe('the bash script, run by bash', () => {
   /** A journal that `history --ids` lists (what undo completes). */
   function journal(id: string, server = 'https://ecotaxa.obs-vlfr.fr/api'): void {
-    const name = id.replace(/[^\w-]/g, '_');
-    const dir = path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal');
-    fs.mkdirSync(dir, { recursive: true });
-    const who = { id: 9, email: 'owner@example.org', name: 'Olivia Owner', organisation: null };
-    const lines = [
-      {
-        type: 'run',
-        version: 1,
-        runId: id,
-        startedAt: '2026-11-26T09:00:00.000Z',
-        server,
-        caller: who,
-        user: who,
-        command: 'grant 1',
-      },
-      { type: 'end', runId: id, time: '2026-11-26T09:00:01.000Z', interrupted: false, applied: 0, failed: 0 },
-    ];
-    fs.writeFileSync(path.join(dir, `${name}.jsonl`), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    journals.writeGrant(id, server);
   }
 
   /**

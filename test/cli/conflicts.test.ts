@@ -1,11 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
-import { type FakeServer, type FaultSchedule, startFakeServer } from '../support/fake-server.js';
+import type { FaultSchedule } from '../support/fake-server.js';
 import { conflictFaults } from '../support/faults.js';
-import { AQQUA, OTHER, OWNER, V, seedScale } from '../support/seed.js';
+import { AQQUA, VICTOR } from '../support/people.js';
+import { V, seedScale } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -15,15 +15,7 @@ import { worldDiff } from '../support/world-diff.js';
  * writer left, and write again, keeping that change.
  */
 
-let server: FakeServer | undefined;
-let home: ReturnType<typeof tempHome> | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  home?.cleanup();
-  server = undefined;
-  home = undefined;
-});
+const { server, env, journals, start } = useFakeEcoTaxa({ world: null });
 
 /**
  * Conflicts as they happen: each one is another writer's update of that project, committed
@@ -34,8 +26,8 @@ function colleagueWritesOnConflict(fake: FakeEcoTaxa, schedule: FaultSchedule, w
     const fault = schedule(req, index);
     if (fault?.kind === 'conflict') {
       const project = fake.projects.get(Number(req.path.split('/').pop()));
-      if (project !== undefined && !project.privileges.some((r) => r.member === OTHER.id)) {
-        project.privileges.push(V(OTHER.id));
+      if (project !== undefined && !project.privileges.some((r) => r.member === VICTOR.id)) {
+        project.privileges.push(V(VICTOR.id));
         written.add(project.projid);
       }
     }
@@ -43,23 +35,18 @@ function colleagueWritesOnConflict(fake: FakeEcoTaxa, schedule: FaultSchedule, w
   };
 }
 
-function journalChanges(stateHome: string): number[] {
-  const dir = path.join(stateHome, 'ecotaxa-access', 'journal');
-  return fs
-    .readdirSync(dir)
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
-    .map((l) => JSON.parse(l) as { type: string; projid: number })
+/** The projects whose change the journals hold, in order. */
+const journalChanges = (): number[] =>
+  journals
+    .lines()
     .filter((l) => l.type === 'change')
-    .map((l) => l.projid)
+    .map((l) => l.projid as number)
     .sort((a, b) => a - b);
-}
 
 describe('write conflicts', () => {
   it('with 30% of PUTs answered by the conflict 500, one run grants everything, keeps the other writer changes, exit 0', async () => {
     const fake = seedScale(200);
-    server = await startFakeServer(fake);
-    home = tempHome();
-    const env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) };
+    await start(fake);
     const planned = [...fake.projects.values()]
       .filter((p) => !p.privileges.some((r) => r.member === AQQUA.id))
       .map((p) => p.projid)
@@ -82,18 +69,16 @@ describe('write conflicts', () => {
     // Exactly AqQua's View on every planned project, and the colleague's Views: nothing else.
     const expected = [
       ...planned.map((id) => `${id}: user ${AQQUA.id} none→View`),
-      ...[...colleague].map((id) => `${id}: user ${OTHER.id} none→View`),
+      ...[...colleague].map((id) => `${id}: user ${VICTOR.id} none→View`),
     ].sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10) || (a < b ? -1 : 1));
     expect(worldDiff(before, fake.snapshot())).toEqual(expected);
     // The journal says what the server shows: one change per granted project.
-    expect(journalChanges(home.env.XDG_STATE_HOME as string)).toEqual(planned);
+    expect(journalChanges()).toEqual(planned);
   });
 
   it('after three conflicts in a row, reports the project as changed by someone else, and nothing of it changed', async () => {
     const fake = seedScale(3);
-    server = await startFakeServer(fake);
-    home = tempHome();
-    const env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) };
+    await start(fake);
     const before = fake.snapshot();
     server.setFaults((req) =>
       req.method === 'PUT' && req.path.endsWith('/1002')

@@ -3,7 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_RECORDINGS } from '../../src/recording/demo-recordings.js';
-import { runCli, tempHome } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * `ecotaxa-access demo`: fixtures/demo's `plan grant --all`, replayed from the recordings
@@ -13,17 +14,15 @@ import { runCli, tempHome } from '../support/cli.js';
 const DEMO_DIR = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'demo');
 /** The server an owner would use, which the demo shows instead of the recording's loopback fake. */
 const PUBLIC = 'https://ecotaxa.obs-vlfr.fr/api';
-let home: ReturnType<typeof tempHome> | undefined;
+const { anotherHome } = useFakeEcoTaxa({ world: null });
 
 afterEach(() => {
-  home?.cleanup();
-  home = undefined;
   vi.restoreAllMocks();
 });
 
 /** A fresh home, used as the working folder too: no fixtures/ anywhere near, no login. */
 function elsewhere(): { env: Record<string, string>; cwd: string } {
-  home = tempHome();
+  const home = anotherHome();
   return { env: home.env, cwd: home.home };
 }
 

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { startFakeServer } from '../support/fake-server.js';
+import { AQQUA, OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * An empty or blank value (a script's unset variable: `grant --title "$CRUISE" --yes`) never
@@ -11,23 +13,15 @@ import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
  * request, with one line that names it, and nothing is written.
  */
 
-const home = tempHome();
-const cwd = path.join(home.home, 'cwd');
-let server: FakeServer;
+/** One server and one home for the file: nothing here writes, but the control. */
+const { server, home, env } = useFakeEcoTaxa({ scope: 'file' });
+/** The working folder of every command, in the home. */
+let cwd: string;
 
-function env(): Record<string, string> {
-  return { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-}
-
-beforeAll(async () => {
+beforeAll(() => {
+  cwd = path.join(home.home, 'cwd');
   fs.mkdirSync(cwd, { recursive: true });
   fs.writeFileSync(path.join(cwd, 'sharing.yaml'), 'version: 1\nrules: []\n', 'utf8');
-  server = await startFakeServer(seedWorld());
-});
-
-afterAll(async () => {
-  await server.close();
-  home.cleanup();
 });
 
 interface Row {
@@ -73,7 +67,7 @@ describe('an empty or blank selector is a usage error, before any request', () =
   it.each(rows.map((row) => ({ ...row, name: typed(row.argv) })))('$name', async ({ argv, says }) => {
     const before = server.fake.snapshot();
     const requests = server.requests.length;
-    const result = await runCli(argv, { env: env(), cwd });
+    const result = await runCli(argv, { env, cwd });
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
@@ -86,7 +80,7 @@ describe('an empty or blank selector is a usage error, before any request', () =
   });
 
   it('comes out as a usage error with --json', async () => {
-    const result = await runCli(['grant', '--title', '', '--yes', '--json'], { env: env(), cwd });
+    const result = await runCli(['grant', '--title', '', '--yes', '--json'], { env, cwd });
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
       error: { code: 'usage', type: 'UsageError', message: `--title ${EMPTY}`, exitCode: 1 },

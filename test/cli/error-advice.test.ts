@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AnswerTooLargeError,
   ApiError,
@@ -14,9 +14,8 @@ import {
 import { type FailedResponse, errorForResponse } from '../../src/api/failed-response.js';
 import { describeError, showError } from '../../src/cli/error-advice.js';
 import { InputError, InterruptedError, UserError } from '../../src/errors.js';
-import { runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { runCli } from '../support/cli.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * What the CLI says about an error: the library's message (its facts), then what to do about
@@ -197,16 +196,9 @@ describe('showError: what the boundary prints', () => {
 });
 
 describe('--verbose: the lines of each attempt', () => {
-  let server: FakeServer | undefined;
-  let home: ReturnType<typeof tempHome> | undefined;
-  afterEach(async () => {
-    await server?.close();
-    home?.cleanup();
-  });
+  const { server, env } = useFakeEcoTaxa();
 
   it('say a failure as the error line would, advice included', async () => {
-    server = await startFakeServer(seedWorld());
-    home = tempHome();
     let seen = 0;
     // The first GET /users/me times out, the second is rate-limited, the third answers.
     server.setFaults((req) => {
@@ -214,7 +206,6 @@ describe('--verbose: the lines of each attempt', () => {
       seen++;
       return seen === 1 ? { kind: 'hang' } : seen === 2 ? { kind: 'rate-limit', retryAfter: '1' } : undefined;
     });
-    const env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
     const result = await runCli(['whoami', '--verbose', '--timeout', '0.2'], { env });
     expect(result.code, result.stderr).toBe(0);
     // Times and pauses are the retry rule's, not this test's.

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { randomFaults, scriptedFaults } from '../support/faults.js';
-import { AQQUA, OWNER, seedScale, seedWorld } from '../support/seed.js';
+import { AQQUA } from '../support/people.js';
+import { seedScale } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -12,23 +12,7 @@ import { worldDiff } from '../support/world-diff.js';
  * the whole server state compared before and after, and the journal against the server.
  */
 
-let server: FakeServer | undefined;
-let home: ReturnType<typeof tempHome> | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  home?.cleanup();
-  server = undefined;
-  home = undefined;
-});
-
-async function setup(
-  fake = seedWorld(),
-): Promise<{ server: FakeServer; home: ReturnType<typeof tempHome>; env: Record<string, string> }> {
-  server = await startFakeServer(fake);
-  home = tempHome();
-  return { server, home, env: { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) } };
-}
+const { server, home, env, journals, start } = useFakeEcoTaxa();
 
 interface JournalLine {
   type: string;
@@ -38,21 +22,10 @@ interface JournalLine {
   interrupted?: boolean;
 }
 
-function journalLines(stateHome: string): JournalLine[] {
-  const dir = path.join(stateHome, 'ecotaxa-access', 'journal');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .sort()
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
-    .map((l) => JSON.parse(l) as JournalLine);
-}
-
 const granted = (projid: number): string => `${projid}: user ${AQQUA.id} none→View`;
 
 describe('failures on single projects', () => {
   it('leave the others applied, and the summary names each failure with its reason', async () => {
-    const { server, home, env } = await setup();
     server.setFaults(
       scriptedFaults({
         'PUT /projects/1': () => ({ kind: 'answer', status: 403, body: { detail: "You can't do this." } }),
@@ -102,12 +75,11 @@ describe('failures on single projects', () => {
     // Before each write again, re-reads (with replica waits) showed the last one had not landed.
     const reads5 = server.fake.log.filter((r) => r.path === '/projects' && r.query === 'project_ids=5');
     expect(reads5.length).toBeGreaterThanOrEqual(1 + 9 * 4);
-    const changes = journalLines(home.env.XDG_STATE_HOME as string).filter((l) => l.type === 'change');
+    const changes = journals.lines<JournalLine>().filter((l) => l.type === 'change');
     expect(changes.map((c) => c.projid).sort((a, b) => a - b)).toEqual([7, 13, 14]);
   });
 
   it('honours Retry-After on a 429', async () => {
-    const { server, env } = await setup();
     server.setFaults(
       scriptedFaults({ 'GET /users/me': (nth) => (nth === 1 ? { kind: 'rate-limit', retryAfter: '2' } : undefined) }),
     );
@@ -120,7 +92,6 @@ describe('failures on single projects', () => {
 
 describe('a write whose answer was lost', () => {
   it('is not sent again while a lagging replica still shows the old state', async () => {
-    const { server, home, env } = await setup();
     // The PUT commits but a proxy answers 504; a colleague then adds a viewer; reads lag twice.
     server.fake.replicaLagReads = 2;
     server.setFaults(
@@ -142,12 +113,11 @@ describe('a write whose answer was lost', () => {
     expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(1), '1: user 12 none→View']);
     // It re-read for longer than EcoTaxa's replica catch-up (about 2 s) before deciding.
     expect(sleeps.filter((ms) => ms === 1000).length).toBeGreaterThanOrEqual(2);
-    const changes = journalLines(home.env.XDG_STATE_HOME as string).filter((l) => l.type === 'change');
+    const changes = journals.lines<JournalLine>().filter((l) => l.type === 'change');
     expect(changes.map((c) => c.projid)).toEqual([1]);
   });
 
   it('with --strict, skips the project if someone changed it meanwhile', async () => {
-    const { server, env } = await setup();
     // The first PUT fails before landing (503); meanwhile a colleague changes the project.
     server.setFaults(
       scriptedFaults({
@@ -171,7 +141,6 @@ describe('a write whose answer was lost', () => {
 
 describe('conditions that stop every write', () => {
   it('a token EcoTaxa stops accepting mid-run: no further write starts, exit 1', async () => {
-    const { server, home, env } = await setup();
     server.setFaults(
       scriptedFaults({
         'PUT /projects/3': () => ({ kind: 'answer', status: 401, body: { detail: 'Could not validate credentials' } }),
@@ -191,12 +160,11 @@ describe('conditions that stop every write', () => {
     );
     expect(result.stderr).toContain('error: stopped before the end: EcoTaxa at');
     expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(1)]);
-    const changes = journalLines(home.env.XDG_STATE_HOME as string).filter((l) => l.type === 'change');
+    const changes = journals.lines<JournalLine>().filter((l) => l.type === 'change');
     expect(changes.map((c) => c.projid)).toEqual([1]);
   });
 
   it('a journal that cannot be written: nothing is changed', async () => {
-    const { server, home, env } = await setup();
     const notADirectory = `${home.home}/state-is-a-file`;
     fs.writeFileSync(notADirectory, '');
     const before = server.fake.snapshot();
@@ -212,7 +180,7 @@ describe('conditions that stop every write', () => {
 
 describe('a 200-project grant --all under a heavy mix of transient faults', () => {
   it('ends with every project applied or reported, nothing else changed, the journal matching the server', async () => {
-    const { server, home, env } = await setup(seedScale(200));
+    await start(seedScale(200));
     const planned = [...server.fake.projects.values()]
       .filter((p) => !p.privileges.some((r) => r.member === AQQUA.id))
       .map((p) => p.projid)
@@ -235,7 +203,8 @@ describe('a 200-project grant --all under a heavy mix of transient faults', () =
     expect(changed.every((id) => planned.includes(id))).toBe(true);
 
     // The journal says exactly what the server shows, once per project.
-    const journaled = journalLines(home.env.XDG_STATE_HOME as string)
+    const journaled = journals
+      .lines<JournalLine>()
       .filter((l) => l.type === 'change')
       .map((l) => l.projid)
       .sort((a, b) => a - b);
@@ -253,7 +222,7 @@ describe('a 200-project grant --all under a heavy mix of transient faults', () =
   });
 
   it('when some projects fail for good, a second run completes the remainder', async () => {
-    const { server, env } = await setup(seedScale(60));
+    await start(seedScale(60));
     const before = server.fake.snapshot();
     // Every write fails for the first run (a server that answers 503 to every PUT).
     server.setFaults((req) =>
@@ -275,7 +244,7 @@ describe('a 200-project grant --all under a heavy mix of transient faults', () =
 
 describe('Ctrl-C during writes', () => {
   it('stops starting requests, finishes those under way, flushes the journal, exits 130', async () => {
-    const { server, home, env } = await setup(seedScale(40));
+    await start(seedScale(40));
     const before = server.fake.snapshot();
     const controller = new AbortController();
     let puts = 0;
@@ -288,7 +257,7 @@ describe('Ctrl-C during writes', () => {
       /Interrupted: \d+ granted, 0 failed, \d+ not started, 4 already done\.\nNext: run the same command again to do the \d+ not started/,
     );
 
-    const lines = journalLines(home.env.XDG_STATE_HOME as string);
+    const lines = journals.lines<JournalLine>();
     const journaled = lines
       .filter((l) => l.type === 'change')
       .map((l) => l.projid)

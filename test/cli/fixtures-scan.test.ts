@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OTHER, OWNER } from '../support/seed.js';
+import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OWNER, VICTOR } from '../support/people.js';
 import { signToken } from '../support/tokens.js';
 
 /** Every file committed under fixtures/ is scanned for anything that looks like a secret. */
@@ -31,7 +31,7 @@ function secretsIn(text: string): string[] {
   for (const match of text.matchAll(/"(password|passwd|secret)"\s*:\s*"([^"]*)"/gi)) {
     if (match[2] !== '<PASSWORD>') problems.push(`a ${match[1]} value`);
   }
-  for (const user of [OWNER, AQQUA, COLLEAGUE, OTHER, AQQUA_ARCHIVE, INACTIVE, ADMIN]) {
+  for (const user of [OWNER, AQQUA, COLLEAGUE, VICTOR, AQQUA_ARCHIVE, INACTIVE, ADMIN]) {
     if (text.includes(user.password)) problems.push(`the password of ${user.email}`);
   }
   return problems;

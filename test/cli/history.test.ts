@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/render/history.js';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
 import { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
-import { AQQUA, COLLEAGUE, OTHER, OWNER } from '../support/seed.js';
+import { AQQUA, COLLEAGUE, OWNER, VICTOR, who } from '../support/people.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * history reads the journal directory only: no session, no request (it runs offline and with
@@ -15,23 +16,21 @@ import { AQQUA, COLLEAGUE, OTHER, OWNER } from '../support/seed.js';
 const SERVER = 'https://ecotaxa.obs-vlfr.fr/api';
 const OTHER_SERVER = 'https://ecotaxa.example.org/api';
 
-let home: ReturnType<typeof tempHome>;
+/** No server, no ECOTAXA_URL: the default server, which a test must never reach (nothing here would answer). */
+const { home, env, cli, journals } = useFakeEcoTaxa({ world: null });
+/** The journal folder, there before each test. */
 let dir: string;
 
 beforeEach(() => {
-  home = tempHome();
-  dir = path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal');
+  dir = journals.dir;
   fs.mkdirSync(dir, { recursive: true });
 });
 
-afterEach(() => home.cleanup());
-
-/** No ECOTAXA_URL: the default server, which a test must never reach (nothing here would answer). */
-const history = (argv: string[], env: Record<string, string> = {}): Promise<CliResult> =>
-  runCli(['history', ...argv], { env: { ...home.env, ...env }, cwd: home.home });
+const history = (argv: string[], extra: Record<string, string> = {}): Promise<CliResult> =>
+  cli(['history', ...argv], { env: { ...env, ...extra } });
 
 type Who = { id: number; email: string; name: string };
-const person = (p: Who): object => ({ id: p.id, email: p.email, name: p.name, organisation: null });
+const person = (p: Who): object => ({ ...who(p), organisation: null });
 
 interface RunSpec {
   id: string;
@@ -88,7 +87,7 @@ function journal(spec: RunSpec): void {
       notStarted: spec.end?.notStarted ?? 0,
     });
   }
-  fs.writeFileSync(path.join(dir, `${spec.id}.jsonl`), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  journals.write(`${spec.id}.jsonl`, lines);
 }
 
 const G1 = '20261126T090000000Z-aaaaaa';
@@ -139,7 +138,7 @@ function seedJournals(): void {
   journal({
     id: S1,
     command: 'sync rules.yaml',
-    users: [AQQUA, COLLEAGUE, OTHER],
+    users: [AQQUA, COLLEAGUE, VICTOR],
     changes: [
       [5, null, 'View', AQQUA],
       [5, null, 'Annotate', COLLEAGUE],
@@ -201,7 +200,7 @@ describe('history', () => {
     expect(entries.find((e) => e.id === U1)).toMatchObject({ undoes: [G1], undoneBy: R1, undone: true });
     expect(entries.find((e) => e.id === G2)).toMatchObject({ undoneBy: null, undone: false });
     expect(entries.find((e) => e.id === X1)).toMatchObject({ byYou: false });
-    expect(entries.find((e) => e.id === S1)?.users.map((u) => u.id)).toEqual([AQQUA.id, COLLEAGUE.id, OTHER.id]);
+    expect(entries.find((e) => e.id === S1)?.users.map((u) => u.id)).toEqual([AQQUA.id, COLLEAGUE.id, VICTOR.id]);
   });
 
   it('marks the caller by the saved login when there is no ECOTAXA_TOKEN; names everyone when nobody is logged in', async () => {

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * Files from outside that the tool reads: the journal folder, saved plans, policies,
@@ -13,24 +12,7 @@ import { OWNER, seedWorld } from '../support/seed.js';
  * A test that hangs on the code before these fixes fails by its timeout.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-let journals: string;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-  journals = path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal');
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[]): Promise<CliResult> => runCli(argv, { env, cwd: home.home });
+const { server, home, env, cli, journals } = useFakeEcoTaxa();
 
 function fifo(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -39,56 +21,27 @@ function fifo(file: string): string {
 }
 
 /** A journal as the tool writes it, with the run id given (a hostile one included). */
-function journal(id: string, server: string): string {
-  fs.mkdirSync(journals, { recursive: true });
-  const who = { id: OWNER.id, email: OWNER.email, name: OWNER.name, organisation: null };
-  const file = path.join(journals, `${id.replace(/[^\w-]/g, '_')}.jsonl`);
-  const lines = [
-    {
-      type: 'run',
-      version: 1,
-      runId: id,
-      startedAt: '2026-11-26T09:00:00.000Z',
-      server,
-      caller: who,
-      user: who,
-      command: 'grant 1',
-    },
-    {
-      type: 'change',
-      runId: id,
-      time: '2026-11-26T09:00:01.000Z',
-      projid: 1,
-      title: 'P',
-      userId: 10,
-      before: null,
-      after: 'View',
-    },
-    { type: 'end', runId: id, time: '2026-11-26T09:00:02.000Z', interrupted: false, applied: 1, failed: 0 },
-  ];
-  fs.writeFileSync(file, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-  return file;
-}
+const journal = (id: string, server: string): string => journals.writeGrant(id, server, [1]);
 
 describe('the journal folder', () => {
   it('history lists the journals and names a FIFO and a link to /dev/zero it leaves out', async () => {
     journal('20261126T090000000Z-aaaaaa', server.url);
-    const pipe = fifo(path.join(journals, '20261126T100000000Z-bbbbbb.jsonl'));
-    fs.symlinkSync('/dev/zero', path.join(journals, 'zero.jsonl'));
+    const pipe = fifo(path.join(journals.dir, '20261126T100000000Z-bbbbbb.jsonl'));
+    fs.symlinkSync('/dev/zero', path.join(journals.dir, 'zero.jsonl'));
     const result = await cli(['history', '--ids']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('20261126T090000000Z-aaaaaa\n');
     expect(result.stderr).toBe(
       [
         `warning: cannot read the journal ${pipe}: it is a FIFO (named pipe), not a regular file; it is not listed`,
-        `warning: cannot read the journal ${path.join(journals, 'zero.jsonl')}: it is a device, not a regular file; it is not listed`,
+        `warning: cannot read the journal ${path.join(journals.dir, 'zero.jsonl')}: it is a device, not a regular file; it is not listed`,
         '',
       ].join('\n'),
     );
   });
 
   it('undo leaves out a FIFO, and a journal with a run id the tool never writes, and says so', async () => {
-    const pipe = fifo(path.join(journals, '20261126T100000000Z-bbbbbb.jsonl'));
+    const pipe = fifo(path.join(journals.dir, '20261126T100000000Z-bbbbbb.jsonl'));
     const hostile = journal('x$(touch pwned)\u001b[2J', server.url);
     const result = await cli(['undo', '--dry-run']);
     expect(result.stderr).toBe(

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../support/cli.js';
-import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
-import { type FaultSchedule, type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import type { FaultSchedule } from '../support/fake-server.js';
 import { scriptedFaults } from '../support/faults.js';
 import { allOf, ignoresFilters, ignoresWindowStart, readAnsweredWith } from '../support/hostile.js';
-import { AQQUA, OWNER, seedScale, seedWorld } from '../support/seed.js';
+import { AQQUA } from '../support/people.js';
+import { seedScale } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -14,28 +15,10 @@ import { worldDiff } from '../support/world-diff.js';
  * a lost answer or a conflict, undo's). The fake's whole state is compared before and after.
  */
 
-let server: FakeServer | undefined;
-let home: ReturnType<typeof tempHome> | undefined;
+const { server, env, start } = useFakeEcoTaxa();
 
-afterEach(async () => {
-  await server?.close();
-  home?.cleanup();
-  server = undefined;
-  home = undefined;
-});
-
-async function setup(
-  fake: FakeEcoTaxa = seedWorld(),
-): Promise<{ server: FakeServer; env: Record<string, string>; lie: (schedule: FaultSchedule) => void }> {
-  server = await startFakeServer(fake);
-  home = tempHome();
-  const started = server;
-  return {
-    server,
-    env: { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) },
-    lie: (schedule) => started.setFaults(schedule),
-  };
-}
+/** The server lies from now on, as `schedule` says. */
+const lie = (schedule: FaultSchedule): void => server.setFaults(schedule);
 
 const granted = (projid: number): string => `${projid}: user ${AQQUA.id} none→View`;
 const AGAIN =
@@ -43,7 +26,6 @@ const AGAIN =
 
 describe('a read of project 5 answered with project 7', () => {
   it('when planning: nothing is planned or written, exit 1 with one line', async () => {
-    const { server, env, lie } = await setup();
     lie(readAnsweredWith(server.fake, '5', 7));
     const before = server.fake.snapshot();
     const result = await runCli(['grant', '5', '--yes'], { env });
@@ -57,7 +39,6 @@ describe('a read of project 5 answered with project 7', () => {
   });
 
   it('projects list 5 lists nothing, exit 1', async () => {
-    const { server, env, lie } = await setup();
     lie(readAnsweredWith(server.fake, '5', 7));
     const result = await runCli(['projects', 'list', '5', '--json'], { env });
     expect(result.code).toBe(1);
@@ -65,7 +46,6 @@ describe('a read of project 5 answered with project 7', () => {
   });
 
   it('on the fresh read before the write: project 5 fails with the reason, 7 is not written, the others are', async () => {
-    const { server, env, lie } = await setup();
     // The plan reads 3 and 5 together; the engine reads each alone, and the lie is on that read.
     lie(readAnsweredWith(server.fake, '5', 7));
     const before = server.fake.snapshot();
@@ -79,7 +59,6 @@ describe('a read of project 5 answered with project 7', () => {
   });
 
   it('on the re-read after a lost answer: the write is unconfirmed, 7 is not written', async () => {
-    const { server, env, lie } = await setup();
     lie(
       allOf(
         // The first fresh read is honest; the write commits and its answer is lost; every re-read lies.
@@ -102,7 +81,6 @@ describe('a read of project 5 answered with project 7', () => {
   });
 
   it('on the re-read after a write conflict: project 5 fails, 7 is not written', async () => {
-    const { server, env, lie } = await setup();
     lie(
       allOf(
         readAnsweredWith(server.fake, '5', 7, (nth) => nth > 1),
@@ -117,7 +95,6 @@ describe('a read of project 5 answered with project 7', () => {
   });
 
   it("on undo's read: nothing is put back, nothing else written", async () => {
-    const { server, env, lie } = await setup();
     const grant = await runCli(['grant', '5', '--yes'], { env });
     expect(grant.code, grant.stderr).toBe(0);
     lie(readAnsweredWith(server.fake, '5', 7));
@@ -131,7 +108,6 @@ describe('a read of project 5 answered with project 7', () => {
 
 describe('a search that ignores its filter', () => {
   it('grant --title Kiel writes nothing, exit 1', async () => {
-    const { server, env, lie } = await setup();
     lie(ignoresFilters(server.fake));
     const before = server.fake.snapshot();
     const result = await runCli(['grant', '--title', 'Kiel', '--yes'], { env });
@@ -145,7 +121,7 @@ describe('a search that ignores its filter', () => {
 
 describe('a search that ignores window_start', () => {
   it('projects list of 266 projects: exit 1 saying the listing is incomplete, not 100 projects and exit 0', async () => {
-    const { server, env, lie } = await setup(seedScale(266));
+    await start(seedScale(266));
     lie(ignoresWindowStart(server.fake));
     const result = await runCli(['projects', 'list'], { env });
     expect(result.code).toBe(1);
@@ -157,7 +133,7 @@ describe('a search that ignores window_start', () => {
   });
 
   it('grant --all writes nothing', async () => {
-    const { server, env, lie } = await setup(seedScale(266));
+    await start(seedScale(266));
     lie(ignoresWindowStart(server.fake));
     const before = server.fake.snapshot();
     const result = await runCli(['grant', '--all', '--yes'], { env });
@@ -167,7 +143,7 @@ describe('a search that ignores window_start', () => {
   });
 
   it('control: the same listing, honest, has all 266', async () => {
-    const { env } = await setup(seedScale(266));
+    await start(seedScale(266));
     const result = await runCli(['projects', 'list', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveLength(266);

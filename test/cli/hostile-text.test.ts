@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PickChoice, ProjectPicker } from '../../src/output/io.js';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import type { CliResult } from '../support/cli.js';
 import { scriptedFaults } from '../support/faults.js';
-import { traceback } from '../support/fake-ecotaxa.js';
-import { A, M, OWNER, seedWorld } from '../support/seed.js';
+import { type FakeEcoTaxa, traceback } from '../support/fake-ecotaxa.js';
+import { OWNER } from '../support/people.js';
+import { A, M, seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -70,11 +71,8 @@ function expectSafe(result: CliResult): void {
   expectTerminalSafe(result.stderr);
 }
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
+/** The seed, with Mallory: a hostile organisation, a hostile title, a legacy project Mallory is the contact of. */
+function withMallory(): FakeEcoTaxa {
   const fake = seedWorld();
   fake.addUser({ ...MALLORY, organisation: `Org${HOSTILE}` });
   fake.addProject({ projid: 40, title: TITLE, instrument: 'Zooscan', privileges: [M(OWNER.id, 'C')] });
@@ -84,18 +82,10 @@ beforeEach(async () => {
     instrument: 'UVP6',
     privileges: [M(OWNER.id), A(MALLORY.id, 'C')],
   });
-  server = await startFakeServer(fake);
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) };
-});
+  return fake;
+}
 
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, home, env, cli } = useFakeEcoTaxa({ world: withMallory });
 
 /** The same, in colour: our colour codes pass, hostile ones do not. */
 const colour = { NO_COLOR: undefined, FORCE_COLOR: '1' };

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_IDS_FILE_BYTES, readIdsFrom } from '../../src/selection/select.js';
 import { InputError } from '../../src/errors.js';
 import type { Io } from '../../src/output/io.js';
-import { runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { runCli } from '../support/cli.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * --ids-from and the ids on the line share one bound (1,000,000 ids), and a file is read only
@@ -15,13 +14,10 @@ import { OWNER, seedWorld } from '../support/seed.js';
  * a stdin that never closes) is refused with one line instead of filling memory.
  */
 
-const home = tempHome();
-const cwd = path.join(home.home, 'cwd');
-let server: FakeServer;
-
-function env(): Record<string, string> {
-  return { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-}
+/** One server and one home for the file: nothing here writes. */
+const { server, home, env } = useFakeEcoTaxa({ scope: 'file' });
+/** The working folder of every command, in the home. */
+let cwd: string;
 
 function file(name: string, content: string): string {
   fs.writeFileSync(path.join(cwd, name), content, 'utf8');
@@ -34,20 +30,15 @@ const lines = (from: number, to: number): string => {
   return `${out.join('\n')}\n`;
 };
 
-beforeAll(async () => {
+beforeAll(() => {
+  cwd = path.join(home.home, 'cwd');
   fs.mkdirSync(cwd, { recursive: true });
-  server = await startFakeServer(seedWorld());
-});
-
-afterAll(async () => {
-  await server.close();
-  home.cleanup();
 });
 
 describe('long lists', () => {
   it('a range of 200,000 ids in a file plans, instead of overflowing the call stack', async () => {
     const result = await runCli(['plan', 'grant', '--ids-from', file('range.txt', '1-200000\n'), '--json'], {
-      env: env(),
+      env,
       cwd,
     });
     // Ids of a range are named: the skipped ones among them make the plan exit 1, after it is shown.
@@ -62,7 +53,7 @@ describe('long lists', () => {
 
   it('200,000 ids one per line: each not found is listed, the table is drawn', async () => {
     const result = await runCli(['plan', 'grant', '--ids-from', file('many.txt', lines(1, 200_000))], {
-      env: env(),
+      env,
       cwd,
     });
     // Named ids that are not found make the plan exit 1, after showing it all.
@@ -90,7 +81,7 @@ describe('one bound, 1,000,000 ids, over every source', () => {
   ])('$name: a usage error before any request', async ({ argv, content, says }) => {
     file('huge.txt', content);
     const requests = server.requests.length;
-    const result = await runCli(argv, { env: env(), cwd });
+    const result = await runCli(argv, { env, cwd });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`error: ${says}\n`);
     expect(server.requests.slice(requests)).toEqual([]);
@@ -100,7 +91,7 @@ describe('one bound, 1,000,000 ids, over every source', () => {
 describe('a file or stream larger than 64 MB', () => {
   it('/dev/zero: one readable line, no request', async () => {
     const requests = server.requests.length;
-    const result = await runCli(['grant', '--ids-from', '/dev/zero', '--yes'], { env: env(), cwd });
+    const result = await runCli(['grant', '--ids-from', '/dev/zero', '--yes'], { env, cwd });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       'error: --ids-from /dev/zero: larger than 64 MB, far more than 1,000,000 ids take (the most a selection names): give a smaller file, or split it into several runs\n',
@@ -113,7 +104,7 @@ describe('a file or stream larger than 64 MB', () => {
     // Sparse: 64 MB and one byte, without writing them.
     fs.writeFileSync(big, '');
     fs.truncateSync(big, MAX_IDS_FILE_BYTES + 1);
-    const result = await runCli(['grant', '--ids-from', 'sparse.txt', '--yes'], { env: env(), cwd });
+    const result = await runCli(['grant', '--ids-from', 'sparse.txt', '--yes'], { env, cwd });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: --ids-from sparse\.txt: larger than 64 MB, far more than 1,000,000 ids/);
     expect(MAX_IDS_FILE_BYTES).toBe(64 * 1024 * 1024);
@@ -140,7 +131,7 @@ describe('a file or stream larger than 64 MB', () => {
   });
 
   it('an unreadable file names why, never "undefined"', async () => {
-    const result = await runCli(['grant', '--ids-from', 'no/such/file.txt', '--yes'], { env: env(), cwd });
+    const result = await runCli(['grant', '--ids-from', 'no/such/file.txt', '--yes'], { env, cwd });
     expect(result.stderr).toBe('error: --ids-from no/such/file.txt: cannot read it (no such file)\n');
   });
 });

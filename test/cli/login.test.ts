@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { type CliResult, leaks, type RunOptions } from '../support/cli.js';
 import { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OTHER, OWNER, seedWorld } from '../support/seed.js';
+import { startFakeServer } from '../support/fake-server.js';
+import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OWNER, VICTOR } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * login, logout, whoami, and how every command treats a missing, bad or expired token and a
@@ -24,7 +26,7 @@ const secrets = new Set<string>([
   OWNER.password,
   AQQUA.password,
   COLLEAGUE.password,
-  OTHER.password,
+  VICTOR.password,
   AQQUA_ARCHIVE.password,
   INACTIVE.password,
   ADMIN.password,
@@ -38,9 +40,7 @@ function addToken(token: string): void {
   if (signature !== undefined && signature.length >= 8) secrets.add(signature);
 }
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
+const { server, home, env, cli } = useFakeEcoTaxa({ caller: null });
 
 function credentialsFile(): string {
   return path.join(home.env['XDG_CONFIG_HOME'] as string, 'ecotaxa-access', 'credentials.json');
@@ -56,7 +56,7 @@ async function run(argv: string[], options: RunOptions = {}): Promise<CliResult>
   const token = options.env?.['ECOTAXA_TOKEN'];
   if (token !== undefined) addToken(token);
   if (options.stdin !== undefined && options.stdin.trim().length >= 4) addToken(options.stdin.trim());
-  const result = await runCli(argv, { env, ...options });
+  const result = await cli(argv, options);
   outputs.push({ argv, result });
   for (const saved of savedTokens()) addToken(saved);
   return result;
@@ -106,17 +106,6 @@ function expectOneErrorLine(result: CliResult): void {
   expect(result.stderr).toMatch(/^error: .+\n$/);
   expect(result.stderr).not.toContain('    at ');
 }
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
 
 async function loginOwner(extra: string[] = []): Promise<CliResult> {
   return run(['login', '--email', OWNER.email, '--password-stdin', ...extra], { stdin: `${OWNER.password}\n` });

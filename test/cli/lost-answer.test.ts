@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type CliResult, runCli } from '../support/cli.js';
 import { scriptedFaults } from '../support/faults.js';
-import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA } from '../support/people.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -13,22 +11,12 @@ import { worldDiff } from '../support/world-diff.js';
  * never as "not started". The journal agrees with the server.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
+const { server, env, journals } = useFakeEcoTaxa();
 /** Waits the run asked for (none is really waited). */
 let sleeps: number[];
 
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
+beforeEach(() => {
   sleeps = [];
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
 });
 
 interface Line {
@@ -41,13 +29,7 @@ interface Line {
   notStarted?: number;
 }
 
-function journal(): Line[] {
-  const dir = path.join(home.env.XDG_STATE_HOME as string, 'ecotaxa-access', 'journal');
-  return fs
-    .readdirSync(dir)
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim().split('\n'))
-    .map((l) => JSON.parse(l) as Line);
-}
+const journal = (): Line[] => journals.lines<Line>();
 
 /** `grant 1 3`, one write at a time; Ctrl-C is pressed as the PUT of project 1 arrives. */
 async function grantPressingCtrlC(putOf1: 'commit-then' | 'status', readAgain = true): Promise<CliResult> {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
+import { describe, expect, it } from 'vitest';
+import type { CliResult } from '../support/cli.js';
+import { AQQUA } from '../support/people.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * --out FILE writes only a regular file: a device, a FIFO, a socket or a directory is refused
@@ -14,22 +14,7 @@ import { AQQUA, OWNER, seedWorld } from '../support/seed.js';
  * on stdout. Refusals come before the first request.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[]): Promise<CliResult> => runCli(argv, { env, cwd: home.home });
+const { server, home, cli } = useFakeEcoTaxa();
 const at = (name: string): string => path.join(home.home, name);
 const plan1 = (out: string, ...more: string[]): Promise<CliResult> =>
   cli(['plan', 'grant', '1', '--out', out, ...more]);

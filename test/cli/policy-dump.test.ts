@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { A, AQQUA, COLLEAGUE, M, OWNER, V, seedWorld } from '../support/seed.js';
+import { describe, expect, it } from 'vitest';
+import type { CliResult } from '../support/cli.js';
+import { AQQUA, COLLEAGUE, OWNER } from '../support/people.js';
+import { A, M, V } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -12,28 +13,7 @@ import { worldDiff } from '../support/world-diff.js';
  * not unique and titles that try to break out of their comment; what it refuses, and why.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = {
-    ...home.env,
-    ECOTAXA_URL: server.url,
-    ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id),
-    SOURCE_DATE_EPOCH: '1794128400',
-  };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: RunOptions = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, home, cli } = useFakeEcoTaxa({ env: { SOURCE_DATE_EPOCH: '1794128400' } });
 
 /** Dumps with `args`, then plans the file: the plan's exit code and its last line. */
 async function roundTrip(args: string[]): Promise<{ dump: CliResult; plan: CliResult; file: string }> {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ProjectRow } from '../../src/render/projects.js';
-import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { ADMIN, AQQUA, COLLEAGUE, M, OWNER, seedWorld } from '../support/seed.js';
+import { type CliResult, leaks, type RunOptions } from '../support/cli.js';
+import { ADMIN, AQQUA, COLLEAGUE, OWNER } from '../support/people.js';
+import { M } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * projects list: the projects Olivia manages (or every one she has a right on), with one
@@ -45,12 +46,10 @@ type Row = ProjectRow;
 const outputs: { argv: string[]; result: CliResult }[] = [];
 const secrets = new Set<string>([OWNER.password, ADMIN.password]);
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
+const { server, home, env, cli } = useFakeEcoTaxa({ caller: null });
 
 async function run(argv: string[], options: RunOptions = {}): Promise<CliResult> {
-  const result = await runCli(argv, { env, ...options });
+  const result = await cli(argv, options);
   outputs.push({ argv, result });
   return result;
 }
@@ -74,9 +73,6 @@ const ids = (rows: readonly Row[]): number[] => rows.map((r) => r.projid);
 const cells = (line: string): string[] => line.trim().split(/ {2,}/);
 
 beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url };
   // Olivia logs in as a user would; her saved login is used by every command below.
   const login = await run(['login', '--email', OWNER.email, '--password-stdin'], { stdin: OWNER.password });
   expect(login.code).toBe(0);
@@ -87,11 +83,6 @@ beforeEach(async () => {
   };
   addToken(saved.servers[server.url]?.token as string);
   server.fake.log.length = 0;
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
 });
 
 describe('projects list (table)', () => {

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli, tempHome } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { startFakeServer } from '../support/fake-server.js';
 import {
   CANONICAL_ORIGIN,
@@ -16,7 +16,9 @@ import {
   SCENARIOS,
   SYNC_POLICY,
 } from '../support/scenarios.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { OWNER } from '../support/people.js';
+import { seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * --record and --replay: a recorded command replays to the same stdout and exit code with no
@@ -27,7 +29,7 @@ import { OWNER, seedWorld } from '../support/seed.js';
 const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures');
 let scratch: string;
 let runs: RecordedRun[];
-let home: ReturnType<typeof tempHome>;
+const { anotherHome } = useFakeEcoTaxa({ world: null });
 
 beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-rr-'));
@@ -38,15 +40,11 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 afterEach(() => {
-  home?.cleanup();
   vi.restoreAllMocks();
 });
 
 /** A fresh home with no saved login and no token: a replay needs none. */
-function offline(): Record<string, string> {
-  home = tempHome();
-  return { ...home.env };
-}
+const offline = (): Record<string, string> => ({ ...anotherHome().env });
 
 describe('record, then replay with no server and no credentials', () => {
   it.each(SCENARIOS.map((s) => [`${s.dir}/${s.name}`, s] as const))(

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { scriptedFaults } from '../support/faults.js';
-import { AQQUA, OTHER, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, OWNER, VICTOR } from '../support/people.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -12,26 +12,10 @@ import { worldDiff } from '../support/world-diff.js';
  * winner's change; undo of a sync goes on when a user it did not change became inactive.
  */
 
-let server: FakeServer | undefined;
-let home: ReturnType<typeof tempHome> | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  home?.cleanup();
-  server = undefined;
-  home = undefined;
-});
-
-async function setup() {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  const env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-  return { server, home, env };
-}
+const { server, home, env } = useFakeEcoTaxa();
 
 describe('a conflict retry on a lagging replica', () => {
   it("grant keeps the colleague's change that won the conflict", async () => {
-    const { server, env } = await setup();
     const fake = server.fake;
     const owner = { authorization: `Bearer ${fake.tokenFor(OWNER.id)}` };
     server.setFaults(
@@ -49,7 +33,7 @@ describe('a conflict retry on a lagging replica', () => {
           });
           const [model] = JSON.parse(read.body) as Record<string, unknown>[];
           const viewers = (model?.['viewers'] as unknown[]) ?? [];
-          const victor = { id: OTHER.id, email: OTHER.email, name: OTHER.name, organisation: null };
+          const victor = { id: VICTOR.id, email: VICTOR.email, name: VICTOR.name, organisation: null };
           fake.replicaLagReads = 1;
           fake.handle({
             method: 'PUT',
@@ -69,14 +53,13 @@ describe('a conflict retry on a lagging replica', () => {
     // Victor's View stays: the retry waited for a read that shows the winner.
     expect(worldDiff(before, server.fake.snapshot())).toEqual([
       `1: user ${AQQUA.id} none→View`,
-      `1: user ${OTHER.id} none→View`,
+      `1: user ${VICTOR.id} none→View`,
     ]);
   });
 });
 
 describe('undo of a sync when a user became inactive', () => {
   it('undoes the changes of the active users when a user with no change became inactive', async () => {
-    const { server, home, env } = await setup();
     fs.writeFileSync(
       path.join(home.home, 'sharing.yaml'),
       `version: 1
@@ -90,11 +73,11 @@ rules:
 `,
     );
     // Victor already annotates project 2: the sync changes only AqQua's right.
-    server.fake.projects.get(2)?.privileges.push({ member: OTHER.id, privilege: 'Annotate', contact: false });
+    server.fake.projects.get(2)?.privileges.push({ member: VICTOR.id, privilege: 'Annotate', contact: false });
     const sync = await runCli(['sync', 'sharing.yaml', '--yes'], { env, cwd: home.home });
     expect(sync.code).toBe(0);
     // Victor leaves; his account is deactivated.
-    const victor = server.fake.users.get(OTHER.id);
+    const victor = server.fake.users.get(VICTOR.id);
     if (victor !== undefined) victor.status = 0;
     const afterSync = server.fake.snapshot();
     const undo = await runCli(['undo', '--yes'], { env, cwd: home.home });

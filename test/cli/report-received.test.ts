@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { type RunOptions, runCli } from '../support/cli.js';
 import { seedReceived } from '../support/received-world.js';
-import { ADMIN, AQQUA, V } from '../support/seed.js';
+import { ADMIN, AQQUA } from '../support/people.js';
+import { V } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * report --received: AqQua's side. Every project where AqQua holds a right without managing
@@ -11,23 +12,7 @@ import { ADMIN, AQQUA, V } from '../support/seed.js';
  * offline from the committed recordings.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedReceived());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(AQQUA.id) };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: RunOptions = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, home, env, cli } = useFakeEcoTaxa({ world: seedReceived, caller: AQQUA });
 
 /** What AqQua was given in the received world, as the table shows it off a terminal. */
 const RECEIVED = [

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { A, AQQUA, OWNER, V } from '../support/seed.js';
-import { seedWorld } from '../support/seed.js';
+import { describe, expect, it } from 'vitest';
+import { AQQUA, OWNER } from '../support/people.js';
+import { A, V, seedScale } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * report: what the owner shared with AqQua, since when and by which run, against the fake's
@@ -12,23 +11,7 @@ import { seedWorld } from '../support/seed.js';
  * columns, as CSV, Markdown and JSON; and its errors, each one line.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: RunOptions = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, env, cli, journals, start } = useFakeEcoTaxa();
 
 /** 2026-11-27T08:50:00Z: the clock of the runs whose changes the report dates. */
 const GRANTED_AT = 1_795_769_400;
@@ -43,8 +26,6 @@ async function write(argv: string[], epoch = GRANTED_AT): Promise<string> {
   if (id === undefined) throw new Error(`no run id in: ${result.stderr}`);
   return id;
 }
-
-const journalDir = (): string => path.join(home.home, '.local', 'state', 'ecotaxa-access', 'journal');
 
 describe('report after a real grant', () => {
   it('at 160 columns: every column, since when and by which run, the totals and the condition once', async () => {
@@ -281,11 +262,7 @@ describe('report: whose rights', () => {
 
 describe('report: requests', () => {
   it('one paged search and nothing per project, however many projects', async () => {
-    await server.close();
-    const { seedScale } = await import('../support/seed.js');
-    const fake = seedScale(1_000);
-    server = await startFakeServer(fake);
-    env = { ...env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: fake.tokenFor(OWNER.id) };
+    await start(seedScale(1_000));
     const result = await cli(['report', '--json']);
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { projects: unknown[] }).projects).toHaveLength(100);
@@ -338,7 +315,7 @@ describe('report: errors, one line each', () => {
     ]);
     expect(result.stderr).toBe(
       [
-        `Note: no journal folder at ${journalDir()}: every right shows as given "before the journals".`,
+        `Note: no journal folder at ${journals.dir}: every right shows as given "before the journals".`,
         '1: AqQua has no right there: not reported',
         '33: not a project you manage: not reported',
         'error: 99: not found, or you have no right on it',
@@ -354,14 +331,14 @@ describe('report: errors, one line each', () => {
       ' 4  Baltic Sea transect AL557        UVP5HD        44102  private !  View      before the journals  -',
     );
     expect(result.stderr).toBe(
-      `Note: no journal folder at ${journalDir()}: every right shows as given "before the journals".\n`,
+      `Note: no journal folder at ${journals.dir}: every right shows as given "before the journals".\n`,
     );
   });
 
   it('a damaged journal: a warning naming it, the other journals still used', async () => {
     const run = await write(['grant', '1']);
     await write(['grant', '2'], GRANTED_AT + 60);
-    const damaged = path.join(journalDir(), `${run}.jsonl`);
+    const damaged = path.join(journals.dir, `${run}.jsonl`);
     fs.appendFileSync(damaged, 'not json\n');
     const result = await cli(['report', '1', '2', '--csv']);
     expect(result.code).toBe(0);

@@ -1,8 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, type RunOptions, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import type { RunOptions } from '../support/cli.js';
+import type { FakeEcoTaxa } from '../support/fake-ecotaxa.js';
 import { scriptedFaults } from '../support/faults.js';
-import { A, ADMIN, AQQUA, COLLEAGUE, INACTIVE, KIND, M, OWNER, seedWorld } from '../support/seed.js';
+import { ADMIN, AQQUA, COLLEAGUE, INACTIVE, OWNER } from '../support/people.js';
+import { A, KIND, M, seedWorld } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -11,28 +13,24 @@ import { worldDiff } from '../support/world-diff.js';
  * before writing, the progress bar, and --fix-contact against the fake's whole state.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  // Titles EcoTaxa really holds: CJK characters and emoji take two columns each.
-  server.fake.addProject({
+/** The seed, and titles EcoTaxa really holds: CJK characters and emoji take two columns each. */
+function withWideTitles(): FakeEcoTaxa {
+  const fake = seedWorld();
+  fake.addProject({
     projid: 40,
     title: '东海浮游动物调查 2019',
     instrument: 'UVP6',
     objcount: 5120,
     privileges: [M(OWNER.id, 'C'), A(COLLEAGUE.id)],
   });
-  server.fake.addProject({
+  fake.addProject({
     projid: 41,
     title: '🦐 Krill larvae 🦑 Kiel',
     instrument: 'Zooscan',
     objcount: 77,
     privileges: [M(OWNER.id, 'C')],
   });
-  server.fake.addProject({
+  fake.addProject({
     projid: 42,
     title: '日本海プランクトン / 동해 플랑크톤',
     access: '2',
@@ -40,17 +38,10 @@ beforeEach(async () => {
     objcount: 901,
     privileges: [M(OWNER.id, 'C')],
   });
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-});
+  return fake;
+}
 
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: RunOptions = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, env, cli } = useFakeEcoTaxa({ world: withWideTitles });
 
 /** The plan's lines below its four-line header (which names the fake's random port) and the blank line. */
 const body = (stdout: string): string[] => stdout.split('\n').slice(5);

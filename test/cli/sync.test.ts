@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { AQQUA, M, OTHER, OWNER, seedWorld } from '../support/seed.js';
+import { describe, expect, it } from 'vitest';
+import { AQQUA, OWNER, VICTOR } from '../support/people.js';
+import { M } from '../support/seed.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -16,28 +16,7 @@ const NOV_2026 = '1794128400';
 /** 2027-07-31T00:00:00Z, the day the AqQua rule ends. */
 const END_OF_PAPER = String(Date.UTC(2027, 6, 31) / 1000);
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = {
-    ...home.env,
-    ECOTAXA_URL: server.url,
-    ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id),
-    SOURCE_DATE_EPOCH: NOV_2026,
-  };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, home, env, cli } = useFakeEcoTaxa({ env: { SOURCE_DATE_EPOCH: NOV_2026 } });
 
 /** Writes a policy into the test's home and returns its name. */
 function policy(text: string, name = 'sharing.yaml'): string {
@@ -64,11 +43,11 @@ rules:
 
 const FIRST_SYNC = [
   `3: user ${AQQUA.id} none→View`,
-  `3: user ${OTHER.id} none→Annotate`,
+  `3: user ${VICTOR.id} none→Annotate`,
   `5: user ${AQQUA.id} none→View`,
-  `11: user ${OTHER.id} none→Annotate`,
+  `11: user ${VICTOR.id} none→Annotate`,
   `19: user ${AQQUA.id} none→View`,
-  `19: user ${OTHER.id} none→Annotate`,
+  `19: user ${VICTOR.id} none→Annotate`,
 ];
 
 describe('a first sync', () => {
@@ -125,7 +104,7 @@ Plan: 6 to grant, 3 unchanged, 0 skipped.
       drift: null,
       verified: true,
       contact: null,
-      userId: OTHER.id,
+      userId: VICTOR.id,
       rule: 'victor-uvp6',
     });
   });
@@ -172,7 +151,7 @@ describe('a second sync', () => {
     expect(result.stdout).toContain('Plan: 2 to grant, 9 unchanged, 0 skipped.');
     expect(worldDiff(before, server.fake.snapshot())).toEqual([
       `40: user ${AQQUA.id} none→View`,
-      `40: user ${OTHER.id} none→Annotate`,
+      `40: user ${VICTOR.id} none→Annotate`,
     ]);
   });
 });
@@ -382,7 +361,7 @@ describe('--format markdown and --json', () => {
     });
     const geomar = 'GEOMAR Helmholtz Centre for Ocean Research Kiel';
     const aqqua = person(AQQUA, geomar);
-    const victor = person(OTHER, "Laboratoire d'Océanographie de Villefranche - LOV");
+    const victor = person(VICTOR, "Laboratoire d'Océanographie de Villefranche - LOV");
     const view = { action: 'grant', right: 'View' };
     const annotate = { action: 'grant', right: 'Annotate' };
     const fingerprint = expect.stringMatching(/^[0-9a-f]{16}$/) as unknown;

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
+import { describe, expect, it } from 'vitest';
+import type { CliResult } from '../support/cli.js';
 import { scriptedFaults } from '../support/faults.js';
-import { AQQUA, COLLEAGUE, INACTIVE, OWNER, seedWorld } from '../support/seed.js';
+import { AQQUA, COLLEAGUE, INACTIVE } from '../support/people.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 import { worldDiff } from '../support/world-diff.js';
 
 /*
@@ -11,23 +11,7 @@ import { worldDiff } from '../support/world-diff.js';
  * that redoes it. Each test compares the fake's whole state, so any stray write fails it.
  */
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
-
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: server.fake.tokenFor(OWNER.id) };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
-
-const cli = (argv: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliResult> =>
-  runCli(argv, { env, cwd: home.home, ...options });
+const { server, cli } = useFakeEcoTaxa();
 
 /** Runs `argv`, pressing Ctrl-C as the `afterPuts`-th write lands (one write at a time). */
 async function interrupted(argv: string[], afterPuts: number): Promise<CliResult> {

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CliResult, leaks, type RunOptions, runCli, tempHome } from '../support/cli.js';
-import { type FakeServer, startFakeServer } from '../support/fake-server.js';
-import { OWNER, seedWorld } from '../support/seed.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type CliResult, leaks, type RunOptions } from '../support/cli.js';
+import { AQQUA, AQQUA_ARCHIVE, member, OWNER } from '../support/people.js';
+import { useFakeEcoTaxa } from '../support/use-fake-ecotaxa.js';
 
 /*
  * users find QUERY: by id, exact email, exact name, or a name pattern with %.
@@ -9,24 +9,16 @@ import { OWNER, seedWorld } from '../support/seed.js';
  */
 
 const GEOMAR = 'GEOMAR Helmholtz Centre for Ocean Research Kiel';
-const AQQUA_ROW = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua', organisation: GEOMAR, active: true };
-const ARCHIVE_ROW = {
-  id: 13,
-  email: 'aqqua.archive@example.org',
-  name: 'AqQua Archive',
-  organisation: GEOMAR,
-  active: true,
-};
+const AQQUA_ROW = { ...member(AQQUA), active: true };
+const ARCHIVE_ROW = { ...member(AQQUA_ARCHIVE), active: true };
 
 const outputs: { argv: string[]; result: CliResult }[] = [];
 const secrets = new Set<string>([OWNER.password]);
 
-let server: FakeServer;
-let home: ReturnType<typeof tempHome>;
-let env: Record<string, string>;
+const { server, env, cli } = useFakeEcoTaxa();
 
 async function run(argv: string[], options: RunOptions = {}): Promise<CliResult> {
-  const result = await runCli(argv, { env, ...options });
+  const result = await cli(argv, options);
   outputs.push({ argv, result });
   return result;
 }
@@ -46,18 +38,10 @@ async function findJson(query: string): Promise<unknown> {
   return rows;
 }
 
-beforeEach(async () => {
-  server = await startFakeServer(seedWorld());
-  home = tempHome();
-  const token = server.fake.tokenFor(OWNER.id);
+beforeEach(() => {
+  const token = env['ECOTAXA_TOKEN'] as string;
   secrets.add(token);
   secrets.add(token.split('.').at(-1) as string);
-  env = { ...home.env, ECOTAXA_URL: server.url, ECOTAXA_TOKEN: token };
-});
-
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
 });
 
 describe('users find', () => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 import { CredentialsStore, type SavedLogin } from '../../src/config/credentials.js';
 import { readEnv } from '../../src/config/env.js';
 import { loadConfig, validateConfig } from '../../src/config/load.js';
@@ -88,7 +88,7 @@ describe('validateConfig', () => {
       'expected an object with the keys url, user, concurrency, maxConcurrency, timeout, got "https://x.org/api"',
     ],
   ])('names the file, the key and what was expected: %s', (_name, raw, message) => {
-    const err = thrown(() => validateConfig(raw, FILE));
+    const err = caught(() => validateConfig(raw, FILE));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe(`config file ${FILE}: ${message}`);
   });
@@ -324,7 +324,7 @@ describe('readEnv', () => {
   });
 
   it.each(['4', 'yes', '-1', '1.0'])('refuses FORCE_COLOR=%j', (value) => {
-    const err = thrown(() => readEnv({ FORCE_COLOR: value }));
+    const err = caught(() => readEnv({ FORCE_COLOR: value }));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toBe(`FORCE_COLOR=${value} is not valid: use 0, 1, 2 or 3`);
   });
@@ -335,7 +335,7 @@ describe('readEnv', () => {
   });
 
   it.each(['yesterday', '-5', '1.5', '2026-01-01'])('refuses SOURCE_DATE_EPOCH=%j', (value) => {
-    const err = thrown(() => readEnv({ SOURCE_DATE_EPOCH: value }));
+    const err = caught(() => readEnv({ SOURCE_DATE_EPOCH: value }));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toBe(`SOURCE_DATE_EPOCH=${value} is not a number of seconds since 1970`);
   });
@@ -385,13 +385,13 @@ describe('normalizeServerUrl', () => {
       '--url must not contain a user name or password: use `ecotaxa-access login`',
     ],
   ])('refuses %j', (raw, message) => {
-    const err = thrown(() => normalizeServerUrl(raw));
+    const err = caught(() => normalizeServerUrl(raw));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toBe(message);
   });
 
   it('names where the URL came from', () => {
-    expect(thrown(() => normalizeServerUrl('nope', 'ECOTAXA_URL')).message).toMatch(/^ECOTAXA_URL "nope" is not a URL/);
+    expect(caught(() => normalizeServerUrl('nope', 'ECOTAXA_URL')).message).toMatch(/^ECOTAXA_URL "nope" is not a URL/);
   });
 });
 
@@ -413,7 +413,7 @@ describe('assertSafeTransport', () => {
     'http://127.0.0.1.example.org/api',
     'http://localhost.example.org/api',
   ])('refuses clear text to %s unless --insecure', (url) => {
-    const err = thrown(() => assertSafeTransport(url, false));
+    const err = caught(() => assertSafeTransport(url, false));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toBe(
       `refusing to send credentials over plain http:// to ${new URL(url).host}: use https://, or --insecure if you really mean it`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Settings, type SettingsInput, resolveSettings } from '../../src/config/settings.js';
 import type { ConfigFile } from '../../src/config/schema.js';
 import { InputError, UsageError } from '../../src/errors.js';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 
 /*
  * Settings precedence, every setting at every level it has: flag > environment > config
@@ -219,7 +219,7 @@ describe('resolveSettings', () => {
       `--max-concurrency 16 only bounds --concurrency auto, but "concurrency" in ${FILE} is 4: add --concurrency auto to use it`,
     ],
   ] as const)('refuses %s, naming where the value came from', (_what, levels, type, message) => {
-    const err = thrown(() => resolve(levels));
+    const err = caught(() => resolve(levels));
     expect(err).toBeInstanceOf(type);
     expect(err.message).toBe(message);
   });

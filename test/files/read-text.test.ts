@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TextFileError, firstInvalidUtf8, readTextFile } from '../../src/files/read-text.js';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 
 /*
  * readTextFile: the one way the tool reads a file. A FIFO must not block it, /dev/zero must
@@ -20,7 +20,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 const read = (file: string, maxBytes = 1024): string => readTextFile(file, { what: 'the plan', maxBytes });
 
 function refusal(file: string, maxBytes = 1024): TextFileError {
-  const err = thrown(() => read(file, maxBytes));
+  const err = caught(() => read(file, maxBytes));
   expect(err).toBeInstanceOf(TextFileError);
   return err as TextFileError;
 }

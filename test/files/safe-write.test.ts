@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { type SafeWriteOptions, writeFileSafely } from '../../src/files/safe-write.js';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 
 /*
  * writeFileSafely's atomic replacement: the temporary file sits beside the target and is
@@ -52,7 +52,7 @@ describe('writeFileSafely', () => {
     vi.spyOn(fs, 'renameSync').mockImplementation(() => {
       throw Object.assign(new Error('cross-device link'), { code: 'EXDEV' });
     });
-    const err = thrown(() => writeFileSafely(file, 'ours, new\n', OPTIONS));
+    const err = caught(() => writeFileSafely(file, 'ours, new\n', OPTIONS));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe(`--out ${file}: cannot write a plan (EXDEV)`);
     expect(fs.readdirSync(dir)).toEqual(['p.json']);

@@ -3,7 +3,7 @@ import type { MinUser, Project } from '../../src/api/schemas.js';
 import type { PlanEntry } from '../../src/plan/model.js';
 import { hasEnded, planPolicy, selects } from '../../src/policy/plan-policy.js';
 import { type Policy, parsePolicy } from '../../src/policy/policy-file.js';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 import { CALLER, OTHER, THIRD, USER, project } from '../support/factory.js';
 
 /*
@@ -148,7 +148,7 @@ describe('planPolicy', () => {
   });
 
   it('two rules asking different things of one user on one project are an error naming both', () => {
-    const err = thrown(() =>
+    const err = caught(() =>
       planPolicy({
         policy: policy(
           '  - user: aqqua@geomar.de\n    right: view\n    projects: { all: true }\n' +

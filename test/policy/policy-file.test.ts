@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { checkServer, parsePolicy, pathText } from '../../src/policy/policy-file.js';
 import { nearest } from '../../src/policy/suggest.js';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 
 /*
  * Reading a policy: what a good file becomes, and for each kind of mistake the one line that
@@ -188,14 +188,14 @@ describe('parsePolicy: each mistake is one line, FILE:LINE: KEY: what is wrong',
       'p.yaml:4: rules[0].extra: unknown key: use name, user, right, projects, mode or until',
     ],
   ])('%s', (_name, text, message) => {
-    const err = thrown(() => parsePolicy(text, 'p.yaml'));
+    const err = caught(() => parsePolicy(text, 'p.yaml'));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe(message);
   });
 
   it('reports the first mistake in the file, whatever the order of the schema', () => {
     const text = 'version: 1\nrules:\n  - user: a\n    colour: blue\n    right: edit\n    projects: { all: true }\n';
-    expect(thrown(() => parsePolicy(text, 'p.yaml')).message).toBe(
+    expect(caught(() => parsePolicy(text, 'p.yaml')).message).toBe(
       'p.yaml:4: rules[0].colour: unknown key: use name, user, right, projects, mode or until',
     );
   });
@@ -229,7 +229,7 @@ describe('parsePolicy: a typo of a key names the key meant, at every level', () 
       'p.yaml:6: rules[0].projects.instrumnt: unknown key (did you mean instrument?)',
     ],
   ])('%s', (_name, text, message) => {
-    expect(thrown(() => parsePolicy(text, 'p.yaml')).message).toBe(message);
+    expect(caught(() => parsePolicy(text, 'p.yaml')).message).toBe(message);
   });
 
   it('picks the nearest key, and none when no key is close', () => {
@@ -293,7 +293,7 @@ describe('parsePolicy: whatever the parser makes of a file is bad input, never a
       'p.yaml:3: rules[0].right: "\\u001b[2J\\u202eweiv" is not a right: use view, annotate or manage',
     ],
   ])('%s', (_name, text, message) => {
-    const err = thrown(() => parsePolicy(text, 'p.yaml'));
+    const err = caught(() => parsePolicy(text, 'p.yaml'));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe(message);
   });
@@ -308,7 +308,7 @@ describe('checkServer', () => {
   });
 
   it('refuses another one, naming both and the line', () => {
-    expect(thrown(() => checkServer(policy, 'https://ecotaxa.example.org/api')).message).toBe(
+    expect(caught(() => checkServer(policy, 'https://ecotaxa.example.org/api')).message).toBe(
       "sharing.yaml:2: server: the policy is for https://ecotaxa.obs-vlfr.fr/api, but the server in use is https://ecotaxa.example.org/api: use --url https://ecotaxa.obs-vlfr.fr/api, or change the policy's server",
     );
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type HistoryEntry, historySummary, renderHistory } from '../../src/render/history.js';
+import { AQQUA, OWNER, who } from '../support/people.js';
 
 /*
  * The history table as wide as the terminal allows. Its entries are what `history` builds
@@ -10,8 +11,6 @@ import { type HistoryEntry, historySummary, renderHistory } from '../../src/rend
 const G1 = '20261126T090000000Z-aaaaaa';
 const U1 = '20261126T100000000Z-cccccc';
 const R1 = '20261126T110000000Z-dddddd';
-const OWNER = { id: 1, name: 'Olivia Owner', email: 'owner@example.org' };
-const AQQUA = { id: 2, name: 'AqQua', email: 'aqqua@geomar.de' };
 
 function entry(id: string, more: Partial<HistoryEntry>): HistoryEntry {
   const startedAt = `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T${id.slice(9, 11)}:${id.slice(11, 13)}:00.000Z`;
@@ -20,9 +19,9 @@ function entry(id: string, more: Partial<HistoryEntry>): HistoryEntry {
     startedAt,
     server: 'https://ecotaxa.obs-vlfr.fr/api',
     command: 'grant --all',
-    caller: OWNER,
+    caller: who(OWNER),
     byYou: true,
-    users: [AQQUA],
+    users: [who(AQQUA)],
     counts: { applied: 3, failed: 0, skipped: 0, unconfirmed: 0, notStarted: 0 },
     complete: true,
     undoes: [],

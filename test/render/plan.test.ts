@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { AQQUA, OWNER, who } from '../support/people.js';
 import type { Plan, PlanEntry } from '../../src/plan/model.js';
 import { displayWidth } from '../../src/output/table.js';
 import { glyphOf } from '../../src/render/glyphs.js';
@@ -7,8 +8,8 @@ import { confirmQuestion, planSummaryLine, renderPlan } from '../../src/render/p
 
 const plain = new Chalk({ level: 0 });
 
-const caller = { id: 9, email: 'owner@example.org', name: 'Olivia Owner' };
-const user = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua' };
+const caller = who(OWNER);
+const user = who(AQQUA);
 
 const add: PlanEntry = {
   projid: 1,

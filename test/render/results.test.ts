@@ -1,13 +1,14 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { AQQUA, OWNER, who } from '../support/people.js';
 import type { ApplyReport } from '../../src/apply/run.js';
 import type { ApplyResult } from '../../src/plan/results.js';
 import type { Plan, PlanEntry } from '../../src/plan/model.js';
 import { doneLine, nextSteps, problemLines, problemSummary, renderResults } from '../../src/render/results.js';
 
 const plain = new Chalk({ level: 0 });
-const caller = { id: 9, email: 'owner@example.org', name: 'Olivia Owner' };
-const user = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua' };
+const caller = who(OWNER);
+const user = who(AQQUA);
 
 const change = (projid: number, title = `Project ${projid}`): PlanEntry => ({
   projid,

@@ -1,74 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry, JournalFile, RunLine } from '../../src/store/journal.js';
+import type { JournalFile } from '../../src/store/journal.js';
 import type { RightOrNone } from '../../src/plan/rights.js';
 import { indexJournals, sinceOf } from '../../src/review/since.js';
-import { CALLER, USER } from '../support/factory.js';
+import { CALLER, type JournalFileOptions, SERVER, USER, journalFile } from '../support/factory.js';
 
 /*
  * Since when, and by which run, a user holds a right: the latest move our runs made of it,
  * when that move left what the server shows now.
  */
 
-const SERVER = 'https://ecotaxa.example/api';
 const by = { id: CALLER.id, name: CALLER.name, email: CALLER.email };
 
-type Move = [projid: number, before: RightOrNone, after: RightOrNone];
-
-/** A journal of run `id` (ids sort as runs started): landed changes, writes never confirmed, its end. */
-function journal(
+/** A journal of run `id`, started on the day of November its id begins with (ids sort as runs started). */
+const journal = (
   id: string,
-  options: {
-    command?: string;
-    changes?: Move[];
-    unknown?: Move[];
-    interrupted?: boolean;
-    continues?: string;
-    undoes?: string[];
-    server?: string;
-    userId?: number;
-  } = {},
-): JournalFile {
-  const time = `2026-11-${id.slice(0, 2)}T10:00:00.000Z`;
-  const run: RunLine = {
-    type: 'run',
-    version: 1,
-    runId: id,
-    startedAt: time,
-    server: options.server ?? SERVER,
-    caller: CALLER,
-    user: USER,
-    command: options.command ?? 'grant --all',
-    ...(options.continues === undefined ? {} : { continues: options.continues }),
-    ...(options.undoes === undefined ? {} : { undoes: options.undoes }),
-  };
-  const line =
-    (type: 'change' | 'intent') =>
-    ([projid, before, after]: Move): JournalEntry => ({
-      type,
-      runId: id,
-      time,
-      projid,
-      title: `P${projid}`,
-      userId: options.userId ?? USER.id,
-      before,
-      after,
-    });
-  const changes = (options.changes ?? []).map(line('change'));
-  return {
-    filepath: `/j/${id}.jsonl`,
-    run,
-    changes,
-    unknown: (options.unknown ?? []).map(line('intent')),
-    end: {
-      type: 'end',
-      runId: id,
-      time,
-      interrupted: options.interrupted === true,
-      applied: changes.length,
-      failed: 0,
-    },
-  };
-}
+  { interrupted, ...options }: JournalFileOptions & { interrupted?: boolean } = {},
+): JournalFile =>
+  journalFile(id, {
+    ...options,
+    startedAt: `2026-11-${id.slice(0, 2)}T10:00:00.000Z`,
+    end: { interrupted: interrupted === true },
+  });
 
 const since = (journals: JournalFile[], projid: number, current: RightOrNone, userId = USER.id) =>
   sinceOf(indexJournals(journals, SERVER), projid, userId, current);

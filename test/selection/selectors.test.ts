@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { toCsv } from '../../src/output/csv.js';
 import {
@@ -40,7 +40,7 @@ describe('parseIdTokens', () => {
     ['', '"" names no project id: give ids or ranges such as 101 or 2001-2010 (an unset variable in a script?)'],
     [' , ', '" , " names no project id: give ids or ranges such as 101 or 2001-2010 (an unset variable in a script?)'],
   ])('refuses %j', (token, message) => {
-    const err = thrown(() => parseIdTokens([token]));
+    const err = caught(() => parseIdTokens([token]));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toBe(message);
   });
@@ -48,14 +48,14 @@ describe('parseIdTokens', () => {
   it('counts ids over all ranges together', () => {
     const half = MAX_SELECTED_IDS / 2;
     expect(parseIdTokens([`1-${half}`]).ranged).toHaveLength(half);
-    const err = thrown(() => parseIdTokens([`1-${half}`, `${half + 1}-${MAX_SELECTED_IDS + 1}`]));
+    const err = caught(() => parseIdTokens([`1-${half}`, `${half + 1}-${MAX_SELECTED_IDS + 1}`]));
     expect(err.message).toBe(
       `range ${half + 1}-${MAX_SELECTED_IDS + 1} names too many ids (at most 1,000,000 in all): split the selection into several runs`,
     );
   });
 
   it('prefixes messages with where the token came from', () => {
-    expect(thrown(() => parseIdTokens(['abc'], 'ids.txt line 3: ')).message).toMatch(
+    expect(caught(() => parseIdTokens(['abc'], 'ids.txt line 3: ')).message).toMatch(
       /^ids\.txt line 3: "abc" is not a project id/,
     );
   });
@@ -86,7 +86,7 @@ describe('parseIdsFile', () => {
   });
 
   it('names the file and the line of a bad id', () => {
-    const err = thrown(() => parseIdsFile('101\n\n10x\n', 'ids.txt'));
+    const err = caught(() => parseIdsFile('101\n\n10x\n', 'ids.txt'));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toBe(
       'ids.txt line 3: "10x" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010',
@@ -94,7 +94,7 @@ describe('parseIdsFile', () => {
   });
 
   it('refuses a file with no id', () => {
-    expect(thrown(() => parseIdsFile('# nothing\n\n', 'ids.txt')).message).toBe('ids.txt names no project id');
+    expect(caught(() => parseIdsFile('# nothing\n\n', 'ids.txt')).message).toBe('ids.txt names no project id');
   });
 
   it('reads the projid column of `projects list --csv`, titles with commas and quotes included', () => {
@@ -114,7 +114,7 @@ describe('parseIdsFile', () => {
   });
 
   it('refuses a CSV without projid or id column, naming its header', () => {
-    const err = thrown(() => parseIdsFile('title,instrument\nKiel,Zooscan\n', 'list.csv'));
+    const err = caught(() => parseIdsFile('title,instrument\nKiel,Zooscan\n', 'list.csv'));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe(
       'list.csv has no "projid" or "id" column (its header is: title, instrument); give one id per line or a CSV such as `projects list --csv`',
@@ -122,26 +122,26 @@ describe('parseIdsFile', () => {
   });
 
   it('names the row of a bad cell', () => {
-    const err = thrown(() => parseIdsFile('projid,title\n101,a\nabc,b\n', 'list.csv'));
+    const err = caught(() => parseIdsFile('projid,title\n101,a\nabc,b\n', 'list.csv'));
     expect(err.message).toBe(
       'list.csv row 3: "abc" is not a project id: ids are whole numbers such as 101, ranges look like 2001-2010',
     );
   });
 
   it('names an empty cell', () => {
-    expect(thrown(() => parseIdsFile('projid,title\n,a\n', 'list.csv')).message).toMatch(
+    expect(caught(() => parseIdsFile('projid,title\n,a\n', 'list.csv')).message).toMatch(
       /^list\.csv row 2: "" is not a project id/,
     );
   });
 
   it('refuses an unclosed quote as an invalid CSV', () => {
-    const err = thrown(() => parseIdsFile('projid,title\n101,"open\n', 'list.csv'));
+    const err = caught(() => parseIdsFile('projid,title\n101,"open\n', 'list.csv'));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe('list.csv is not a valid CSV file: a quoted field is not closed');
   });
 
   it('refuses a CSV with a header only', () => {
-    expect(thrown(() => parseIdsFile('projid,title\n', 'list.csv')).message).toBe('list.csv names no project id');
+    expect(caught(() => parseIdsFile('projid,title\n', 'list.csv')).message).toBe('list.csv names no project id');
   });
 });
 

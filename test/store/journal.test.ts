@@ -24,7 +24,7 @@ import {
 import type { Plan } from '../../src/plan/model.js';
 import { planEntry } from '../../src/plan/planner.js';
 import { ScriptedEcoTaxa } from '../support/scripted-client.js';
-import { thrown } from '../support/thrown.js';
+import { caught } from '../support/caught.js';
 import { CALLER, OTHER, USER, project } from '../support/factory.js';
 
 /** Run ids as the tool writes them: a journal with any other is not read. */
@@ -260,7 +260,7 @@ describe('parseJournal', () => {
 
   it('ignores a last line torn by a crash, and refuses a damaged one elsewhere', () => {
     expect(parseJournal(line(run) + '{"type":"cha', 'torn.jsonl').changes).toEqual([]);
-    const err = thrown(() => parseJournal(line(run) + '{oops}\n' + line({ type: 'change', ...change }), 'bad.jsonl'));
+    const err = caught(() => parseJournal(line(run) + '{oops}\n' + line({ type: 'change', ...change }), 'bad.jsonl'));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toBe('the journal bad.jsonl is damaged at line 2');
   });
@@ -272,7 +272,7 @@ describe('parseJournal', () => {
   });
 
   it('refuses a run line that names no user', () => {
-    const err = thrown(() => parseJournal(line({ ...run, user: undefined }), 'nouser.jsonl'));
+    const err = caught(() => parseJournal(line({ ...run, user: undefined }), 'nouser.jsonl'));
     expect(err.message).toBe('the journal nouser.jsonl is damaged at line 1');
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { thrown } from '../support/thrown.js';
+import { AQQUA, OWNER, who } from '../support/people.js';
+import { caught } from '../support/caught.js';
 import { InputError } from '../../src/errors.js';
 import { type Plan, operationFor } from '../../src/plan/model.js';
 import { parsePlanFile, toPlanDocument } from '../../src/store/plan-file.js';
 import { notFoundEntry } from '../../src/plan/planner.js';
 
-const caller = { id: 9, email: 'owner@example.org', name: 'Olivia Owner', organisation: 'GEOMAR' };
-const user = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua', organisation: null };
+const caller = { ...who(OWNER), organisation: 'GEOMAR' };
+const user = { ...who(AQQUA), organisation: null };
 
 function grantPlan(): Plan {
   return {
@@ -201,7 +202,7 @@ describe('parsePlanFile refuses with one precise line', () => {
   ];
 
   it.each(cases)('$name', ({ text, message }) => {
-    const err = thrown(() => parsePlanFile(text, 'plan.json'));
+    const err = caught(() => parsePlanFile(text, 'plan.json'));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).not.toContain('\n');
     if (typeof message === 'string') expect(err.message).toBe(message);
@@ -213,7 +214,7 @@ describe('parsePlanFile refuses with one precise line', () => {
   it('an undo plan whose project has lost its undo target', () => {
     const doc = JSON.parse(JSON.stringify(toPlanDocument(restorePlan()))) as { projects: Record<string, unknown>[] };
     delete doc.projects[0]?.['restore'];
-    const err = thrown(() => parsePlanFile(JSON.stringify(doc), 'plan.json'));
+    const err = caught(() => parsePlanFile(JSON.stringify(doc), 'plan.json'));
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toMatch(/^plan\.json is not a valid plan: .*projects\.0/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import type { EndLine, JournalEntry, JournalFile, RunLine } from '../../src/store/journal.js';
+import type { JournalFile } from '../../src/store/journal.js';
 import {
   contactChanges,
   groupRuns,
@@ -9,69 +9,8 @@ import {
   undoTargets,
   undoneGroups,
 } from '../../src/store/runs.js';
-import { thrown } from '../support/thrown.js';
-import { CALLER, OTHER, USER } from '../support/factory.js';
-
-const SERVER = 'https://ecotaxa.example/api';
-
-/** A journal as readJournal gives it: run `id`, its changes, its end (undefined: crashed). */
-function journal(
-  id: string,
-  options: {
-    command?: string;
-    changes?: [number, string | null, string | null][];
-    unknown?: [number, string | null, string | null][];
-    end?: Partial<EndLine> | null;
-    continues?: string;
-    undoes?: string[];
-    caller?: typeof CALLER;
-    server?: string;
-  } = {},
-): JournalFile {
-  const run: RunLine = {
-    type: 'run',
-    version: 1,
-    runId: id,
-    startedAt: '2026-11-27T10:00:00.000Z',
-    server: options.server ?? SERVER,
-    caller: options.caller ?? CALLER,
-    user: USER,
-    command: options.command ?? 'grant --all',
-    ...(options.continues === undefined ? {} : { continues: options.continues }),
-    ...(options.undoes === undefined ? {} : { undoes: options.undoes }),
-  };
-  const line =
-    (type: 'change' | 'intent') =>
-    ([projid, before, after]: [number, string | null, string | null]): JournalEntry => ({
-      type,
-      runId: id,
-      time: run.startedAt,
-      projid,
-      title: `P${projid}`,
-      userId: USER.id,
-      before: before as JournalEntry['before'],
-      after: after as JournalEntry['after'],
-    });
-  const changes = (options.changes ?? []).map(line('change'));
-  return {
-    filepath: `/j/${id}.jsonl`,
-    run,
-    changes,
-    unknown: (options.unknown ?? []).map(line('intent')),
-    end:
-      options.end === null
-        ? undefined
-        : {
-            type: 'end',
-            runId: id,
-            time: run.startedAt,
-            interrupted: false,
-            applied: changes.length,
-            failed: 0,
-            ...options.end,
-          },
-  };
-}
+import { caught } from '../support/caught.js';
+import { CALLER, OTHER, SERVER, USER, journalFile as journal } from '../support/factory.js';
 
 describe('groupRuns', () => {
   it('groups a run that finished an interrupted one with it, and sums what they did', () => {
@@ -159,7 +98,7 @@ describe('groupsToUndo', () => {
       journal('1-a', { changes: [[1, null, 'View']], caller: OTHER }),
       journal('2-b', { changes: [[1, null, 'View']], server: 'https://other/api' }),
     ]);
-    const err = thrown(() => groupsToUndo(groups, options));
+    const err = caught(() => groupsToUndo(groups, options));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toBe(
       `no run to undo: no change on ${SERVER} by you that is not undone yet (\`ecotaxa-access history\` lists the runs)`,
@@ -176,7 +115,7 @@ describe('groupsToUndo', () => {
       '1-a',
       '3-c',
     ]);
-    expect(thrown(() => groupsToUndo(groups, { ...options, named: ['9-z'] })).message).toBe(
+    expect(caught(() => groupsToUndo(groups, { ...options, named: ['9-z'] })).message).toBe(
       'no run 9-z in /j: `ecotaxa-access history` lists the runs (give a run id or a journal file)',
     );
   });

@@ -62,8 +62,19 @@ export interface RunOptions {
   pick?: ProjectPicker;
 }
 
+/** A private home: the folder, and the variables that point the tool at it. */
+export interface Home {
+  readonly home: string;
+  /** HOME, XDG_CONFIG_HOME (credentials) and XDG_STATE_HOME (journals). */
+  readonly env: Record<string, string>;
+}
+
+export interface TempHome extends Home {
+  cleanup: () => void;
+}
+
 /** A home of its own for each test: config, credentials and journals under a temp dir. */
-export function tempHome(): { home: string; env: Record<string, string>; cleanup: () => void } {
+export function tempHome(): TempHome {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ecotaxa-access-test-'));
   return {
     home,

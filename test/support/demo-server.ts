@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { type Fault, startFakeServer } from './fake-server.js';
 import { scriptedFaults } from './faults.js';
-import { A, COLLEAGUE, M, OWNER, addScaleProjects, seedScale, seedWorld } from './seed.js';
+import { COLLEAGUE, OWNER } from './people.js';
+import { A, M, addScaleProjects, seedScale, seedWorld } from './seed.js';
 
 /*
  * The fake EcoTaxa on 127.0.0.1, for trying the tool by hand at a real terminal:

@@ -63,6 +63,28 @@ export interface FakeProject {
   extra?: Record<string, unknown>;
 }
 
+/** The fields of a project nobody filled in, as EcoTaxa keeps them: null, or empty (fresh each call). */
+export function blankProjectFields() {
+  return {
+    objcount: null,
+    pctvalidated: null,
+    pctclassified: null,
+    classifsettings: null,
+    classiffieldlist: null,
+    popoverfieldlist: null,
+    comments: null,
+    rf_models_used: null,
+    cnn_network_id: null,
+    formulae: null,
+    obj_free_cols: {},
+    sample_free_cols: {},
+    acquisition_free_cols: {},
+    process_free_cols: {},
+    bodc_variables: { total_water_volume: null, subsample_coef: null, individual_volume: null },
+    init_classif_list: [] as number[],
+  } satisfies Partial<FakeProject>;
+}
+
 export interface FakeRequest {
   method: string;
   /** Without the query string. */
@@ -196,22 +218,7 @@ export class FakeEcoTaxa {
     const full: FakeProject = {
       access: '0',
       status: 'Annotate',
-      objcount: null,
-      pctvalidated: null,
-      pctclassified: null,
-      classifsettings: null,
-      classiffieldlist: null,
-      popoverfieldlist: null,
-      comments: null,
-      rf_models_used: null,
-      cnn_network_id: null,
-      formulae: null,
-      obj_free_cols: {},
-      sample_free_cols: {},
-      acquisition_free_cols: {},
-      process_free_cols: {},
-      bodc_variables: { total_water_volume: null, subsample_coef: null, individual_volume: null },
-      init_classif_list: [],
+      ...blankProjectFields(),
       instrument: 'Zooscan',
       instrument_url: null,
       cnnFeatures: false,

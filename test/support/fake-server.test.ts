@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeRequest } from './fake-ecotaxa.js';
 import { type FakeServer, type FakeServerOptions, startFakeServer } from './fake-server.js';
 import { conflictFaults } from './faults.js';
-import { AQQUA, OWNER, seedScale } from './seed.js';
+import { AQQUA, member, OWNER } from './people.js';
+import { seedScale } from './seed.js';
 import { worldDiff } from './world-diff.js';
 
 /*
@@ -38,7 +39,7 @@ async function read(s: FakeServer, projid: number): Promise<Model> {
 function grant(s: FakeServer, project: Model): Promise<Response> {
   const body = {
     ...project,
-    viewers: [...project.viewers, { id: AQQUA.id, email: AQQUA.email, name: AQQUA.name, organisation: 'GEOMAR' }],
+    viewers: [...project.viewers, member(AQQUA)],
   };
   return fetch(`${s.url}/projects/${project['projid'] as number}`, {
     method: 'PUT',

@@ -1,5 +1,6 @@
 import type { FakeEcoTaxa, FakeOptions } from './fake-ecotaxa.js';
-import { A, ADMIN, AQQUA, COLLEAGUE, INACTIVE, M, OTHER, V, seedWorld } from './seed.js';
+import { ADMIN, AQQUA, COLLEAGUE, INACTIVE, VICTOR } from './people.js';
+import { A, M, V, seedWorld } from './seed.js';
 
 /*
  * AqQua's side of the sharing (`report --received`): the seed's world, where AqQua holds
@@ -42,21 +43,21 @@ export function seedReceived(options: FakeOptions = {}): FakeEcoTaxa {
     access: '2',
     instrument: 'Zooscan',
     objcount: 402_118,
-    privileges: [M(OTHER.id, 'C'), A(AQQUA.id)],
+    privileges: [M(VICTOR.id, 'C'), A(AQQUA.id)],
   });
   add({
     projid: 53,
     title: 'Bay of Villefranche FlowCam (no contact)',
     instrument: 'FlowCam',
     objcount: 7_705,
-    privileges: [M(COLLEAGUE.id), M(OTHER.id), V(AQQUA.id)],
+    privileges: [M(COLLEAGUE.id), M(VICTOR.id), V(AQQUA.id)],
   });
   add({
     projid: 54,
     title: 'Ligurian Sea UVP6 (AqQua manages)',
     instrument: 'UVP6',
     objcount: 30_012,
-    privileges: [M(OTHER.id, 'C'), M(AQQUA.id)],
+    privileges: [M(VICTOR.id, 'C'), M(AQQUA.id)],
   });
   add({
     projid: 55,

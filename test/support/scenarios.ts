@@ -4,7 +4,8 @@ import { runCli, tempHome } from './cli.js';
 import { startFakeServer } from './fake-server.js';
 import type { FakeEcoTaxa, FakeOptions } from './fake-ecotaxa.js';
 import { seedReceived } from './received-world.js';
-import { AQQUA, OWNER, seedWorld } from './seed.js';
+import { AQQUA, OWNER } from './people.js';
+import { seedWorld } from './seed.js';
 
 /*
  * The recorded scenarios committed under fixtures/, each made against a fresh fake EcoTaxa

@@ -1,35 +1,11 @@
 import { FakeEcoTaxa, type FakeOptions, type FakeProject, type Privilege, type PrivilegeRow } from './fake-ecotaxa.js';
+import { ADMIN, AQQUA, AQQUA_ARCHIVE, COLLEAGUE, INACTIVE, OWNER, VICTOR } from './people.js';
 
 /*
- * An invented but realistic world, modelled on the real back end's test seed in
- * transcripts/real-backend.md (same ids for the same roles), with a project of every kind
- * API-NOTES describes. Nobody here is a real person.
+ * An invented but realistic world, modelled on the real back end's test database (the same
+ * ids for the same roles), with a project of every kind the tool must handle
+ * (docs/ecotaxa-api.md). Its people are people.ts's: nobody here is a real person.
  */
-
-export const OWNER = { id: 9, email: 'owner@example.org', name: 'Olivia Owner', password: 'Owner-pass-2024' };
-export const AQQUA = { id: 10, email: 'aqqua@geomar.de', name: 'AqQua', password: 'AqQua-pass-2024' };
-export const COLLEAGUE = {
-  id: 11,
-  email: 'colleague@example.org',
-  name: 'Carl Colleague',
-  password: 'Colleague-pass-2024',
-};
-export const OTHER = { id: 12, email: 'victor@example.org', name: 'Victor Villefranche', password: 'Victor-pass-2024' };
-export const AQQUA_ARCHIVE = {
-  id: 13,
-  email: 'aqqua.archive@example.org',
-  name: 'AqQua Archive',
-  password: 'Archive-pass-2024',
-};
-export const INACTIVE = {
-  id: 14,
-  email: 'ina.inactive@example.org',
-  name: 'Ina Inactive',
-  password: 'Inactive-pass-2024',
-};
-export const ADMIN = { id: 15, email: 'admin@example.org', name: 'Ada Admin', password: 'Admin-pass-2024' };
-
-const GEOMAR = 'GEOMAR Helmholtz Centre for Ocean Research Kiel';
 
 /** Privilege rows: M(9, 'C') is a contact manager. */
 const row =
@@ -39,7 +15,7 @@ export const M = row('Manage');
 export const A = row('Annotate');
 export const V = row('View');
 
-/** The project kinds of API-NOTES, by id, for tests to name. */
+/** The kinds of project, by id, for tests to name. */
 export const KIND = {
   plain: 1,
   inactiveViewer: 2,
@@ -305,21 +281,16 @@ const OTHERS: Seed[] = [
 ];
 
 function addUsers(fake: FakeEcoTaxa): void {
-  fake.addUser({ ...OWNER, organisation: GEOMAR, canDo: [1, 4] });
-  fake.addUser({ ...AQQUA, organisation: GEOMAR, canDo: [] });
-  fake.addUser({ ...COLLEAGUE, organisation: 'Alfred Wegener Institute - AWI', canDo: [1] });
-  fake.addUser({
-    ...OTHER,
-    organisation: "Laboratoire d'Océanographie de Villefranche - LOV",
-    canDo: [1, 4],
-    country: 'France',
-  });
-  fake.addUser({ ...AQQUA_ARCHIVE, organisation: GEOMAR, canDo: [] });
-  fake.addUser({ ...INACTIVE, organisation: GEOMAR, canDo: [], status: 0 });
-  fake.addUser({ ...ADMIN, organisation: 'Sorbonne Université - LOV', canDo: [1, 2, 3, 4], country: 'France' });
+  fake.addUser({ ...OWNER, canDo: [1, 4] });
+  fake.addUser({ ...AQQUA, canDo: [] });
+  fake.addUser({ ...COLLEAGUE, canDo: [1] });
+  fake.addUser({ ...VICTOR, canDo: [1, 4], country: 'France' });
+  fake.addUser({ ...AQQUA_ARCHIVE, canDo: [] });
+  fake.addUser({ ...INACTIVE, canDo: [], status: 0 });
+  fake.addUser({ ...ADMIN, canDo: [1, 2, 3, 4], country: 'France' });
 }
 
-/** The world of the transcripts: 36 projects, 32 of them managed by Olivia Owner. */
+/** The world of the recordings: 36 projects, 32 of them managed by Olivia Owner. */
 export function seedWorld(options: FakeOptions = {}): FakeEcoTaxa {
   const fake = new FakeEcoTaxa(options);
   addUsers(fake);
@@ -355,7 +326,7 @@ export function addScaleProjects(fake: FakeEcoTaxa, n: number): void {
   for (let i = 1; i <= n; i++) {
     const privileges = [M(OWNER.id, 'C')];
     if (i % 3 !== 0) privileges.push(A(COLLEAGUE.id));
-    if (i % 7 === 0) privileges.push(V(OTHER.id));
+    if (i % 7 === 0) privileges.push(V(VICTOR.id));
     if (i % 10 === 0) privileges.push(V(AQQUA.id));
     fake.addProject({
       projid: 1000 + i,

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EcoTaxaClient } from '../api/client.js';
-import { ApiError, NotFoundError, PermissionDeniedError, RateLimitError, ValidationError } from '../api/errors.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, backoffDelay } from '../api/retry.js';
+import { ApiError, NotFoundError, PermissionDeniedError, ValidationError } from '../api/errors.js';
+import type { Sleep } from '../api/retry.js';
 import type { MinUser, Project } from '../api/schemas.js';
 import { errorMessage } from '../errors.js';
 import { privilegeFingerprint } from '../plan/fingerprint.js';
@@ -15,7 +15,7 @@ import { unsafeUpdateProblems, withContact, withUserRight } from '../plan/update
  * The steps of one project's write, each on its own so that it can be tested alone:
  * read it fresh, decide again on what the server says now, write the complete model once,
  * and, when a write's answer was lost, settle where it went before anything else is sent.
- * src/apply/run.ts strings them together with retries.
+ * src/apply/project.ts strings them together with retries.
  */
 
 /** What the steps need of the client: a list read and a write. */
@@ -167,31 +167,32 @@ export function decideWrite(
     changes.push({ entry, user, from: decision.from, to: decision.to, drift });
   }
   if (changes.length === 0) return { settled, write: undefined };
-
-  const problems = unsafeUpdateProblems(
-    fresh,
+  const write = {
+    projid: fresh.projid,
+    title: changes[0]?.entry.title ?? fresh.title,
     body,
+    base: fresh,
+    replaces: fingerprint,
+    changes,
+    contact,
+  };
+  return { settled, write: safe(ctx, write, settled) };
+}
+
+/** The write, unless its body would change more than its planned changes (a bug): then none, its changes failed. */
+function safe(ctx: WriteContext, write: PlannedWrite, settled: ApplyResult[]): PlannedWrite | undefined {
+  const { changes, contact } = write;
+  const problems = unsafeUpdateProblems(
+    write.base,
+    write.body,
     { rights: new Map(changes.map((c) => [c.user.id, c.to])), contactId: contact?.to.id },
     ctx.plan.caller.id,
   );
-  if (problems.length > 0) {
-    const reason = `not sent, it would not be safe: ${problems.join('; ')} (a bug: please report it)`;
-    for (const change of changes)
-      settled.push({ ...changeResult(change.entry.title, change), outcome: 'failed', reason });
-    return { settled, write: undefined };
-  }
-  return {
-    settled,
-    write: {
-      projid: fresh.projid,
-      title: changes[0]?.entry.title ?? fresh.title,
-      body,
-      base: fresh,
-      replaces: fingerprint,
-      changes,
-      contact,
-    },
-  };
+  if (problems.length === 0) return write;
+  const reason = `not sent, it would not be safe: ${problems.join('; ')} (a bug: please report it)`;
+  for (const change of changes)
+    settled.push({ ...changeResult(change.entry.title, change), outcome: 'failed', reason });
+  return undefined;
 }
 
 function rule(entry: PlanEntry): { rule?: string } {
@@ -308,73 +309,7 @@ export async function settleLostWrite(
   }
 }
 
-// ---- Retries ------------------------------------------------------------------------------
-
-export interface BudgetOptions {
-  /** Time one project may take across its attempts, pauses included. */
-  timeMs: number;
-  /** A cap on attempts, whatever the time. */
-  maxAttempts: number;
-  /** Write conflicts (two writers at once) retried before the project is reported. */
-  maxConflicts: number;
-  policy: RetryPolicy;
-}
-
-/**
- * Each project gets time, not a small count: under a storm of passing failures (a busy
- * server, a flaky proxy) one run still finishes the job. About 10 attempts fit in a minute
- * with the backoff below.
- */
-export const DEFAULT_BUDGET: BudgetOptions = {
-  timeMs: 60_000,
-  maxAttempts: 16,
-  maxConflicts: 3,
-  policy: DEFAULT_RETRY_POLICY,
-};
-
-/** The time and attempts left to one project, and the pause before its next attempt. */
-export class RetryBudget {
-  private attempts = 1;
-  private paused = 0;
-  private readonly started: number;
-
-  constructor(
-    private readonly options: BudgetOptions,
-    private readonly random: () => number,
-    private readonly now: () => number,
-  ) {
-    this.started = now();
-  }
-
-  /** Attempts made so far (the first included). */
-  get attempt(): number {
-    return this.attempts;
-  }
-
-  /** No time or attempt left for another try. */
-  get exhausted(): boolean {
-    // Pauses count even when the sleep is simulated (tests), where the clock does not move.
-    const spent = Math.max(this.now() - this.started, this.paused);
-    return this.attempts >= this.options.maxAttempts || spent >= this.options.timeMs;
-  }
-
-  /** Time spent waiting outside nextPause (a settle's replica waits) counts too. */
-  spend(ms: number): void {
-    this.paused += ms;
-  }
-
-  /** The pause before the next attempt: backoff with jitter, longer when EcoTaxa asks (429). */
-  nextPause(error: unknown): number {
-    const policy = this.options.policy;
-    let delay = backoffDelay(this.attempts - 1, policy, this.random);
-    if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
-      delay = Math.max(delay, Math.min(error.retryAfterMs, policy.maxRetryAfterMs));
-    }
-    this.attempts++;
-    this.paused += delay;
-    return delay;
-  }
-}
+// ---- Reasons ------------------------------------------------------------------------------
 
 /** A passing failure worth another attempt. */
 export function isTransient(error: unknown): boolean {

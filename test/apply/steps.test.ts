@@ -8,11 +8,10 @@ import {
   ValidationError,
 } from '../../src/api/errors.js';
 import type { MinUser, Project } from '../../src/api/schemas.js';
+import { DEFAULT_BUDGET, RetryBudget } from '../../src/apply/budget.js';
 import {
-  DEFAULT_BUDGET,
   type PlannedWrite,
   type ProjectClient,
-  RetryBudget,
   type WriteContext,
   decideWrite,
   failureReason,

@@ -1,5 +1,4 @@
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelay } from '../api/retry.js';
-import { RateLimitError } from '../api/errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from '../api/retry.js';
 
 export interface BudgetOptions {
   /** Time one project may take across its attempts, pauses included. */
@@ -30,8 +29,9 @@ export const DEFAULT_BUDGET: BudgetOptions = {
 const EXTRA_SETTLE_READS = 5;
 
 /**
- * What one project may still spend on retries: time, attempts, write conflicts, and the few
- * reads past the budget that settle a lost answer. The only state a project's steps share.
+ * What one project may still spend on retries (time, attempts, write conflicts, and the few
+ * reads past the budget that settle a lost answer), and the pause before each: the only state
+ * a project's steps share.
  */
 export class RetryBudget {
   private attempts = 1;
@@ -39,6 +39,7 @@ export class RetryBudget {
   private conflictsMet = 0;
   private extraSettleReads = EXTRA_SETTLE_READS;
   private readonly started: number;
+  private readonly uncounted: RetryPolicy;
 
   constructor(
     private readonly options: BudgetOptions,
@@ -46,6 +47,7 @@ export class RetryBudget {
     private readonly now: () => number,
   ) {
     this.started = now();
+    this.uncounted = { ...options.policy, maxRetries: Number.POSITIVE_INFINITY };
   }
 
   /** Attempts made so far (the first included). */
@@ -70,24 +72,36 @@ export class RetryBudget {
     return this.conflictsMet;
   }
 
-  /** Counts a write conflict; whether the write may be tried again after it. */
+  /** Counts a write conflict; whether few enough have been met to write again after it. */
   conflict(): boolean {
     this.conflictsMet++;
-    return this.conflictsMet <= this.options.maxConflicts && !this.exhausted;
+    return this.conflictsMet <= this.options.maxConflicts;
   }
 
-  /** Whether a read settling a lost answer may be made again: within the budget, or one of the few past it. */
-  maySettleAgain(): boolean {
-    return !this.exhausted || this.extraSettleReads-- > 0;
+  /**
+   * The pause before the next attempt after `error`, counted as an attempt; undefined when
+   * there is none: no time or attempt left, or a failure not worth another by the tool's one
+   * retry rule (src/api/retry.ts retryDelay), which also refuses a Retry-After longer than the
+   * policy's cap.
+   */
+  nextPause(error: unknown): number | undefined {
+    return this.exhausted ? undefined : this.pauseAfter(error);
   }
 
-  /** The pause before the next attempt: backoff with jitter, longer when EcoTaxa asks (429). */
-  nextPause(error: unknown): number {
-    const policy = this.options.policy;
-    let delay = backoffDelay(this.attempts - 1, policy, this.random);
-    if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
-      delay = Math.max(delay, Math.min(error.retryAfterMs, policy.maxRetryAfterMs));
-    }
+  /**
+   * The pause before reading again a project whose write's answer was lost: as nextPause, but
+   * with a few reads allowed past the budget (a read is always safe to repeat).
+   */
+  nextSettlePause(error: unknown): number | undefined {
+    if (this.exhausted && this.extraSettleReads-- <= 0) return undefined;
+    return this.pauseAfter(error);
+  }
+
+  private pauseAfter(error: unknown): number | undefined {
+    // The budget bounds the attempts, not the policy's count of retries; and a server never
+    // reached is tried again: it answered earlier in the run.
+    const delay = retryDelay(error, this.attempts - 1, this.uncounted, this.random, true);
+    if (delay === undefined) return undefined;
     this.attempts++;
     this.paused += delay;
     return delay;

@@ -14,7 +14,6 @@ import {
   type Settlement,
   decideWrite,
   failureReason,
-  isTransient,
   planBaseline,
   readAfterConflict,
   readFresh,
@@ -95,9 +94,14 @@ const done = (results: ApplyResult[]): StepOf<'done'> => ({ kind: 'done', result
 const notStarted = (ctx: ProjectContext): StepOf<'done'> =>
   done(entryResults(ctx.run, ctx.task, 'not-started', ctx.run.fatal ?? 'interrupted'));
 
-/** A pause before the next attempt, the project's slot given away meanwhile; Ctrl-C cuts it short. */
-async function pause(ctx: ProjectContext, error: unknown): Promise<void> {
-  await waitAside(ctx.run, ctx.budget.nextPause(error), true);
+/**
+ * Waits the pause before another attempt, when the budget gives one (RetryBudget.nextPause),
+ * the project's slot given away meanwhile; Ctrl-C cuts it short. Whether an attempt follows.
+ */
+async function waitToRetry(ctx: ProjectContext, pause: number | undefined): Promise<boolean> {
+  if (pause === undefined) return false;
+  await waitAside(ctx.run, pause, true);
+  return true;
 }
 
 // ---- Read ---------------------------------------------------------------------------------
@@ -132,10 +136,7 @@ async function afterRead(ctx: ProjectContext, outcome: ReadOutcome): Promise<Ste
   if (outcome.kind === 'error') {
     if (outcome.error instanceof AuthenticationError) stopAll(run, outcome.error.message);
     if (stopped(run)) return notStarted(ctx);
-    if (isTransient(outcome.error) && !budget.exhausted) {
-      await pause(ctx, outcome.error);
-      return { kind: 'read' };
-    }
+    if (await waitToRetry(ctx, budget.nextPause(outcome.error))) return { kind: 'read' };
     return done(entryResults(run, task, 'failed', `${failureReason(outcome.error)}${tries(budget)}`));
   }
   const project = outcome.project;
@@ -194,19 +195,15 @@ async function afterFailedWrite(
   const delivery = error instanceof ApiError ? error.delivery : 'maybe';
   if (delivery === 'maybe') {
     // Settled even on the last attempt, and after Ctrl-C: a write that landed is never "failed".
-    const lastChance = !isTransient(error) || budget.exhausted || stopped(run);
-    if (!lastChance) await pause(ctx, error);
-    return { kind: 'settle', lost: { write, error, settled }, lastChance };
+    const again = !stopped(run) && (await waitToRetry(ctx, budget.nextPause(error)));
+    return { kind: 'settle', lost: { write, error, settled }, lastChance: !again };
   }
   // Certainly not carried out (refused at connect, rate-limited, rolled back): safe to send again.
   if (stopped(run)) {
     const why = `interrupted (its write was not carried out: ${failureReason(error)})`;
     return done(writeResults(write, 'not-started', why, settled));
   }
-  if (isTransient(error) && !budget.exhausted) {
-    await pause(ctx, error);
-    return { kind: 'read' };
-  }
+  if (await waitToRetry(ctx, budget.nextPause(error))) return { kind: 'read' };
   return done(writeResults(write, 'failed', `${failureReason(error)}${tries(budget)}`, settled));
 }
 
@@ -221,17 +218,14 @@ async function afterConflict(
   settled: ApplyResult[],
 ): Promise<Step> {
   const { run, budget } = ctx;
-  const again = budget.conflict();
+  const fewEnough = budget.conflict();
   if (stopped(run)) {
     return done(writeResults(write, 'not-started', 'interrupted (its write met a conflict and was not kept)', settled));
   }
-  if (!again) {
-    const n = budget.conflicts;
-    const why = `changed by someone else at the same time (${n} write conflict${n === 1 ? '' : 's'}): run the same command again`;
-    return done(writeResults(write, 'failed', why, settled));
-  }
-  await pause(ctx, error);
-  return { kind: 'reread', base: write.base };
+  if (fewEnough && (await waitToRetry(ctx, budget.nextPause(error)))) return { kind: 'reread', base: write.base };
+  const n = budget.conflicts;
+  const why = `changed by someone else at the same time (${n} write conflict${n === 1 ? '' : 's'}): run the same command again`;
+  return done(writeResults(write, 'failed', why, settled));
 }
 
 // ---- Settle a lost answer -----------------------------------------------------------------
@@ -284,11 +278,7 @@ async function settle(ctx: ProjectContext, step: StepOf<'settle'>): Promise<Step
 async function settleFailed(ctx: ProjectContext, step: StepOf<'settle'>, readError: unknown): Promise<Step> {
   const { run, budget } = ctx;
   if (readError instanceof AuthenticationError) stopAll(run, readError.message);
-  const readAgain = budget.maySettleAgain();
-  if (!stopped(run) && isTransient(readError) && readAgain) {
-    await pause(ctx, readError);
-    return step;
-  }
+  if (!stopped(run) && (await waitToRetry(ctx, budget.nextSettlePause(readError)))) return step;
   const { write, error, settled } = step.lost;
   return done(writeResults(write, 'unconfirmed', notReadAgain(error, errorMessage(readError)), settled));
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EcoTaxaClient } from '../api/client.js';
-import { ApiError, NotFoundError, PermissionDeniedError, ValidationError } from '../api/errors.js';
+import { NotFoundError, PermissionDeniedError, ValidationError } from '../api/errors.js';
 import type { Sleep } from '../api/retry.js';
 import type { MinUser, Project } from '../api/schemas.js';
 import { errorMessage } from '../errors.js';
@@ -310,11 +310,6 @@ export async function settleLostWrite(
 }
 
 // ---- Reasons ------------------------------------------------------------------------------
-
-/** A passing failure worth another attempt. */
-export function isTransient(error: unknown): boolean {
-  return error instanceof ApiError && error.transient;
-}
 
 /** The reason shown for one project's failure. */
 export function failureReason(error: unknown): string {

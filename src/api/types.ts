@@ -17,15 +17,10 @@ export interface MinUser {
   [field: string]: unknown;
 }
 
-/** The caller, from GET /users/me. */
-export interface UserWithRights {
-  id: number;
-  email: string;
-  name: string;
-  organisation?: string | null | undefined;
+/** The caller, from GET /users/me: a user, with their application rights. */
+export interface UserWithRights extends MinUser {
   /** 1 create a project, 2 administrate the app, 3 administrate users, 4 create taxon. */
   can_do?: number[] | undefined;
-  [field: string]: unknown;
 }
 
 /** A project with its members, as GET /projects/search and GET /projects return it. */

@@ -28,7 +28,7 @@ export type ReadOutcome = { kind: 'read'; project: Project | undefined } | { kin
 /**
  * The project as the server has it now, or undefined when it no longer shows it to the
  * caller. A list call, which (unlike GET /projects/{id}) does not add the project to the
- * owner's "recently used" list (API-NOTES "Projects").
+ * owner's "recently used" list (docs/ecotaxa-api.md#project-reads).
  */
 export async function readFresh(client: ProjectClient, projid: number): Promise<ReadOutcome> {
   try {
@@ -227,11 +227,12 @@ export function sameWritableState(a: Project, b: Project): boolean {
 }
 
 /**
- * The project read again after a write conflict. The conflict means another writer's update of
- * it has just committed (transcript [89]), but EcoTaxa's reads come from a replica that can lag
- * (API-NOTES): a read that still shows exactly the state our write was built from may not have
- * seen the winner yet, and a write built on it would erase the winner's change. While it does,
- * it is read again after each wait; past the replica's lag, an identical state is the truth.
+ * The project read again after a write conflict. The conflict means another writer's update
+ * of it has just committed (docs/ecotaxa-api.md#conflicts), but EcoTaxa's reads come from a
+ * replica that can lag (docs/ecotaxa-api.md#replica-lag): a read that still shows exactly the
+ * state our write was built from may not have seen the winner yet, and a write built on it
+ * would erase the winner's change. While it does, it is read again after each wait; past the
+ * replica's lag, an identical state is the truth.
  */
 export async function readAfterConflict(
   client: ProjectClient,
@@ -287,8 +288,8 @@ export function showsWrite(project: Project, write: PlannedWrite): boolean {
 
 /**
  * Where a write whose answer was lost went. EcoTaxa reads come from a replica that can lag
- * (API-NOTES "Reads are served from a replica"): while the project still shows exactly the
- * state the write replaced, it is read again after each wait, for longer than the lag.
+ * (docs/ecotaxa-api.md#replica-lag): while the project still shows exactly the state the write
+ * replaced, it is read again after each wait, for longer than the lag.
  */
 export async function settleLostWrite(
   client: ProjectClient,

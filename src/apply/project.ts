@@ -106,12 +106,16 @@ async function waitToRetry(ctx: ProjectContext, pause: number | undefined): Prom
 
 // ---- Read ---------------------------------------------------------------------------------
 
+/** Reads the project as the server has it now. */
 async function read(ctx: ProjectContext): Promise<Step> {
   if (stopped(ctx.run)) return notStarted(ctx);
   return afterRead(ctx, await readFresh(ctx.client, ctx.task.projid));
 }
 
-/** After a conflict nothing of ours is in flight: Ctrl-C ends the replica waits at once. */
+/**
+ * Reads the project again after a write conflict, until the read shows the winner's change.
+ * Nothing of ours is in flight: Ctrl-C ends the replica waits at once.
+ */
 async function reread(ctx: ProjectContext, step: StepOf<'reread'>): Promise<Step> {
   const { run, budget } = ctx;
   if (stopped(run)) return notStarted(ctx);
@@ -156,27 +160,28 @@ async function afterRead(ctx: ProjectContext, outcome: ReadOutcome): Promise<Ste
 
 // ---- Write --------------------------------------------------------------------------------
 
+/** Decides again on the fresh read, journals the intent, and sends the one write. */
 async function write(ctx: ProjectContext, step: StepOf<'write'>): Promise<Step> {
   const { run, budget } = ctx;
   if (stopped(run)) return notStarted(ctx);
   const decided = decideWrite(run, ctx.task.entries, step.fresh, step.baseline);
-  const write = decided.write;
-  if (write === undefined) return done(decided.settled);
-  if (!(await intend(run, write))) return notStarted(ctx);
+  const planned = decided.write;
+  if (planned === undefined) return done(decided.settled);
+  if (!(await intend(run, planned))) return notStarted(ctx);
   // Ctrl-C while the intent was written: nothing is sent after it (the README's promise).
   // The journal keeps an intent with no outcome; undo reads such a project and leaves it
   // alone when it shows what the write would have replaced (src/store/runs.ts undoTargets).
   if (stopped(run)) return notStarted(ctx);
 
-  const sent = await writeOnce(ctx.client, write);
+  const sent = await writeOnce(ctx.client, planned);
   if (sent.kind === 'written') {
     const again =
       budget.attempt > 1
         ? 'written again: an earlier attempt failed without being carried out, or a re-read showed it had not landed'
         : undefined;
-    return done(await landed(run, write, again, decided.settled));
+    return done(await landed(run, planned, again, decided.settled));
   }
-  return afterFailedWrite(ctx, write, sent.error, decided.settled);
+  return afterFailedWrite(ctx, planned, sent.error, decided.settled);
 }
 
 /** What a failed write leads to depends on whether it may have been carried out. */

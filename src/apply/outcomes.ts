@@ -65,14 +65,12 @@ function journalChanges(write: PlannedWrite): JournalChange[] {
   }));
 }
 
-/** The write's intent, journaled before it is sent; false (and the run stopped) when it cannot be. */
-export async function intend(run: ApplyRun, write: PlannedWrite): Promise<boolean> {
+/** The write's intent, journaled before it is sent; a journal that cannot take it stops the run. */
+export async function intend(run: ApplyRun, write: PlannedWrite): Promise<void> {
   try {
     for (const change of journalChanges(write)) await run.options.journal.intend(change);
-    return true;
   } catch (err) {
     stopAll(run, `the journal could not be written (${errorMessage(err)})`);
-    return false;
   }
 }
 

@@ -167,10 +167,11 @@ async function write(ctx: ProjectContext, step: StepOf<'write'>): Promise<Step> 
   const decided = decideWrite(run, ctx.task.entries, step.fresh, step.baseline);
   const planned = decided.write;
   if (planned === undefined) return done(decided.settled);
-  if (!(await intend(run, planned))) return notStarted(ctx);
-  // Ctrl-C while the intent was written: nothing is sent after it (the README's promise).
-  // The journal keeps an intent with no outcome; undo reads such a project and leaves it
-  // alone when it shows what the write would have replaced (src/store/runs.ts undoTargets).
+  await intend(run, planned);
+  // A journal that could not take the intent has stopped the run: nothing is sent unjournaled.
+  // Nor after Ctrl-C while the intent was written (the README's promise): the journal keeps an
+  // intent with no outcome; undo reads such a project and leaves it alone when it shows what
+  // the write would have replaced (src/store/runs.ts undoTargets).
   if (stopped(run)) return notStarted(ctx);
 
   const sent = await writeOnce(ctx.client, planned);

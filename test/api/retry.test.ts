@@ -13,6 +13,7 @@ import {
   type RetryPolicy,
   abortable,
   backoffDelay,
+  onAbort,
   realSleep,
   retryDelay,
   withRetries,
@@ -337,5 +338,31 @@ describe('realSleep', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('onAbort: one listener per signal, whatever the number of waiters', () => {
+  it('still wakes the waiters left when one of them stops waiting first', () => {
+    const interrupt = new AbortController();
+    const woken: string[] = [];
+    const forgetFirst = onAbort(interrupt.signal, () => woken.push('first'));
+    onAbort(interrupt.signal, () => woken.push('second'));
+    forgetFirst();
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(1);
+    interrupt.abort();
+    expect(woken).toEqual(['second']);
+  });
+
+  it('a waiter from before the abort, stopping late, leaves the waiters that came after it one listener', () => {
+    const interrupt = new AbortController();
+    const forgetBefore = onAbort(interrupt.signal, () => undefined);
+    interrupt.abort();
+    const forgetAfter = onAbort(interrupt.signal, () => undefined);
+    forgetBefore();
+    const forgetLast = onAbort(interrupt.signal, () => undefined);
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(1);
+    forgetAfter();
+    forgetLast();
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -152,6 +152,11 @@ describe('RetryBudget: settling a lost answer', () => {
     expect(b.attempt).toBe(2);
   });
 
+  it('within the budget, is not limited to the five reads allowed past it', () => {
+    const b = budget();
+    expect([1, 2, 3, 4, 5, 6, 7].map(() => b.nextSettlePause(timeout()) !== undefined)).toEqual(Array(7).fill(true));
+  });
+
   it('past the budget, allows five more reads, then none', () => {
     const b = budget({ maxAttempts: 1 });
     expect(b.nextPause(timeout())).toBeUndefined();

@@ -989,6 +989,24 @@ describe('applyProject: bounds on waiting', () => {
     });
   });
 
+  it('Ctrl-C during the pause after a conflict: no read after it, not started', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], {
+      signal: interrupt.signal,
+      sleep: (ms) => {
+        s.sleeps.push(ms);
+        interrupt.abort();
+        return Promise.resolve();
+      },
+    });
+    s.client.writeFault = (nth) =>
+      nth === 1 ? { error: new ConflictError(PUT, 'UniqueViolation "IS_ProjectsPriv"') } : undefined;
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101']);
+    expect(s.sleeps).toEqual([500]);
+    expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
+  });
+
   it('Ctrl-C during the replica wait after a conflict: no further read, not started', async () => {
     const interrupt = new AbortController();
     const s = setup([project()], {

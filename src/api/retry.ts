@@ -6,7 +6,7 @@ export interface RetryPolicy {
   maxRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** A Retry-After longer than this is not waited for: the error is reported instead. */
+  /** A Retry-After longer than this is not waited for, nor retried sooner: the error is reported (retryDelay). */
   maxRetryAfterMs: number;
 }
 
@@ -105,18 +105,29 @@ export function abortable(wait: Promise<void>, signal: AbortSignal | undefined):
 }
 
 /**
- * How long to wait before sending a failed read again, or undefined when it is not sent
- * again: a failure that would fail the same way (not transient), the retries used up, a server
- * never reached (unless `retryUnreached`), or a Retry-After longer than the policy waits for. Pure.
+ * The one rule for pauses between attempts, whoever sends again: the client's reads
+ * (withRetries), and the apply engine's reads and writes (src/apply/budget.ts). How long to
+ * wait before sending again a request that failed with `error`, or undefined when it is not
+ * sent again: a failure that would fail the same way (not transient, or not an API error), the
+ * retries used up, a server never reached (unless `retryUnreached`), or a Retry-After longer
+ * than `policy.maxRetryAfterMs`. Otherwise exponential backoff with jitter, and at least as
+ * long as a Retry-After asks. Pure.
+ *
+ * A Retry-After longer than the cap (a minute) is neither waited for nor cut short: the request
+ * fails at once, its message giving the wait EcoTaxa asked for ("try again later"). Sending
+ * before the wait is over asks to be refused again and adds to the load of a server that said
+ * it has too much; waiting it out would leave an owner at a terminal, or a script, blocked with
+ * no end in sight, and would outlast a project's whole budget (a minute). Nothing is written by
+ * a refused request, and running the same command again later does what is left.
  */
 export function retryDelay(
-  error: ApiError,
+  error: unknown,
   retryIndex: number,
   policy: RetryPolicy,
   random?: () => number,
   retryUnreached = false,
 ): number | undefined {
-  if (!error.transient || retryIndex >= policy.maxRetries) return undefined;
+  if (!(error instanceof ApiError) || !error.transient || retryIndex >= policy.maxRetries) return undefined;
   // A server never reached (refused, unknown host) is most often a wrong URL: say so at
   // once. Mid-run (the apply engine, which has reached it), it is a passing fault like any other.
   if (!retryUnreached && error instanceof ConnectionError && error.delivery === 'none') return undefined;
@@ -134,7 +145,7 @@ export interface RetryLoop {
   random?: (() => number) | undefined;
   /** Ctrl-C: once aborted no further attempt starts, and a backoff under way is cut short. */
   signal?: AbortSignal | undefined;
-  /** Retry a server never reached too: set once the server has answered (src/apply/run.ts). */
+  /** Retry a server never reached too: set once the server has answered (the apply engine). */
   retryUnreached?: boolean | undefined;
   /** Asked before each retry: false ends the retries (the apply engine's time budget). */
   mayRetry?: (() => boolean) | undefined;
@@ -145,7 +156,7 @@ export interface RetryLoop {
 /**
  * Runs `attempt` (given its retry index, 0 first) until it succeeds or fails in a way
  * retryDelay does not send again; then its last failure is thrown. Only for idempotent
- * reads: a write that failed may have been carried out (src/apply/run.ts settles it).
+ * reads: a write that failed may have been carried out (the apply engine settles it).
  */
 export async function withRetries<T>(attempt: (retryIndex: number) => Promise<T>, loop: RetryLoop): Promise<T> {
   const aborted = (): boolean => loop.signal?.aborted === true;

@@ -1,7 +1,7 @@
 /*
  * How many projects to work on at once: fixed, or adapted to what the server shows.
  *
- * Why adapt (API-NOTES "Throughput"): a server with one API worker does about 12 updates a
+ * Why adapt (docs/ecotaxa-api.md#throughput): a server with one API worker does about 12 updates a
  * second whatever the client does; concurrency there only queues our requests inside it and
  * widens the read-to-write window in which a colleague's change can be overwritten (a PUT
  * takes ~42 ms alone, ~267 ms with 4 in flight, ~561 ms with 8). A server with several
@@ -135,6 +135,13 @@ function wholeNumberOption(name: string, value: number, low: number): number {
  * measured when the server was slower does not hide queueing (Envoy's minRTT recalculation).
  */
 export function adaptiveLimit(options: AdaptiveLimitOptions = {}): AdaptiveLimit {
+  return new AdaptiveConcurrency(settings(options));
+}
+
+type Settings = Required<AdaptiveLimitOptions>;
+
+/** The options checked, with their defaults. */
+function settings(options: AdaptiveLimitOptions): Settings {
   const min = wholeNumberOption('min', options.min ?? 1, 1);
   const max = wholeNumberOption('max', options.max ?? 8, min);
   const initial = Math.min(max, Math.max(min, wholeNumberOption('initial', options.initial ?? 1, 1)));
@@ -143,192 +150,212 @@ export function adaptiveLimit(options: AdaptiveLimitOptions = {}): AdaptiveLimit
   if (!(growBelow >= 1 && shrinkAbove >= growBelow)) {
     throw new RangeError(`need 1 <= growBelow <= shrinkAbove: ${growBelow}, ${shrinkAbove}`);
   }
-  const probeBackoff = wholeNumberOption('probeBackoffSamples', options.probeBackoffSamples ?? 64, 1);
+  const probeBackoffSamples = wholeNumberOption('probeBackoffSamples', options.probeBackoffSamples ?? 64, 1);
   const remeasureAfterMs = options.remeasureAfterMs ?? 60_000;
+  return { min, max, initial, growBelow, shrinkAbove, probeBackoffSamples, remeasureAfterMs };
+}
 
-  let limit = initial;
-  let phase: 'slow-start' | 'steady' = 'slow-start';
-  let events = 0;
-  let lastRound: AdaptiveLimitState['lastRound'];
+/** The adaptive limit's state and its decisions (described at adaptiveLimit). */
+class AdaptiveConcurrency implements AdaptiveLimit {
+  private current: number;
+  private phase: 'slow-start' | 'steady' = 'slow-start';
+  private events = 0;
+  private lastRound: AdaptiveLimitState['lastRound'];
 
   // Recent answers sent at low concurrency, per kind; before any, the fastest of all.
-  const lowSamples: Record<RequestKind, number[]> = { read: [], write: [] };
-  const fastest: Record<RequestKind, number> = { read: Infinity, write: Infinity };
-  const seenKinds = (): RequestKind[] => KINDS.filter((k) => Number.isFinite(fastest[k]));
-  const baseline = (kind: RequestKind): number | undefined => {
-    const low = lowSamples[kind];
-    const value = low.length > 0 ? median(low) : fastest[kind];
-    return Number.isFinite(value) ? value : undefined;
-  };
+  private readonly lowSamples: Record<RequestKind, number[]> = { read: [], write: [] };
+  private readonly fastest: Record<RequestKind, number> = { read: Infinity, write: Infinity };
   /** Estimated time since the baseline was last measured: the sum of latency / in flight. */
-  let sinceBaselineMs = 0;
+  private sinceBaselineMs = 0;
 
   // The current round's latencies per kind; `probeFrom` is the limit before a raise.
-  let round: Record<RequestKind, number[]> = { read: [], write: [] };
-  let roundSize = 0;
-  let nextCheck = 0;
-  let probeFrom: number | undefined;
+  private round: Record<RequestKind, number[]> = { read: [], write: [] };
+  private roundSize = 0;
+  private nextCheck = 0;
+  private probeFrom: number | undefined;
 
   // Limits that proved too high, not probed again before `until` (in events).
-  const failures = new Map<number, { count: number; until: number }>();
-  const ceiling = (): number => {
-    let lowest = Infinity;
-    for (const [level, f] of failures) if (f.until > events && level < lowest) lowest = level;
-    return lowest;
-  };
-  const holdOff = (level: number): void => {
-    if (level <= min) return;
-    const count = (failures.get(level)?.count ?? 0) + 1;
-    failures.set(level, { count, until: events + probeBackoff * 2 ** Math.min(count - 1, MAX_BACKOFF_DOUBLINGS) });
-  };
+  private readonly failures = new Map<number, { count: number; until: number }>();
 
-  let overloadQuietUntil = 0;
-  let remeasure: { resumeAt: number; samples: Record<RequestKind, number[]> } | undefined;
+  private overloadQuietUntil = 0;
+  private remeasure: { resumeAt: number; samples: Record<RequestKind, number[]> } | undefined;
 
-  const roundLength = (): number => Math.max(MIN_ROUND, 2 * limit);
+  constructor(private readonly s: Settings) {
+    this.current = s.initial;
+    this.setLimit(s.initial, false);
+  }
 
-  const setLimit = (next: number, probe: boolean): void => {
-    probeFrom = probe ? limit : undefined;
-    limit = Math.min(max, Math.max(min, next));
-    round = { read: [], write: [] };
-    roundSize = 0;
-    nextCheck = roundLength();
-  };
+  get limit(): number {
+    return this.current;
+  }
 
-  const grow = (): void => {
-    const wanted = phase === 'slow-start' ? limit * 2 : limit + 1;
-    const next = Math.min(wanted, max, ceiling() - 1);
-    // The first raise waits for a baseline worth comparing with.
-    const measured = seenKinds().every((k) => lowSamples[k].length >= FIRST_BASELINE);
-    if (next > limit && measured) setLimit(next, true);
-    else setLimit(limit, false);
-  };
-
-  const shrink = (ratio: number): void => {
-    phase = 'steady';
-    holdOff(limit);
-    setLimit(Math.min(limit - 1, probeFrom ?? limit, Math.floor(limit / ratio)), false);
-  };
-
-  const startRemeasure = (): void => {
-    remeasure = { resumeAt: limit, samples: { read: [], write: [] } };
-    setLimit(min, false);
-  };
-
-  const decide = (): void => {
-    // Started above min (`initial`) with no answer at low concurrency for a kind yet: the
-    // fastest answers seen may all have been queued. Measure before deciding anything.
-    if (limit > min && KINDS.some((k) => round[k].length > 0 && lowSamples[k].length === 0)) {
-      startRemeasure();
+  onSample({ kind, latencyMs, inFlight }: LatencySample): void {
+    if (!Number.isFinite(latencyMs) || latencyMs < 0) return;
+    this.events++;
+    const sent = Math.max(1, inFlight);
+    const low = sent <= this.s.min;
+    this.fastest[kind] = Math.min(this.fastest[kind], latencyMs);
+    if (low) {
+      this.lowSamples[kind].push(latencyMs);
+      if (this.lowSamples[kind].length > BASELINE_WINDOW) this.lowSamples[kind].shift();
+    }
+    if (this.remeasure !== undefined) {
+      if (low) this.remeasured(kind, latencyMs);
       return;
     }
-    // The geometric mean of the answers' ratios to their baseline: latencies vary by factors,
-    // and it tells a trend from noise with fewer answers than the median. Each ratio counts
-    // for at most the round's length, so one stray answer (a pause, a retransmission) cannot
-    // decide a round alone. Under a millisecond counts as one (a clock's resolution).
-    const cap = roundLength();
+
+    if (low) this.sinceBaselineMs = 0;
+    else this.sinceBaselineMs += latencyMs / sent;
+    if (this.current > this.s.min && this.sinceBaselineMs >= this.s.remeasureAfterMs) {
+      this.startRemeasure();
+      return;
+    }
+
+    // Only answers sent under the current limit speak for it; during a probe, only those
+    // sent with more in flight than before the raise.
+    if (sent > this.current || (this.probeFrom !== undefined && sent <= this.probeFrom)) return;
+    this.round[kind].push(latencyMs);
+    this.roundSize++;
+    if (this.roundSize >= this.nextCheck) this.decide();
+  }
+
+  onOverload(): void {
+    this.events++;
+    if (this.events < this.overloadQuietUntil) return;
+    this.overloadQuietUntil = this.events + this.current;
+    this.phase = 'steady';
+    if (this.remeasure !== undefined) {
+      this.holdOff(this.remeasure.resumeAt);
+      this.remeasure.resumeAt = Math.max(this.s.min, Math.floor(this.remeasure.resumeAt / 2));
+      return;
+    }
+    this.holdOff(this.current);
+    this.setLimit(Math.floor(this.current / 2), false);
+  }
+
+  state(): AdaptiveLimitState {
+    return {
+      limit: this.current,
+      phase: this.remeasure !== undefined ? 'remeasure' : this.phase,
+      baselineMs: { read: this.baseline('read'), write: this.baseline('write') },
+      ceiling: this.ceiling(),
+      events: this.events,
+      lastRound: this.lastRound,
+    };
+  }
+
+  private seenKinds(): RequestKind[] {
+    return KINDS.filter((k) => Number.isFinite(this.fastest[k]));
+  }
+
+  private baseline(kind: RequestKind): number | undefined {
+    const low = this.lowSamples[kind];
+    const value = low.length > 0 ? median(low) : this.fastest[kind];
+    return Number.isFinite(value) ? value : undefined;
+  }
+
+  private ceiling(): number {
+    let lowest = Infinity;
+    for (const [level, f] of this.failures) if (f.until > this.events && level < lowest) lowest = level;
+    return lowest;
+  }
+
+  private holdOff(level: number): void {
+    if (level <= this.s.min) return;
+    const count = (this.failures.get(level)?.count ?? 0) + 1;
+    const wait = this.s.probeBackoffSamples * 2 ** Math.min(count - 1, MAX_BACKOFF_DOUBLINGS);
+    this.failures.set(level, { count, until: this.events + wait });
+  }
+
+  private roundLength(): number {
+    return Math.max(MIN_ROUND, 2 * this.current);
+  }
+
+  private setLimit(next: number, probe: boolean): void {
+    this.probeFrom = probe ? this.current : undefined;
+    this.current = Math.min(this.s.max, Math.max(this.s.min, next));
+    this.round = { read: [], write: [] };
+    this.roundSize = 0;
+    this.nextCheck = this.roundLength();
+  }
+
+  private grow(): void {
+    const wanted = this.phase === 'slow-start' ? this.current * 2 : this.current + 1;
+    const next = Math.min(wanted, this.s.max, this.ceiling() - 1);
+    // The first raise waits for a baseline worth comparing with.
+    const measured = this.seenKinds().every((k) => this.lowSamples[k].length >= FIRST_BASELINE);
+    if (next > this.current && measured) this.setLimit(next, true);
+    else this.setLimit(this.current, false);
+  }
+
+  private shrink(ratio: number): void {
+    this.phase = 'steady';
+    this.holdOff(this.current);
+    this.setLimit(Math.min(this.current - 1, this.probeFrom ?? this.current, Math.floor(this.current / ratio)), false);
+  }
+
+  private startRemeasure(): void {
+    this.remeasure = { resumeAt: this.current, samples: { read: [], write: [] } };
+    this.setLimit(this.s.min, false);
+  }
+
+  /**
+   * The geometric mean of the round's answers' ratios to their baseline: latencies vary by
+   * factors, and it tells a trend from noise with fewer answers than the median. Each ratio
+   * counts for at most the round's length, so one stray answer (a pause, a retransmission)
+   * cannot decide a round alone. Under a millisecond counts as one (a clock's resolution).
+   */
+  private roundRatio(): number {
+    const cap = this.roundLength();
     const logs = KINDS.flatMap((kind) => {
-      const base = Math.max(1, baseline(kind) ?? 1);
-      return round[kind].map((ms) => Math.log(Math.min(cap, Math.max(1 / cap, Math.max(1, ms) / base))));
+      const base = Math.max(1, this.baseline(kind) ?? 1);
+      return this.round[kind].map((ms) => Math.log(Math.min(cap, Math.max(1 / cap, Math.max(1, ms) / base))));
     });
-    const ratio = Math.exp(logs.reduce((sum, l) => sum + l, 0) / logs.length);
-    const probing = probeFrom !== undefined;
+    return Math.exp(logs.reduce((sum, l) => sum + l, 0) / logs.length);
+  }
+
+  private decide(): void {
+    // Started above min (`initial`) with no answer at low concurrency for a kind yet: the
+    // fastest answers seen may all have been queued. Measure before deciding anything.
+    if (this.current > this.s.min && KINDS.some((k) => this.round[k].length > 0 && this.lowSamples[k].length === 0)) {
+      this.startRemeasure();
+      return;
+    }
+    const ratio = this.roundRatio();
+    const probing = this.probeFrom !== undefined;
     const verdict =
-      ratio <= growBelow
+      ratio <= this.s.growBelow
         ? 'grow'
-        : ratio > shrinkAbove
+        : ratio > this.s.shrinkAbove
           ? 'shrink'
           : !probing
             ? 'hold'
-            : roundSize < PROBE_ROUNDS * roundLength()
+            : this.roundSize < PROBE_ROUNDS * this.roundLength()
               ? 'extend'
               : 'shrink';
-    lastRound = { limit, ratio, verdict };
+    this.lastRound = { limit: this.current, ratio, verdict };
     if (verdict === 'grow') {
-      if (probing) failures.delete(limit);
-      grow();
+      if (probing) this.failures.delete(this.current);
+      this.grow();
     } else if (verdict === 'shrink') {
-      shrink(ratio);
+      this.shrink(ratio);
     } else if (verdict === 'hold') {
-      setLimit(limit, false);
+      this.setLimit(this.current, false);
     } else {
-      nextCheck += roundLength();
+      this.nextCheck += this.roundLength();
     }
-  };
+  }
 
-  const remeasured = (kind: RequestKind, latencyMs: number): void => {
-    if (remeasure === undefined) return;
-    remeasure.samples[kind].push(latencyMs);
-    const fresh = remeasure.samples;
-    if (!seenKinds().every((k) => fresh[k].length >= REMEASURE_SAMPLES)) return;
+  private remeasured(kind: RequestKind, latencyMs: number): void {
+    if (this.remeasure === undefined) return;
+    this.remeasure.samples[kind].push(latencyMs);
+    const fresh = this.remeasure.samples;
+    if (!this.seenKinds().every((k) => fresh[k].length >= REMEASURE_SAMPLES)) return;
     // The fresh answers replace the old ones: the server may have become slower, or faster.
-    for (const k of seenKinds()) lowSamples[k] = [...fresh[k]];
-    sinceBaselineMs = 0;
-    const resumeAt = remeasure.resumeAt;
-    remeasure = undefined;
-    setLimit(resumeAt, false);
-  };
-
-  setLimit(initial, false);
-
-  return {
-    get limit() {
-      return limit;
-    },
-
-    onSample({ kind, latencyMs, inFlight }) {
-      if (!Number.isFinite(latencyMs) || latencyMs < 0) return;
-      events++;
-      const sent = Math.max(1, inFlight);
-      const low = sent <= min;
-      fastest[kind] = Math.min(fastest[kind], latencyMs);
-      if (low) {
-        lowSamples[kind].push(latencyMs);
-        if (lowSamples[kind].length > BASELINE_WINDOW) lowSamples[kind].shift();
-      }
-      if (remeasure !== undefined) {
-        if (low) remeasured(kind, latencyMs);
-        return;
-      }
-
-      if (low) sinceBaselineMs = 0;
-      else sinceBaselineMs += latencyMs / sent;
-      if (limit > min && sinceBaselineMs >= remeasureAfterMs) {
-        startRemeasure();
-        return;
-      }
-
-      // Only answers sent under the current limit speak for it; during a probe, only those
-      // sent with more in flight than before the raise.
-      if (sent > limit || (probeFrom !== undefined && sent <= probeFrom)) return;
-      round[kind].push(latencyMs);
-      roundSize++;
-      if (roundSize >= nextCheck) decide();
-    },
-
-    onOverload() {
-      events++;
-      if (events < overloadQuietUntil) return;
-      overloadQuietUntil = events + limit;
-      phase = 'steady';
-      if (remeasure !== undefined) {
-        holdOff(remeasure.resumeAt);
-        remeasure.resumeAt = Math.max(min, Math.floor(remeasure.resumeAt / 2));
-        return;
-      }
-      holdOff(limit);
-      setLimit(Math.floor(limit / 2), false);
-    },
-
-    state() {
-      return {
-        limit,
-        phase: remeasure !== undefined ? 'remeasure' : phase,
-        baselineMs: { read: baseline('read'), write: baseline('write') },
-        ceiling: ceiling(),
-        events,
-        lastRound,
-      };
-    },
-  };
+    for (const k of this.seenKinds()) this.lowSamples[k] = [...fresh[k]];
+    this.sinceBaselineMs = 0;
+    const resumeAt = this.remeasure.resumeAt;
+    this.remeasure = undefined;
+    this.setLimit(resumeAt, false);
+  }
 }

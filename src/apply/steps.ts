@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EcoTaxaClient } from '../api/client.js';
-import { ApiError, NotFoundError, PermissionDeniedError, RateLimitError, ValidationError } from '../api/errors.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, backoffDelay } from '../api/retry.js';
+import { NotFoundError, PermissionDeniedError, ValidationError } from '../api/errors.js';
+import type { Sleep } from '../api/retry.js';
 import type { MinUser, Project } from '../api/schemas.js';
 import { errorMessage } from '../errors.js';
 import { driftSince } from '../plan/drift.js';
@@ -16,7 +16,7 @@ import { unsafeUpdateProblems, withContact, withUserRight } from '../plan/update
  * The steps of one project's write, each on its own so that it can be tested alone:
  * read it fresh, decide again on what the server says now, write the complete model once,
  * and, when a write's answer was lost, settle where it went before anything else is sent.
- * src/apply/run.ts strings them together with retries.
+ * src/apply/project.ts strings them together with retries.
  */
 
 /** What the steps need of the client: a list read and a write. */
@@ -29,7 +29,7 @@ export type ReadOutcome = { kind: 'read'; project: Project | undefined } | { kin
 /**
  * The project as the server has it now, or undefined when it no longer shows it to the
  * caller. A list call, which (unlike GET /projects/{id}) does not add the project to the
- * owner's "recently used" list (API-NOTES "Projects").
+ * owner's "recently used" list (docs/ecotaxa-api.md#project-reads).
  */
 export async function readFresh(client: ProjectClient, projid: number): Promise<ReadOutcome> {
   try {
@@ -162,31 +162,32 @@ export function decideWrite(
     changes.push({ entry, user, from: decision.from, to: decision.to, drift });
   }
   if (changes.length === 0) return { settled, write: undefined };
-
-  const problems = unsafeUpdateProblems(
-    fresh,
+  const write = {
+    projid: fresh.projid,
+    title: changes[0]?.entry.title ?? fresh.title,
     body,
+    base: fresh,
+    replaces: fingerprint,
+    changes,
+    contact,
+  };
+  return { settled, write: safe(ctx, write, settled) };
+}
+
+/** The write, unless its body would change more than its planned changes (a bug): then none, its changes failed. */
+function safe(ctx: WriteContext, write: PlannedWrite, settled: ApplyResult[]): PlannedWrite | undefined {
+  const { changes, contact } = write;
+  const problems = unsafeUpdateProblems(
+    write.base,
+    write.body,
     { rights: new Map(changes.map((c) => [c.user.id, c.to])), contactId: contact?.to.id },
     ctx.plan.caller.id,
   );
-  if (problems.length > 0) {
-    const reason = `not sent, it would not be safe: ${problems.join('; ')} (a bug: please report it)`;
-    for (const change of changes)
-      settled.push({ ...changeResult(change.entry.title, change), outcome: 'failed', reason });
-    return { settled, write: undefined };
-  }
-  return {
-    settled,
-    write: {
-      projid: fresh.projid,
-      title: changes[0]?.entry.title ?? fresh.title,
-      body,
-      base: fresh,
-      replaces: fingerprint,
-      changes,
-      contact,
-    },
-  };
+  if (problems.length === 0) return write;
+  const reason = `not sent, it would not be safe: ${problems.join('; ')} (a bug: please report it)`;
+  for (const change of changes)
+    settled.push({ ...changeResult(change.entry.title, change), outcome: 'failed', reason });
+  return undefined;
 }
 
 function rule(entry: PlanEntry): { rule?: string } {
@@ -221,11 +222,12 @@ export function sameWritableState(a: Project, b: Project): boolean {
 }
 
 /**
- * The project read again after a write conflict. The conflict means another writer's update of
- * it has just committed (transcript [89]), but EcoTaxa's reads come from a replica that can lag
- * (API-NOTES): a read that still shows exactly the state our write was built from may not have
- * seen the winner yet, and a write built on it would erase the winner's change. While it does,
- * it is read again after each wait; past the replica's lag, an identical state is the truth.
+ * The project read again after a write conflict. The conflict means another writer's update
+ * of it has just committed (docs/ecotaxa-api.md#conflicts), but EcoTaxa's reads come from a
+ * replica that can lag (docs/ecotaxa-api.md#replica-lag): a read that still shows exactly the
+ * state our write was built from may not have seen the winner yet, and a write built on it
+ * would erase the winner's change. While it does, it is read again after each wait; past the
+ * replica's lag, an identical state is the truth.
  */
 export async function readAfterConflict(
   client: ProjectClient,
@@ -281,8 +283,8 @@ export function showsWrite(project: Project, write: PlannedWrite): boolean {
 
 /**
  * Where a write whose answer was lost went. EcoTaxa reads come from a replica that can lag
- * (API-NOTES "Reads are served from a replica"): while the project still shows exactly the
- * state the write replaced, it is read again after each wait, for longer than the lag.
+ * (docs/ecotaxa-api.md#replica-lag): while the project still shows exactly the state the write
+ * replaced, it is read again after each wait, for longer than the lag.
  */
 export async function settleLostWrite(
   client: ProjectClient,
@@ -303,78 +305,7 @@ export async function settleLostWrite(
   }
 }
 
-// ---- Retries ------------------------------------------------------------------------------
-
-export interface BudgetOptions {
-  /** Time one project may take across its attempts, pauses included. */
-  timeMs: number;
-  /** A cap on attempts, whatever the time. */
-  maxAttempts: number;
-  /** Write conflicts (two writers at once) retried before the project is reported. */
-  maxConflicts: number;
-  policy: RetryPolicy;
-}
-
-/**
- * Each project gets time, not a small count: under a storm of passing failures (a busy
- * server, a flaky proxy) one run still finishes the job. About 10 attempts fit in a minute
- * with the backoff below.
- */
-export const DEFAULT_BUDGET: BudgetOptions = {
-  timeMs: 60_000,
-  maxAttempts: 16,
-  maxConflicts: 3,
-  policy: DEFAULT_RETRY_POLICY,
-};
-
-/** The time and attempts left to one project, and the pause before its next attempt. */
-export class RetryBudget {
-  private attempts = 1;
-  private paused = 0;
-  private readonly started: number;
-
-  constructor(
-    private readonly options: BudgetOptions,
-    private readonly random: () => number,
-    private readonly now: () => number,
-  ) {
-    this.started = now();
-  }
-
-  /** Attempts made so far (the first included). */
-  get attempt(): number {
-    return this.attempts;
-  }
-
-  /** No time or attempt left for another try. */
-  get exhausted(): boolean {
-    // Pauses count even when the sleep is simulated (tests), where the clock does not move.
-    const spent = Math.max(this.now() - this.started, this.paused);
-    return this.attempts >= this.options.maxAttempts || spent >= this.options.timeMs;
-  }
-
-  /** Time spent waiting outside nextPause (a settle's replica waits) counts too. */
-  spend(ms: number): void {
-    this.paused += ms;
-  }
-
-  /** The pause before the next attempt: backoff with jitter, longer when EcoTaxa asks (429). */
-  nextPause(error: unknown): number {
-    const policy = this.options.policy;
-    let delay = backoffDelay(this.attempts - 1, policy, this.random);
-    if (error instanceof RateLimitError && error.retryAfterMs !== undefined) {
-      delay = Math.max(delay, Math.min(error.retryAfterMs, policy.maxRetryAfterMs));
-    }
-    this.attempts++;
-    this.paused += delay;
-    return delay;
-  }
-}
-
-/** A passing failure worth another attempt. */
-export function isTransient(error: unknown): boolean {
-  return error instanceof ApiError && error.transient;
-}
+// ---- Reasons ------------------------------------------------------------------------------
 
 /** The reason shown for one project's failure. */
 export function failureReason(error: unknown, describe: (error: unknown) => string = errorMessage): string {

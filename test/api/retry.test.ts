@@ -13,6 +13,7 @@ import {
   type RetryPolicy,
   abortable,
   backoffDelay,
+  onAbort,
   realSleep,
   retryDelay,
   withRetries,
@@ -81,7 +82,7 @@ describe('parseRetryAfter', () => {
   });
 });
 
-describe('retryDelay: whether and when the client sends a failed read again', () => {
+describe("retryDelay: whether and when a failed request is sent again (the client's reads, the engine's reads and writes)", () => {
   const read = request('GET', '/projects/1');
 
   it('waits the backoff after a passing failure, while retries are left', () => {
@@ -92,6 +93,9 @@ describe('retryDelay: whether and when the client sends a failed read again', ()
 
   it('never sends again what would fail the same way', () => {
     expect(retryDelay(new AuthenticationError(read), 0, policy, noJitter)).toBeUndefined();
+    // Not even an API error: a bug, or a value thrown that is not an error at all.
+    expect(retryDelay(new Error('socket went away'), 0, policy, noJitter)).toBeUndefined();
+    expect(retryDelay(undefined, 0, policy, noJitter)).toBeUndefined();
     expect(retryDelay(new ConnectionError(read, 'CERT_HAS_EXPIRED', 'expired'), 0, policy, noJitter)).toBeUndefined();
   });
 
@@ -106,6 +110,10 @@ describe('retryDelay: whether and when the client sends a failed read again', ()
     expect(retryDelay(new RateLimitError(read, undefined), 2, policy, noJitter)).toBe(2_000);
     expect(retryDelay(new RateLimitError(read, 60_000), 0, policy, noJitter)).toBe(60_000);
     expect(retryDelay(new RateLimitError(read, 60_001), 0, policy, noJitter)).toBeUndefined();
+  });
+
+  it('does not send sooner what asks for a longer wait than the cap, even mid-run', () => {
+    expect(retryDelay(new RateLimitError(read, 10 * 60_000), 0, policy, noJitter, true)).toBeUndefined();
   });
 });
 
@@ -164,6 +172,15 @@ describe('withRetries', () => {
     expect(seen).toEqual([0, 1]);
     expect(asked).toEqual([1, 2]);
     expect(l.waits).toEqual([500]);
+  });
+
+  it('throws at once a 429 asking for a longer wait than the cap: no wait, no second attempt', async () => {
+    const tooLong = new RateLimitError(read, 10 * 60_000);
+    const { attempt, seen } = attempts(tooLong);
+    const l = loop();
+    await expect(withRetries(attempt, l)).rejects.toBe(tooLong);
+    expect(seen).toEqual([0]);
+    expect(l.waits).toEqual([]);
   });
 
   it('returns the answer of the first attempt that succeeds, after growing waits', async () => {
@@ -321,5 +338,31 @@ describe('realSleep', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('onAbort: one listener per signal, whatever the number of waiters', () => {
+  it('still wakes the waiters left when one of them stops waiting first', () => {
+    const interrupt = new AbortController();
+    const woken: string[] = [];
+    const forgetFirst = onAbort(interrupt.signal, () => woken.push('first'));
+    onAbort(interrupt.signal, () => woken.push('second'));
+    forgetFirst();
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(1);
+    interrupt.abort();
+    expect(woken).toEqual(['second']);
+  });
+
+  it('a waiter from before the abort, stopping late, leaves the waiters that came after it one listener', () => {
+    const interrupt = new AbortController();
+    const forgetBefore = onAbort(interrupt.signal, () => undefined);
+    interrupt.abort();
+    const forgetAfter = onAbort(interrupt.signal, () => undefined);
+    forgetBefore();
+    const forgetLast = onAbort(interrupt.signal, () => undefined);
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(1);
+    forgetAfter();
+    forgetLast();
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(0);
   });
 });

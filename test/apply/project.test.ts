@@ -935,6 +935,79 @@ describe('applyProject: bounds on waiting', () => {
     expect(results[0]?.outcome).toBe('failed');
   });
 
+  it('a read answered 429 asking for a longer wait than a minute is not read again, sooner or later: failed at once', async () => {
+    const s = setup();
+    s.client.readFault = () => new RateLimitError(GET, 10 * 60_000);
+    const { results } = await applyOne(s);
+    expect(s.sleeps).toEqual([]);
+    expect(s.client.log).toEqual(['read 101']);
+    expect(results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: `EcoTaxa at ${GET.server} is rate-limiting GET /projects?project_ids=101 (it asks to wait 600 s): try again later`,
+    });
+  });
+
+  it('a write answered 429 asking for a longer wait than a minute is not sent again: failed at once', async () => {
+    const s = setup();
+    s.client.writeFault = (nth) => (nth === 1 ? { error: new RateLimitError(PUT, 10 * 60_000) } : undefined);
+    const { results } = await applyOne(s);
+    expect(s.sleeps).toEqual([]);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101']);
+    expect(results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: `EcoTaxa at ${PUT.server} is rate-limiting PUT /projects/101 (it asks to wait 600 s): try again later`,
+    });
+    expect(viewerNow(s.client)).toBeNull();
+  });
+
+  it('a write answered 429 asking for a minute waits it out, then is read and written again', async () => {
+    const s = setup();
+    s.client.writeFault = (nth) => (nth === 1 ? { error: new RateLimitError(PUT, 60_000) } : undefined);
+    const { results } = await applyOne(s);
+    expect(s.sleeps).toEqual([60_000]);
+    expect(s.client.log.filter((l) => l.startsWith('read') || l.startsWith('PUT'))).toEqual([
+      'read 101',
+      'PUT 101',
+      'read 101',
+      'PUT 101',
+    ]);
+    expect(results[0]?.outcome).toBe('applied');
+  });
+
+  it('a re-read settling a lost answer, answered 429 asking for a longer wait than a minute, is not made again', async () => {
+    const s = setup();
+    s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
+    s.client.readFault = (nth) => (nth > 1 ? new RateLimitError(GET, 10 * 60_000) : undefined);
+    const { results } = await applyOne(s);
+    // The pause after the lost answer only.
+    expect(s.sleeps).toEqual([500]);
+    expect(s.client.log.filter((l) => l.startsWith('read'))).toHaveLength(2);
+    expect(results[0]).toMatchObject({
+      outcome: 'unconfirmed',
+      reason: expect.stringContaining(
+        'the project could not be read again (EcoTaxa at http://127.0.0.1:9/api is rate-limiting GET /projects?project_ids=101 (it asks to wait 600 s): try again later)',
+      ) as unknown,
+    });
+  });
+
+  it('Ctrl-C during the pause after a conflict: no read after it, not started', async () => {
+    const interrupt = new AbortController();
+    const s = setup([project()], {
+      signal: interrupt.signal,
+      sleep: (ms) => {
+        s.sleeps.push(ms);
+        interrupt.abort();
+        return Promise.resolve();
+      },
+    });
+    s.client.writeFault = (nth) =>
+      nth === 1 ? { error: new ConflictError(PUT, 'UniqueViolation "IS_ProjectsPriv"') } : undefined;
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101']);
+    expect(s.sleeps).toEqual([500]);
+    expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
+  });
+
   it('Ctrl-C during the replica wait after a conflict: no further read, not started', async () => {
     const interrupt = new AbortController();
     const s = setup([project()], {

@@ -3,16 +3,13 @@ import {
   ConnectionError,
   NotFoundError,
   PermissionDeniedError,
-  RateLimitError,
   TimeoutError,
   ValidationError,
 } from '../../src/api/errors.js';
 import type { MinUser, Project } from '../../src/api/schemas.js';
 import {
-  DEFAULT_BUDGET,
   type PlannedWrite,
   type ProjectClient,
-  RetryBudget,
   type WriteContext,
   decideWrite,
   failureReason,
@@ -271,65 +268,6 @@ describe('settleLostWrite', () => {
   });
 });
 
-describe('RetryBudget', () => {
-  const policy = DEFAULT_BUDGET.policy;
-
-  it('pauses with exponential backoff and jitter, and counts attempts', () => {
-    const budget = new RetryBudget(
-      DEFAULT_BUDGET,
-      () => 0,
-      () => 0,
-    );
-    expect(budget.attempt).toBe(1);
-    expect([1, 2, 3, 4, 5, 6].map(() => budget.nextPause(undefined))).toEqual([500, 1_000, 2_000, 4_000, 8_000, 8_000]);
-    expect(budget.attempt).toBe(7);
-  });
-
-  it('is exhausted once its time is spent, counting simulated pauses and waits', () => {
-    const budget = new RetryBudget(
-      { ...DEFAULT_BUDGET, timeMs: 3_000 },
-      () => 0,
-      () => 0,
-    );
-    budget.nextPause(undefined);
-    budget.nextPause(undefined);
-    expect(budget.exhausted).toBe(false);
-    budget.spend(1_500);
-    expect(budget.exhausted).toBe(true);
-  });
-
-  it('is exhausted by the clock too, and by the attempt cap', () => {
-    let now = 0;
-    const budget = new RetryBudget(
-      { ...DEFAULT_BUDGET, timeMs: 10_000 },
-      () => 0,
-      () => now,
-    );
-    now = 10_000;
-    expect(budget.exhausted).toBe(true);
-    const capped = new RetryBudget(
-      { ...DEFAULT_BUDGET, maxAttempts: 2 },
-      () => 0,
-      () => 0,
-    );
-    expect(capped.exhausted).toBe(false);
-    capped.nextPause(undefined);
-    expect(capped.exhausted).toBe(true);
-  });
-
-  it("waits as long as a 429's Retry-After asks, up to the policy's cap", () => {
-    const budget = new RetryBudget(
-      DEFAULT_BUDGET,
-      () => 0,
-      () => 0,
-    );
-    expect(budget.nextPause(new RateLimitError(request('PUT', '/projects/1'), 5_000))).toBe(5_000);
-    expect(budget.nextPause(new RateLimitError(request('PUT', '/projects/1'), 10 * 60_000))).toBe(
-      policy.maxRetryAfterMs,
-    );
-  });
-});
-
 describe('readFresh: only the project asked for', () => {
   it('takes an answer about another project for "not shown"', async () => {
     const client: ProjectClient = {
@@ -413,32 +351,6 @@ describe('showsWrite', () => {
     expect(showsWrite({ ...write.body, viewers: [USER] }, write)).toBe(false);
     expect(showsWrite({ ...write.body, contact: OTHER }, write)).toBe(false);
     expect(showsWrite({ ...write.body, contact: null }, write)).toBe(false);
-  });
-});
-
-describe('RetryBudget: time', () => {
-  it('counts time from when the project started, on any clock', () => {
-    let now = 5_000;
-    const budget = new RetryBudget(
-      { ...DEFAULT_BUDGET, timeMs: 3_000 },
-      () => 0,
-      () => now,
-    );
-    expect(budget.exhausted).toBe(false);
-    now = 7_999;
-    expect(budget.exhausted).toBe(false);
-    now = 8_000;
-    expect(budget.exhausted).toBe(true);
-  });
-
-  it('waits the plain backoff after a 429 without Retry-After, or another failure', () => {
-    const budget = new RetryBudget(
-      DEFAULT_BUDGET,
-      () => 0,
-      () => 0,
-    );
-    expect(budget.nextPause(new RateLimitError(request('PUT', '/projects/1'), undefined))).toBe(500);
-    expect(budget.nextPause(new TimeoutError(request('PUT', '/projects/1'), 1000))).toBe(1_000);
   });
 });
 

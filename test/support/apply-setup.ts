@@ -1,5 +1,6 @@
 import type { MinUser, Project } from '../../src/api/schemas.js';
-import { type ApplyOptions, type Run, applyProject, createRun, projectTasks } from '../../src/apply/run.js';
+import { type ApplyOptions, type ApplyRun, createApplyRun, projectTasks } from '../../src/apply/apply-run.js';
+import { applyProject } from '../../src/apply/project.js';
 import type { ApplyResult } from '../../src/plan/results.js';
 import { fixedLimit } from '../../src/apply/concurrency-limit.js';
 import { describeError } from '../../src/cli/error-advice.js';
@@ -52,8 +53,8 @@ export function setup(projects: Project[] = [project()], overrides: Partial<Appl
 }
 
 /** Runs the plan's first project alone. */
-export async function applyOne(s: Setup): Promise<{ results: ApplyResult[]; run: Run }> {
-  const run = createRun(s.options);
+export async function applyOne(s: Setup): Promise<{ results: ApplyResult[]; run: ApplyRun }> {
+  const run = createApplyRun(s.options);
   const [task] = projectTasks(s.plan);
   if (task === undefined) throw new Error('no task');
   return { results: await applyProject(run, task), run };

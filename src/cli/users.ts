@@ -14,7 +14,7 @@ export function parseUserQuery(text: string): UserQuery {
 }
 
 /**
- * EcoTaxa searches users by name only (API-NOTES "Users"). To find an email, search the
+ * EcoTaxa searches users by name only (docs/ecotaxa-api.md#users). To find an email, search the
  * names its local part suggests ("carl.colleague" → "%carl%colleague%"), then every active
  * user ("%") if that found nobody, and keep the exact (case-insensitive) email match.
  */
@@ -48,7 +48,7 @@ export async function findUsers(client: EcoTaxaClient, query: UserQuery): Promis
 
 /**
  * Whether an account is active. GET /users/{id} returns any account, but a name search only
- * active ones (API-NOTES "Users"): so search the user's own name and look for the id.
+ * active ones (docs/ecotaxa-api.md#users): so search the user's own name and look for the id.
  */
 export async function isActive(client: EcoTaxaClient, user: MinUser): Promise<boolean> {
   return (await client.searchUsers(user.name)).some((u) => u.id === user.id);

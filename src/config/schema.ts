@@ -6,7 +6,7 @@ export const CONCURRENCY_MAX = 32;
 export const DEFAULT_MAX_CONCURRENCY = 8;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const TIMEOUT_MAX_SECONDS = 600;
-/** The AqQua project's EcoTaxa account: the default grantee (API-NOTES "Users"). */
+/** The AqQua project's EcoTaxa account: the default grantee (docs/ecotaxa-api.md#users). */
 export const DEFAULT_GRANTEE = 'aqqua@geomar.de';
 
 export const concurrencySchema = z

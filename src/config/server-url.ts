@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 
-/** The main EcoTaxa instance's API; other institutes run their own (API-NOTES "Base URL"). */
+/** The main EcoTaxa instance's API; other institutes run their own (docs/ecotaxa-api.md#base-url). */
 export const DEFAULT_SERVER_URL = 'https://ecotaxa.obs-vlfr.fr/api';
 
 /**

@@ -6,7 +6,7 @@ import { LIST_OF_RIGHT, MEMBER_LISTS, type RightOrNone, duplicatedMembers, right
  * The complete model to PUT so that `user` ends with right `to`: the project exactly as read,
  * every field and every other member untouched and in order, with only the user's entry
  * removed from its list and (unless `to` is null) appended to the list of `to`.
- * EcoTaxa replaces the whole project with the body (API-NOTES "Changing rights"), so
+ * EcoTaxa replaces the whole project with the body (docs/ecotaxa-api.md#whole-model-put), so
  * anything left out would be erased.
  */
 export function withUserRight(project: Project, user: MinUser, to: RightOrNone): Project {

@@ -154,7 +154,7 @@ export async function selectProjects(
       { forManaging: true, title: input.title, instrument: input.instrument },
       onProgress,
     );
-    // An administrator's search returns every project of the server (API-NOTES): "mine"
+    // An administrator's search returns every project of the server (docs/ecotaxa-api.md#project-reads): "mine"
     // means explicitly among the managers.
     for (const project of found) {
       if (isManager(project, callerId)) byId.set(project.projid, project);

@@ -8,17 +8,17 @@ export default {
   vitest: { configFile: 'vitest.mutate.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
-    // The body sent on PUT and its safety checks; the planner; drift since the plan.
+    // The body sent on PUT and its safety checks; the planner; drift since the plan; the
+    // plans of undo and of a saved plan decided again.
     'src/plan/update.ts',
     'src/plan/planner.ts',
     'src/plan/drift.ts',
+    'src/plan/builders.ts',
     // The apply engine.
     'src/apply/*.ts',
     '!src/apply/concurrency-limit.ts',
-    // The journal and undo's reading of it.
-    'src/store/journal*.ts',
-    'src/store/runs.ts',
-    'src/store/run-id.ts',
+    // What persists: the journal and undo's reading of it, the saved plan, --out files.
+    'src/store/*.ts',
     // The client's retry policy, and which failures are passing or may have acted.
     'src/api/retry.ts',
     'src/api/errors.ts',

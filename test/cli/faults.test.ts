@@ -24,6 +24,30 @@ interface JournalLine {
 
 const granted = (projid: number): string => `${projid}: user ${AQQUA.id} none→View`;
 
+describe('a server asking to wait longer than a minute (Retry-After)', () => {
+  it('fails the projects it refused at once, sends them nothing more, and applies the rest', async () => {
+    const sleeps: number[] = [];
+    server.setFaults(
+      scriptedFaults({
+        'PUT /projects/3': () => ({ kind: 'rate-limit', retryAfter: '600' }),
+        'GET /projects': (nth) => (nth === 2 ? { kind: 'rate-limit', retryAfter: '600' } : undefined),
+      }),
+    );
+    const before = server.fake.snapshot();
+    const result = await runCli(['grant', '1', '3', '5', '--yes', '--concurrency', '1'], { env, sleeps });
+    expect(result.code).toBe(1);
+    // Nothing waits the ten minutes, nor a capped minute: a 429 wrote nothing, the same command later does the rest.
+    expect(sleeps.filter((ms) => ms >= 60_000)).toEqual([]);
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('error: project '))).toEqual([
+      `error: project 1 (Kiel Fjord zooplankton 2019): failed: EcoTaxa at ${server.url} is rate-limiting GET /projects?project_ids=1 (it asks to wait 600 s): try again later`,
+      `error: project 3 (Boknis Eck time series - UVP6): failed: EcoTaxa at ${server.url} is rate-limiting PUT /projects/3 (it asks to wait 600 s): try again later`,
+    ]);
+    expect(result.stdout).toContain('\nDone: 1 granted, 2 failed.\n');
+    expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/3')).toHaveLength(1);
+    expect(worldDiff(before, server.fake.snapshot())).toEqual([granted(5)]);
+  });
+});
+
 describe('failures on single projects', () => {
   it('leave the others applied, and the summary names each failure with its reason', async () => {
     server.setFaults(

@@ -46,7 +46,8 @@ export function exceptionLine(traceback: string): string {
   const lines = traceback.split('\n').map((l) => l.trim());
   const line = finalException(traceback);
   if (line === undefined) return '';
-  const [, qualified = '', message = ''] = /^([\w.]+):\s*(.*)$/.exec(line) ?? [];
+  // `s`: a message may hold a CR or U+2028, which `.` alone does not match (shown inert later).
+  const [, qualified = '', message = ''] = /^([\w.]+):\s*(.*)$/s.exec(line) ?? [];
   const name = qualified.split('.').pop() ?? qualified;
   const detail = lines.find((l) => l.startsWith('DETAIL:'))?.replace(/^DETAIL:\s*/, '');
   const gist = `${name}: ${detail ?? message}`;

@@ -263,6 +263,14 @@ describe('errorForResponse', () => {
     expect(facts(answer(500, 'text/plain', conflict))).toEqual([undefined, conflict, 'internal-error', '-']);
   });
 
+  it('names the exception whatever its message holds (a CR, a line separator)', () => {
+    for (const message of ['lost\rthe connection', 'lost\u2028the connection']) {
+      expect(answer(500, 'text/plain', traceback(`RuntimeError: ${message}`)).message).toBe(
+        `EcoTaxa failed on PUT /projects/7 with an internal error (500: RuntimeError: ${message})`,
+      );
+    }
+  });
+
   it('keeps at most 20,000 characters of a traceback', () => {
     const long = traceback(`RuntimeError: ${'y'.repeat(30_000)}`);
     expect(answer(500, 'text/plain', long).body).toBe(long.slice(0, 20_000));

@@ -49,6 +49,11 @@ export interface TableLayout {
   dropped: string[];
 }
 
+/** The stderr line naming the columns left out to fit, if any ("--json has all" of them). */
+export function hiddenColumnsLine(layout: TableLayout): string | undefined {
+  return layout.dropped.length > 0 ? `Hidden to fit: ${layout.dropped.join(', ')} (--json has all).` : undefined;
+}
+
 const GAP = '  ';
 const DEFAULT_MIN = 12;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

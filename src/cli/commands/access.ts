@@ -11,6 +11,7 @@ import { reportSelection } from '../selection-report.js';
 import { parseOptions, selectorOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
+import { hiddenColumnsLine } from '../../output/table.js';
 
 export const accessOptionsSchema = z.strictObject({
   ...selectorOptions,
@@ -61,7 +62,8 @@ function show(
   // Nothing to show: the caller says why (no project, nobody with that right).
   if (rows === 0) return;
   ctx.output.info(accessSummary(report, byProject));
-  if (table.dropped.length > 0) ctx.output.info(`Hidden to fit: ${table.dropped.join(', ')} (--json has all).`);
+  const hidden = hiddenColumnsLine(table);
+  if (hidden !== undefined) ctx.output.info(hidden);
 }
 
 /**

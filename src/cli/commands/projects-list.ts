@@ -13,6 +13,7 @@ import { describeError } from '../error-advice.js';
 import { filterOptions, parseOptions } from '../options.js';
 import { openSession } from '../session.js';
 import { resolveUser } from '../users.js';
+import { hiddenColumnsLine } from '../../output/table.js';
 
 export const listOptionsSchema = z.strictObject({
   allRights: z.boolean().optional(),
@@ -110,7 +111,8 @@ function show(ctx: Context, rows: readonly ProjectRow[], user: MinUser | undefin
   });
   ctx.output.data(table.text);
   ctx.output.info(projectsSummary(rows, user));
-  if (table.dropped.length > 0) ctx.output.info(`Hidden to fit: ${table.dropped.join(', ')} (--json has all).`);
+  const hidden = hiddenColumnsLine(table);
+  if (hidden !== undefined) ctx.output.info(hidden);
 }
 
 /**

@@ -17,6 +17,7 @@ import { describeSelection, parseOptions, selectorOptions } from '../options.js'
 import { parseSelection, type SelectionInput, selectProjects } from '../../selection/select.js';
 import { type Session, openSession } from '../session.js';
 import { resolveUser } from '../users.js';
+import { hiddenColumnsLine } from '../../output/table.js';
 
 export const reportOptionsSchema = z.strictObject({
   ...selectorOptions,
@@ -157,7 +158,8 @@ function show(ctx: Context, format: Format, forms: ReportForms): void {
   if (forms.empty !== undefined) return ctx.output.info(inert(forms.empty));
   const table = forms.table({ width: ctx.output.stdoutWidth, headerStyle: (t) => ctx.output.out.bold(t) });
   ctx.output.data(table.text);
-  if (table.dropped.length > 0) ctx.output.info(`Hidden to fit: ${table.dropped.join(', ')} (--json has all).`);
+  const hidden = hiddenColumnsLine(table);
+  if (hidden !== undefined) ctx.output.info(hidden);
 }
 
 /**

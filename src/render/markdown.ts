@@ -28,11 +28,15 @@ const MARKDOWN = /[\\`*_~[\]<>|&$]/g;
  * `inert` shows them (`\x1b`); Markdown syntax is escaped, so `[text](url)` and `![](url)`
  * are neither a link nor an image; the links GitHub makes of bare addresses are broken by
  * writing their colon (`https&#58;//`, `mailto&#58;`) or the dot after `www` (`www&#46;`) as a
- * character reference, which renders as the same text.
+ * character reference, which renders as the same text. In a pull-request comment GitHub also
+ * notifies `@name` and links `#12` or `GH-12` to an issue: a zero-width space after the `@`
+ * (not in an email address, which mentions no one), the `#` or the `-` breaks them, as
+ * Renovate does in its comments.
  */
 export function escapeMarkdown(text: string): string {
   return inert(text)
     .replace(MARKDOWN, '\\$&')
+    .replace(/(?<![\w.+-])@(?=\w)|#(?=\d)|(?<=\bGH)-(?=\d)/gi, '$&&#8203;')
     .replace(/:(?=\/\/)|(?<=\b(?:mailto|xmpp)):/gi, '&#58;')
     .replace(/(?<=\bwww)\./gi, '&#46;');
 }

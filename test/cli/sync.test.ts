@@ -284,8 +284,8 @@ describe('--format markdown and --json', () => {
       stdout: `## ecotaxa-access plan: sync \`sharing.yaml\`
 
 - Server: \`${server.url}\`
-- You: Olivia Owner \\<owner@example.org\\> (#9)
-- Users: AqQua \\<aqqua@geomar.de\\> (#10), Victor Villefranche \\<victor@example.org\\> (#12)
+- You: Olivia Owner \\<owner@example.org\\> (#&#8203;9)
+- Users: AqQua \\<aqqua@geomar.de\\> (#&#8203;10), Victor Villefranche \\<victor@example.org\\> (#&#8203;12)
 
 **Plan: 6 to grant, 4 unchanged, 0 skipped.**
 
@@ -317,8 +317,8 @@ describe('--format markdown and --json', () => {
     expect(result.stdout).toBe(`## ecotaxa-access plan: sync \`sharing.yaml\`
 
 - Server: \`${server.url}\`
-- You: Olivia Owner \\<owner@example.org\\> (#9)
-- User: AqQua \\<aqqua@geomar.de\\> (#10)
+- You: Olivia Owner \\<owner@example.org\\> (#&#8203;9)
+- User: AqQua \\<aqqua@geomar.de\\> (#&#8203;10)
 
 **Plan: 1 to grant, 0 unchanged, 3 skipped.**
 

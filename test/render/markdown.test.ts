@@ -37,7 +37,10 @@ describe('escapeMarkdown', () => {
       '\\\\x1b\\]8;;https&#58;//evil.example\\\\x07link',
     ],
     ['a bidirectional override', 'abc\u202edcba', 'abc\\\\u202edcba'],
-    ['parentheses and # alone (no syntax)', 'Kiel (co-managed) #3!', 'Kiel (co-managed) #3!'],
+    ['parentheses and # alone (no syntax)', 'Kiel (co-managed) #A!', 'Kiel (co-managed) #A!'],
+    ['a mention (GitHub notifies it)', 'ask @octocat or @org/team', 'ask @&#8203;octocat or @&#8203;org/team'],
+    ['an email address (no mention)', 'write to ana.b@geomar.de', 'write to ana.b@geomar.de'],
+    ['issue references', 'see #12, owner/repo#3 and gh-7', 'see #&#8203;12, owner/repo#&#8203;3 and gh-&#8203;7'],
   ])('shows %s as text', (_name, text, shown) => {
     expect(escapeMarkdown(text)).toBe(shown);
   });
@@ -81,8 +84,8 @@ describe('renderPlanMarkdown', () => {
     expect(renderPlanMarkdown(plan)).toBe(`## ecotaxa-access plan: grant View
 
 - Server: \`https://ecotaxa.obs-vlfr.fr/api\`
-- You: Olivia Owner \\<owner@example.org\\> (#9)
-- User: AqQua \\<aqqua@geomar.de\\> (#10)
+- You: Olivia Owner \\<owner@example.org\\> (#&#8203;9)
+- User: AqQua \\<aqqua@geomar.de\\> (#&#8203;10)
 
 **Plan: 1 to grant, 1 unchanged, 0 skipped.**
 
@@ -127,8 +130,8 @@ describe('renderPlanMarkdown with hostile text', () => {
     expect(renderPlanMarkdown(plan)).toBe(`## ecotaxa-access plan: grant View
 
 - Server: \`https://ecotaxa.obs-vlfr.fr/api\`
-- You: Olivia Owner \\<owner@example.org\\> (#9)
-- User: Aq\\\\x1b\\[2J\\\\x1b\\[HQua \\<aqqua@geomar.de\\> (#10)
+- You: Olivia Owner \\<owner@example.org\\> (#&#8203;9)
+- User: Aq\\\\x1b\\[2J\\\\x1b\\[HQua \\<aqqua@geomar.de\\> (#&#8203;10)
 
 **Plan: 1 to grant, 0 unchanged, 1 skipped.**
 

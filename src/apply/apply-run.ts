@@ -127,19 +127,30 @@ export async function waitAside(run: ApplyRun, ms: number, abortable_: boolean):
   }
 }
 
+/** What asking EcoTaxa who we are said of the token: accepted, rejected, or no answer (`error`). */
+export type TokenCheck = { kind: 'good' } | { kind: 'rejected' } | { kind: 'unknown'; error: unknown };
+
 /**
- * Whether the token is still accepted, asked when a read looked anonymous. A rejected token
- * stops every new write (the run says so); any other failure of the check says nothing.
+ * Asks whether the token is still accepted, when a read looked anonymous. A rejected token
+ * stops every new write (the run says so).
  */
-export async function tokenStillGood(run: ApplyRun): Promise<boolean> {
+export async function checkToken(run: ApplyRun): Promise<TokenCheck> {
   const check = run.options.checkToken;
-  if (check === undefined) return true;
+  if (check === undefined) return { kind: 'good' };
   try {
     await check();
-    return true;
+    return { kind: 'good' };
   } catch (err) {
-    if (!(err instanceof AuthenticationError)) return true;
+    if (!(err instanceof AuthenticationError)) return { kind: 'unknown', error: err };
     stopAll(run, run.describe(err));
-    return false;
+    return { kind: 'rejected' };
   }
+}
+
+/**
+ * Whether the token is still accepted: false only when EcoTaxa rejected it. Any other failure
+ * of the check says nothing, and a read step goes on with what it read (it writes nothing).
+ */
+export async function tokenStillGood(run: ApplyRun): Promise<boolean> {
+  return (await checkToken(run)).kind !== 'rejected';
 }

@@ -2,7 +2,15 @@ import { ApiError, AuthenticationError, ConflictError } from '../api/errors.js';
 import { withRetries } from '../api/retry.js';
 import type { Project } from '../api/schemas.js';
 import type { ApplyResult } from '../plan/results.js';
-import { type ApplyRun, type ProjectTask, stopAll, stopped, tokenStillGood, waitAside } from './apply-run.js';
+import {
+  type ApplyRun,
+  type ProjectTask,
+  checkToken,
+  stopAll,
+  stopped,
+  tokenStillGood,
+  waitAside,
+} from './apply-run.js';
 import { RetryBudget } from './budget.js';
 import { entryResults, intend, landed, tries, writeResults } from './outcomes.js';
 import {
@@ -249,11 +257,16 @@ async function settle(ctx: ProjectContext, step: StepOf<'settle'>): Promise<Step
   };
   const settlement = await settleLostWrite(ctx.client, write, waitForReplica, run.replicaWaitsMs);
   // An expired token reads as an anonymous visitor (docs/ecotaxa-api.md#expired-tokens-read-as-anonymous):
-  // the project not shown, or shown without members. Such a read says nothing of the write.
-  const anonymous =
-    settlement.kind === 'gone' || (settlement.kind === 'changed' && settlement.project.managers.length === 0);
-  if (anonymous && !(await tokenStillGood(run))) {
-    return done(writeResults(write, 'unconfirmed', notReadAgain(run, error, run.fatal ?? ''), settled));
+  // the project not shown, or shown without members, which also looks like a revoke that
+  // landed. Such a read says nothing of the write unless EcoTaxa still accepts the token.
+  const anonymous = settlement.kind === 'gone' || ('project' in settlement && settlement.project.managers.length === 0);
+  const token = anonymous ? await checkToken(run) : undefined;
+  if (token !== undefined && token.kind !== 'good') {
+    const why =
+      token.kind === 'rejected'
+        ? (run.fatal ?? '')
+        : `it was shown without its members, and checking your token failed: ${run.describe(token.error)}`;
+    return done(writeResults(write, 'unconfirmed', notReadAgain(run, error, why), settled));
   }
   switch (settlement.kind) {
     case 'landed': {

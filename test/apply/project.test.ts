@@ -1086,6 +1086,55 @@ describe('applyProject: settling a lost answer with an expired token', () => {
     expect(results[0]).toMatchObject({ outcome: 'applied', verified: true });
   });
 
+  it('a lost revoke re-read without members: the token is checked, and the revoke is unconfirmed, not "applied"', async () => {
+    let checks = 0;
+    const viewer = project({ viewers: [USER] });
+    const s = setup([viewer], {
+      checkToken: () => {
+        checks++;
+        return rejected();
+      },
+    });
+    s.options.plan = grantPlan([viewer], { action: 'revoke', right: 'View', anyRight: true });
+    s.plan.entries = s.options.plan.entries;
+    // The write is not carried out, and the token expires: a visitor sees no member at all,
+    // which is also what the revoke would look like.
+    s.client.writeFault = (nth) => {
+      if (nth !== 1) return undefined;
+      s.client.edit(101, (p) => {
+        p.managers = [];
+        p.annotators = [];
+        p.viewers = [];
+      });
+      return { error: new TimeoutError(PUT, 1000), commit: false };
+    };
+    const { results, run } = await applyOne(s);
+    expect(checks).toBe(1);
+    expect(run.fatal).toMatch(/rejected your token/);
+    expect(results[0]).toMatchObject({ outcome: 'unconfirmed' });
+    expect(results[0]).not.toHaveProperty('verified', true);
+    expect(s.client.log.filter((l) => l.startsWith('change'))).toEqual([]);
+  });
+
+  it('a re-read without members while the token cannot be checked: unconfirmed, and the run goes on', async () => {
+    const s = setup([project()], {
+      checkToken: () => Promise.reject(new TimeoutError(request('GET', '/users/me'), 1000)),
+    });
+    s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
+    s.client.afterCommit = (id) =>
+      s.client.edit(id, (p) => {
+        p.managers = [];
+        p.annotators = [];
+        p.viewers = [];
+      });
+    const { results, run } = await applyOne(s);
+    expect(run.fatal).toBeUndefined();
+    expect(results[0]).toMatchObject({
+      outcome: 'unconfirmed',
+      reason: `EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout) and the project could not be read again (it was shown without its members, and checking your token failed: EcoTaxa at ${PUT.server} did not answer GET /users/me within 1 s: try again, or raise --timeout): the change may have landed; check the project, or run the same command again`,
+    });
+  });
+
   it('a re-read that no longer shows the project: unconfirmed, not "failed"', async () => {
     const s = setup([project()], { checkToken: rejected });
     s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });

@@ -65,10 +65,28 @@ function journalChanges(write: PlannedWrite): JournalChange[] {
   }));
 }
 
-/** The write's intent, journaled before it is sent; a journal that cannot take it stops the run. */
-export async function intend(run: ApplyRun, write: PlannedWrite): Promise<void> {
+/**
+ * The write's intent, journaled before it is sent; a journal that cannot take it stops the run.
+ * Whether the journal took it.
+ */
+export async function intend(run: ApplyRun, write: PlannedWrite): Promise<boolean> {
   try {
     for (const change of journalChanges(write)) await run.options.journal.intend(change);
+    return true;
+  } catch (err) {
+    stopAll(run, `the journal could not be written (${errorMessage(err)})`);
+    return false;
+  }
+}
+
+/**
+ * A write the run knows changed nothing (refused, a write conflict, never sent): its intent is
+ * withdrawn, so that undo does not revert a right someone else gave meanwhile. A journal that
+ * cannot take it stops the run; the intent then stays, of unknown outcome, as before.
+ */
+export async function notLanded(run: ApplyRun, write: PlannedWrite): Promise<void> {
+  try {
+    for (const change of journalChanges(write)) await run.options.journal.notLanded(change);
   } catch (err) {
     stopAll(run, `the journal could not be written (${errorMessage(err)})`);
   }

@@ -12,7 +12,7 @@ import {
   waitAside,
 } from './apply-run.js';
 import { RetryBudget } from './budget.js';
-import { entryResults, intend, landed, tries, writeResults } from './outcomes.js';
+import { entryResults, intend, landed, notLanded, tries, writeResults } from './outcomes.js';
 import {
   type Baseline,
   type PlannedWrite,
@@ -174,12 +174,14 @@ async function write(ctx: ProjectContext, step: StepOf<'write'>): Promise<Step> 
   const decided = decideWrite(run, ctx.task.entries, step.fresh, step.baseline);
   const planned = decided.write;
   if (planned === undefined) return done(decided.settled);
-  await intend(run, planned);
+  const journaled = await intend(run, planned);
   // A journal that could not take the intent has stopped the run: nothing is sent unjournaled.
-  // Nor after Ctrl-C while the intent was written (the README's promise): the journal keeps an
-  // intent with no outcome; undo reads such a project and leaves it alone when it shows what
-  // the write would have replaced (src/store/runs.ts undoTargets).
-  if (stopped(run)) return notStarted(ctx);
+  // Nor after Ctrl-C while the intent was written (the README's promise): the intent is then
+  // withdrawn, its write never sent.
+  if (stopped(run)) {
+    if (journaled) await notLanded(run, planned);
+    return notStarted(ctx);
+  }
 
   const sent = await writeOnce(ctx.client, planned);
   if (sent.kind === 'written') {
@@ -200,12 +202,14 @@ async function afterFailedWrite(
   settled: ApplyResult[],
 ): Promise<Step> {
   const { run, budget } = ctx;
+  // Refused, a conflict, never sent: this write changed nothing, whatever an earlier one did.
+  const delivery = error instanceof ApiError ? error.delivery : 'maybe';
+  if (delivery === 'none') await notLanded(run, write);
   if (error instanceof AuthenticationError) {
     stopAll(run, run.describe(error));
     return done(writeResults(write, 'failed', failureReason(error, run.describe), settled));
   }
   if (error instanceof ConflictError) return afterConflict(ctx, write, error, settled);
-  const delivery = error instanceof ApiError ? error.delivery : 'maybe';
   if (delivery === 'maybe') {
     // Settled even on the last attempt, and after Ctrl-C: a write that landed is never "failed".
     const again = !stopped(run) && (await waitToRetry(ctx, budget.nextPause(error)));

@@ -1,4 +1,4 @@
-import type { JournalEntry, JournalFile } from '../store/journal.js';
+import type { JournalEntry, JournalFile } from '../store/journal-read.js';
 import { groupRuns } from '../store/runs.js';
 import type { RightOrNone } from '../plan/rights.js';
 

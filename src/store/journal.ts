@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
-import { MAX_BYTES, TextFileError, readTextFile } from '../files/read-text.js';
-import { inert } from '../output/inert.js';
-import { ForeignJournalError, RUN_ID, checkRunIds } from './run-id.js';
+import { RUN_ID } from './run-id.js';
 import type { Person } from '../plan/model.js';
 import { personSchema } from './plan-file.js';
 import { RIGHTS, type RightOrNone } from '../plan/rights.js';
@@ -19,6 +16,11 @@ export { ForeignJournalError, RUN_ID } from './run-id.js';
  *   not start);
  * - "intent" before each PUT: after a crash or a lost answer, undo still knows the project
  *   may have changed, and checks;
+ * - the same "intent" again with `"landed": false` when the run knows that PUT changed nothing
+ *   (refused, a write conflict, never sent): it withdraws the latest intent of that project
+ *   and user, so that undo, history and report do not take it for a change that may have
+ *   landed. (A reader older than this field takes it for one more intent of unknown outcome,
+ *   which is what it made of the first.)
  * - "change" once a PUT landed; a change is reported as applied only once its line is on disk;
  * - "end" with the outcome, when the run finishes (even interrupted).
  * `undo` and `history` read it. The format is versioned (README "Compatibility"): fields are
@@ -30,7 +32,7 @@ const runIdSchema = z.string().regex(RUN_ID);
 const rightOrNone = z.enum(RIGHTS).nullable();
 const contactPersonSchema = z.object({ id: z.number().int(), name: z.string(), email: z.string() });
 
-const runLineSchema = z
+export const runLineSchema = z
   .object({
     type: z.literal('run'),
     version: z.literal(1),
@@ -50,21 +52,27 @@ const runLineSchema = z
   })
   .refine((line) => line.user !== undefined || (line.users?.length ?? 0) > 0, { message: 'a run names its user' });
 
-const changeLineSchema = z.object({
-  type: z.enum(['intent', 'change']),
-  runId: runIdSchema,
-  time: z.string(),
-  projid: z.number().int(),
-  title: z.string(),
-  /** Whose right: absent in lines written before runs could change several users' rights. */
-  userId: z.number().int().optional(),
-  before: rightOrNone,
-  after: rightOrNone,
-  /** --fix-contact: the contact this write set. */
-  contact: z.object({ before: contactPersonSchema.nullable(), after: contactPersonSchema }).optional(),
-});
+export const changeLineSchema = z
+  .object({
+    type: z.enum(['intent', 'change']),
+    runId: runIdSchema,
+    time: z.string(),
+    projid: z.number().int(),
+    title: z.string(),
+    /** Whose right: absent in lines written before runs could change several users' rights. */
+    userId: z.number().int().optional(),
+    before: rightOrNone,
+    after: rightOrNone,
+    /** --fix-contact: the contact this write set. */
+    contact: z.object({ before: contactPersonSchema.nullable(), after: contactPersonSchema }).optional(),
+    /** On an intent only: the latest intent of this project and user changed nothing. */
+    landed: z.literal(false).optional(),
+  })
+  .refine((line) => line.type === 'intent' || line.landed === undefined, {
+    message: 'only an intent can be withdrawn',
+  });
 
-const endLineSchema = z.object({
+export const endLineSchema = z.object({
   type: z.literal('end'),
   runId: runIdSchema,
   time: z.string(),
@@ -108,6 +116,8 @@ export interface JournalWriter {
   intend(change: JournalChange): Promise<void>;
   /** A PUT landed. Resolves once the line is on disk. */
   record(change: JournalChange): Promise<void>;
+  /** The latest PUT intended for this change certainly changed nothing. */
+  notLanded(change: JournalChange): Promise<void>;
   /** Closes the run with its outcome. */
   finish(outcome: RunOutcome): Promise<void>;
   /** The file, once open. */
@@ -221,6 +231,16 @@ export class FileJournal implements JournalWriter {
     return this.append({ type: 'change', runId: this.runId, time: this.clock().toISOString(), ...change });
   }
 
+  notLanded(change: JournalChange): Promise<void> {
+    return this.append({
+      type: 'intent',
+      runId: this.runId,
+      time: this.clock().toISOString(),
+      ...change,
+      landed: false,
+    });
+  }
+
   async finish(outcome: RunOutcome): Promise<void> {
     if (this.handle === undefined) return;
     try {
@@ -269,114 +289,8 @@ export const noJournal: JournalWriter = {
   open: () => Promise.resolve(),
   intend: () => Promise.resolve(),
   record: () => Promise.resolve(),
+  notLanded: () => Promise.resolve(),
   finish: () => Promise.resolve(),
   filepath: undefined,
   runId: undefined,
 };
-
-/** A journal line about one user's right on one project, its user always known. */
-export type JournalEntry = Omit<ChangeLine, 'userId'> & { userId: number };
-
-export interface JournalFile {
-  filepath: string;
-  run: RunLine;
-  /** Writes that landed. */
-  changes: JournalEntry[];
-  /** Writes sent whose outcome the run never learned (no "change" line followed). */
-  unknown: JournalEntry[];
-  end: EndLine | undefined;
-}
-
-/** The users a run is about. */
-export function runUsers(run: RunLine): Person[] {
-  return run.users ?? (run.user === undefined ? [] : [run.user]);
-}
-
-/** The runs a run undid (none for a run that is not an undo). */
-export function undoneRuns(run: RunLine): string[] {
-  if (run.undoes === undefined) return [];
-  return typeof run.undoes === 'string' ? [run.undoes] : run.undoes;
-}
-
-/** Reads one journal; a torn last line (a crash mid-write) is ignored, anything else refused. */
-export function readJournal(filepath: string): JournalFile {
-  let text: string;
-  try {
-    text = readTextFile(filepath, { what: 'the journal', maxBytes: MAX_BYTES.journal });
-  } catch (err) {
-    if (err instanceof TextFileError && (err.problem === 'not-regular' || err.problem === 'missing')) {
-      throw new ForeignJournalError(err.message);
-    }
-    throw err;
-  }
-  return parseJournal(text, filepath);
-}
-
-export function parseJournal(text: string, filepath: string): JournalFile {
-  let run: RunLine | undefined;
-  const lines: ChangeLine[] = [];
-  let end: EndLine | undefined;
-  // Every complete line ends with "\n": the last piece is empty, or a line torn by a crash.
-  text
-    .split('\n')
-    .slice(0, -1)
-    .forEach((line, index) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch {
-        throw new InputError(`the journal ${inert(filepath)} is damaged at line ${index + 1}`);
-      }
-      const type = (raw as { type?: unknown } | null)?.type;
-      if (type === 'run') checkRunIds(raw, filepath);
-      const schema = type === 'run' ? runLineSchema : type === 'end' ? endLineSchema : changeLineSchema;
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) throw new InputError(`the journal ${inert(filepath)} is damaged at line ${index + 1}`);
-      const data = parsed.data;
-      if (data.type === 'run') run = data;
-      else if (data.type === 'end') end = data;
-      else lines.push(data);
-    });
-  if (run === undefined) throw new InputError(`${inert(filepath)} is not an ecotaxa-access journal`);
-  const defaultUser = run.user?.id;
-  const withUser = (line: ChangeLine): JournalEntry => {
-    const userId = line.userId ?? defaultUser;
-    if (userId === undefined) throw new InputError(`the journal ${inert(filepath)} is damaged: a change names no user`);
-    return { ...line, userId };
-  };
-  const all = lines.map(withUser);
-  const changes = all.filter((l) => l.type === 'change');
-  const landed = new Set(changes.map((c) => `${c.projid}/${c.userId}`));
-  const unknown = all.filter((l) => l.type === 'intent' && !landed.has(`${l.projid}/${l.userId}`));
-  return { filepath, run, changes, unknown, end };
-}
-
-/**
- * Every journal in `dir`, oldest first. A damaged one is refused, unless `onDamaged` is given:
- * it is then told of it and the file is left out. A file that is no journal of this tool
- * (ForeignJournalError) is always left out, and `onSkipped` told of it.
- */
-export function listJournals(
-  dir: string,
-  onDamaged?: (filepath: string, error: InputError) => void,
-  onSkipped?: (filepath: string, error: InputError) => void,
-): JournalFile[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const journals: JournalFile[] = [];
-  for (const name of names.filter((n) => n.endsWith('.jsonl')).sort()) {
-    const filepath = path.join(dir, name);
-    try {
-      journals.push(readJournal(filepath));
-    } catch (err) {
-      if (err instanceof ForeignJournalError) onSkipped?.(filepath, err);
-      else if (onDamaged === undefined || !(err instanceof InputError)) throw err;
-      else onDamaged(filepath, err);
-    }
-  }
-  return journals;
-}

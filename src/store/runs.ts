@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { JournalEntry, JournalFile } from './journal.js';
-import { runUsers, undoneRuns } from './journal.js';
+import type { JournalEntry, JournalFile } from './journal-read.js';
+import { runUsers, undoneRuns } from './journal-read.js';
 import type { Person } from '../plan/model.js';
 import type { RunCounts } from '../plan/results.js';
 import type { RightOrNone } from '../plan/rights.js';

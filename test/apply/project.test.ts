@@ -47,6 +47,7 @@ describe('applyProject: write conflicts', () => {
       'read 101',
       'intent 101 10 none->View',
       'PUT 101',
+      'not landed 101 10 none->View',
       'read 101',
       'intent 101 10 none->View',
       'PUT 101',
@@ -458,7 +459,7 @@ describe('applyProject: reading the project fresh', () => {
     expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
   });
 
-  it('Ctrl-C while the intent is journaled: the write is not sent (the intent stays, with no outcome)', async () => {
+  it('Ctrl-C while the intent is journaled: the write is not sent, and its intent withdrawn', async () => {
     const interrupt = new AbortController();
     const s = setup([project()], { signal: interrupt.signal });
     const journal = s.journal;
@@ -466,6 +467,7 @@ describe('applyProject: reading the project fresh', () => {
       ...journal,
       open: () => journal.open(),
       record: (c) => journal.record(c),
+      notLanded: (c) => journal.notLanded(c),
       finish: (o) => journal.finish(o),
       intend: async (change) => {
         await journal.intend(change);
@@ -473,7 +475,7 @@ describe('applyProject: reading the project fresh', () => {
       },
     };
     const { results } = await applyOne(s);
-    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View']);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'not landed 101 10 none->View']);
     expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
   });
 });
@@ -952,7 +954,7 @@ describe('applyProject: bounds on waiting', () => {
     s.client.writeFault = (nth) => (nth === 1 ? { error: new RateLimitError(PUT, 10 * 60_000) } : undefined);
     const { results } = await applyOne(s);
     expect(s.sleeps).toEqual([]);
-    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101']);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'not landed 101 10 none->View']);
     expect(results[0]).toMatchObject({
       outcome: 'failed',
       reason: `EcoTaxa at ${PUT.server} is rate-limiting PUT /projects/101 (it asks to wait 600 s): try again later`,
@@ -1003,7 +1005,7 @@ describe('applyProject: bounds on waiting', () => {
     s.client.writeFault = (nth) =>
       nth === 1 ? { error: new ConflictError(PUT, 'UniqueViolation "IS_ProjectsPriv"') } : undefined;
     const { results } = await applyOne(s);
-    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101']);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'not landed 101 10 none->View']);
     expect(s.sleeps).toEqual([500]);
     expect(results[0]).toMatchObject({ outcome: 'not-started', reason: 'interrupted' });
   });
@@ -1024,7 +1026,13 @@ describe('applyProject: bounds on waiting', () => {
     s.client.writeFault = (nth) =>
       nth === 1 ? { error: new ConflictError(PUT, 'UniqueViolation "IS_ProjectsPriv"') } : undefined;
     const { results } = await applyOne(s);
-    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'read 101']);
+    expect(s.client.log).toEqual([
+      'read 101',
+      'intent 101 10 none->View',
+      'PUT 101',
+      'not landed 101 10 none->View',
+      'read 101',
+    ]);
     expect(s.sleeps).toEqual([500, 1_000]);
     expect(results[0]?.outcome).toBe('not-started');
   });

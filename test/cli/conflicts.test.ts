@@ -96,4 +96,31 @@ describe('write conflicts', () => {
     ]);
     expect(server.requests.filter((r) => r.method === 'PUT' && r.path === '/projects/1002')).toHaveLength(4);
   });
+
+  it('a write that met a conflict is not undone: the colleague who gave the same right meanwhile keeps it', async () => {
+    const fake = seedScale(1);
+    await start(fake);
+    const before = fake.snapshot();
+    let conflicts = 0;
+    // The colleague gives AqQua View while our own grant is refused: nothing of ours landed.
+    server.setFaults((req) => {
+      if (req.method !== 'PUT' || conflicts > 0) return undefined;
+      conflicts++;
+      fake.projects.get(1001)?.privileges.push(V(AQQUA.id));
+      return { kind: 'conflict', constraint: 'IS_ProjectsPriv' };
+    });
+    const grant = await runCli(['grant', '1001', '--yes'], { env });
+    expect(grant.code).toBe(0);
+    expect(journals.lines<{ type: string; landed?: boolean }>().map((l) => [l.type, l.landed])).toEqual([
+      ['run', undefined],
+      ['intent', undefined],
+      ['intent', false],
+      ['end', undefined],
+    ]);
+
+    const undo = await runCli(['undo', '--yes'], { env });
+    expect(undo.code).toBe(1);
+    expect(undo.stderr).toMatch(/^error: no run to undo: no change on \S+ by you that is not undone yet/);
+    expect(worldDiff(before, fake.snapshot())).toEqual([`1001: user ${AQQUA.id} none→View`]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalFile } from '../../src/store/journal.js';
+import type { JournalFile } from '../../src/store/journal-read.js';
 import type { RightOrNone } from '../../src/plan/rights.js';
 import { indexJournals, sinceOf } from '../../src/review/since.js';
 import { CALLER, type JournalFileOptions, SERVER, USER, journalFile } from '../support/factory.js';

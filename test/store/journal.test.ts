@@ -12,15 +12,11 @@ import {
   FileJournal,
   type JournalFileSystem,
   type RunInfo,
-  listJournals,
   newRunId,
   noJournal,
   nodeJournalFileSystem,
-  parseJournal,
-  readJournal,
-  runUsers,
-  undoneRuns,
 } from '../../src/store/journal.js';
+import { listJournals, parseJournal, readJournal, runUsers, undoneRuns } from '../../src/store/journal-read.js';
 import type { Plan } from '../../src/plan/model.js';
 import { planEntry } from '../../src/plan/planner.js';
 import { ScriptedEcoTaxa } from '../support/scripted-client.js';
@@ -258,6 +254,41 @@ describe('parseJournal', () => {
     expect(j.unknown.map((l) => l.projid)).toEqual([102]);
   });
 
+  it('drops an intent withdrawn by a line saying it did not land, and only the latest one before it', () => {
+    const j = parseJournal(
+      line(run) +
+        // 101: a write whose answer was lost, then one refused: the first stays unknown.
+        line({ type: 'intent', ...change }) +
+        line({ type: 'intent', ...change }) +
+        line({ type: 'intent', ...change, landed: false }) +
+        // 102: refused, sent again, and landed.
+        line({ type: 'intent', ...change, projid: 102 }) +
+        line({ type: 'intent', ...change, projid: 102, landed: false }) +
+        line({ type: 'intent', ...change, projid: 102 }) +
+        line({ type: 'change', ...change, projid: 102 }) +
+        // 103: this user's write never sent (Ctrl-C after its intent); another user's stays.
+        line({ type: 'intent', ...change, projid: 103, userId: 42 }) +
+        line({ type: 'intent', ...change, projid: 103 }) +
+        line({ type: 'intent', ...change, projid: 103, landed: false }),
+      'j.jsonl',
+    );
+    expect(j.unknown.map((l) => [l.projid, l.userId, l.time])).toEqual([
+      [101, USER.id, change.time],
+      [103, 42, change.time],
+    ]);
+    expect(j.changes.map((l) => l.projid)).toEqual([102]);
+  });
+
+  it('refuses "landed": false on anything but an intent, and any value but false', () => {
+    for (const bad of [
+      { type: 'change', ...change, landed: false },
+      { type: 'intent', ...change, landed: true },
+    ]) {
+      const err = caught(() => parseJournal(line(run) + line(bad), 'bad.jsonl'));
+      expect(err.message).toBe('the journal bad.jsonl is damaged at line 2');
+    }
+  });
+
   it('ignores a last line torn by a crash, and refuses a damaged one elsewhere', () => {
     expect(parseJournal(line(run) + '{"type":"cha', 'torn.jsonl').changes).toEqual([]);
     const err = caught(() => parseJournal(line(run) + '{oops}\n' + line({ type: 'change', ...change }), 'bad.jsonl'));
@@ -335,6 +366,23 @@ describe('FileJournal: lines and their fields', () => {
     });
   });
 
+  it('a write that changed nothing is its intent again, marked as not landed', async () => {
+    const { journal, text } = opened(RUN);
+    await journal.open();
+    await journal.notLanded({ projid: 101, title: 'P', userId: USER.id, before: null, after: 'View' });
+    expect(JSON.parse(text().split('\n')[1] ?? '')).toStrictEqual({
+      type: 'intent',
+      runId: 'run-7',
+      time: '2026-11-27T10:00:00.000Z',
+      projid: 101,
+      title: 'P',
+      userId: USER.id,
+      before: null,
+      after: 'View',
+      landed: false,
+    });
+  });
+
   it('opening twice writes one run line', async () => {
     const log: string[] = [];
     const journal = new FileJournal('/j', 'run-8', RUN, clock, loggingFs(log));
@@ -394,6 +442,7 @@ describe('noJournal (--replay)', () => {
     await noJournal.open();
     await noJournal.intend(change);
     await noJournal.record(change);
+    await noJournal.notLanded(change);
     await noJournal.finish({ interrupted: false, applied: 1, failed: 0 });
     expect([noJournal.filepath, noJournal.runId]).toEqual([undefined, undefined]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import type { JournalFile } from '../../src/store/journal.js';
+import type { JournalFile } from '../../src/store/journal-read.js';
 import {
   contactChanges,
   groupRuns,

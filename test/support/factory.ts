@@ -1,6 +1,7 @@
 import type { MinUser, Project } from '../../src/api/schemas.js';
 import type { RightOrNone } from '../../src/plan/rights.js';
-import type { EndLine, JournalEntry, JournalFile, RunLine } from '../../src/store/journal.js';
+import type { EndLine, RunLine } from '../../src/store/journal.js';
+import type { JournalEntry, JournalFile } from '../../src/store/journal-read.js';
 import { AQQUA, COLLEAGUE, OWNER, VICTOR, who } from './people.js';
 
 /*

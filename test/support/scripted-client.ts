@@ -94,6 +94,7 @@ export class ScriptedEcoTaxa implements ProjectClient {
 export class ScriptedJournal implements JournalWriter {
   readonly intents: JournalChange[] = [];
   readonly changes: JournalChange[] = [];
+  readonly withdrawn: JournalChange[] = [];
   outcome: RunOutcome | undefined;
   failIntent = false;
   failRecord = false;
@@ -116,6 +117,12 @@ export class ScriptedJournal implements JournalWriter {
     if (this.failRecord) return Promise.reject(new Error('EIO: i/o error'));
     this.changes.push(change);
     this.log.push(`change ${change.projid} ${change.userId} ${change.before ?? 'none'}->${change.after ?? 'none'}`);
+    return Promise.resolve();
+  }
+  notLanded(change: JournalChange): Promise<void> {
+    if (this.failRecord) return Promise.reject(new Error('EIO: i/o error'));
+    this.withdrawn.push(change);
+    this.log.push(`not landed ${change.projid} ${change.userId} ${change.before ?? 'none'}->${change.after ?? 'none'}`);
     return Promise.resolve();
   }
   finish(outcome: RunOutcome): Promise<void> {

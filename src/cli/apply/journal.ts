@@ -1,7 +1,8 @@
 import type { Plan } from '../../plan/model.js';
 import { userOf } from '../../plan/model.js';
 import { countOutcomes } from '../../plan/results.js';
-import { type JournalWriter, listJournals } from '../../store/journal.js';
+import type { JournalWriter } from '../../store/journal.js';
+import { listJournals } from '../../store/journal-read.js';
 import type { RunReport } from '../../store/results-document.js';
 import { groupRuns, groupToContinue } from '../../store/runs.js';
 import type { Context } from '../context.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { decodeToken } from '../../api/token.js';
 import { inert } from '../../output/inert.js';
 import { historyEntries, historySummary, renderHistory } from '../../render/history.js';
-import { listJournals } from '../../store/journal.js';
+import { listJournals } from '../../store/journal-read.js';
 import { groupRuns } from '../../store/runs.js';
 import type { Context } from '../context.js';
 import { parseOptions } from '../options.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { MinUser, Project } from '../../api/schemas.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { inert } from '../../output/inert.js';
-import { type JournalFile, listJournals } from '../../store/journal.js';
+import { type JournalFile, listJournals } from '../../store/journal-read.js';
 import { rightOf } from '../../plan/rights.js';
 import { matchesInstrumentFilter, matchesTitleFilter } from '../../selection/selectors.js';
 import { idList, notFoundLine, notProjectsLine } from '../../render/missing.js';

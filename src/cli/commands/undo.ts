@@ -3,7 +3,7 @@ import type { MinUser } from '../../api/schemas.js';
 import { InputError } from '../../errors.js';
 import { journaledUser, restorePlan } from '../../plan/builders.js';
 import { describeUser } from '../../plan/rights.js';
-import { listJournals } from '../../store/journal.js';
+import { listJournals } from '../../store/journal-read.js';
 import {
   type RunGroup,
   type UndoTarget,

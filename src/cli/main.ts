@@ -1,12 +1,13 @@
 import { type Command, CommanderError } from 'commander';
 import { type ErrorCode, ExitCode } from '../errors.js';
-import { inertLines } from '../output/inert.js';
+import { inert } from '../output/inert.js';
 import type { Io } from '../output/io.js';
 import { jsonText } from '../output/json.js';
 import { refuseBlankValues } from './blank-values.js';
 import { scrubArgv } from './argv-secrets.js';
 import { buildProgram, type CommandName } from './program.js';
 import type { Context } from './context.js';
+import { commanderErrorLine, quotedLines, stackLines } from './error-lines.js';
 
 /**
  * What every command module exports. `options` are the command's own options as commander
@@ -71,8 +72,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const module = await loaders[name]();
     state.exitCode = await module.run(state.context, args, options, name);
   });
-  // Commander's own errors repeat what they could not parse: never a secret typed by mistake.
-  const outputError = (text: string, write: (t: string) => void): void => write(scrubArgv(text, argv));
+  // Commander's own errors repeat what they could not parse: never a secret typed by mistake,
+  // and one line, whatever the argument holds.
+  const outputError = (text: string, write: (t: string) => void): void =>
+    write(commanderErrorLine(scrubArgv(text, argv)));
   for (const command of everyCommand(program)) command.configureOutput({ outputError });
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -103,13 +106,15 @@ async function report(err: unknown, io: Io, state: RunState): Promise<number> {
   const { showError } = await import('./error-advice.js');
   const shownError = showError(err);
   const redact = (text: string): string => scrubArgv(state.context?.redact(text) ?? text, state.argv);
-  // Messages quote EcoTaxa's answers, names and files: shown inert, exact in --json.
-  const shown = (text: string): string => inertLines(redact(text));
+  // Messages quote EcoTaxa's answers, names and files: shown inert and on one line, exact in --json.
   const color = state.context?.output.err;
-  io.stderr.write(`${color === undefined ? 'error:' : color.red('error:')} ${shown(shownError.message)}\n`);
+  io.stderr.write(`${color === undefined ? 'error:' : color.red('error:')} ${inert(redact(shownError.message))}\n`);
   if (state.verbose) {
-    if (shownError.details !== undefined) io.stderr.write(`${shown(shownError.details)}\n`);
-    if (err instanceof Error && err.stack !== undefined) io.stderr.write(`${shown(err.stack)}\n`);
+    const lines = [
+      ...(shownError.details === undefined ? [] : quotedLines(redact(shownError.details))),
+      ...(err instanceof Error && err.stack !== undefined ? stackLines(err, redact) : []),
+    ];
+    for (const line of lines) io.stderr.write(`${line}\n`);
   }
   if (state.json) {
     const type = err instanceof Error ? err.name : 'Error';

@@ -132,7 +132,9 @@ function rootCommand(io: Io): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      // Commander's errors quote the arguments as typed: inert, as any text from outside.
+      // A group's help (ours, of several lines) and commander's errors, which quote the
+      // arguments as typed: inert, as any text from outside. Each error comes here as one
+      // line (src/cli/main.ts).
       writeErr: (s) => io.stderr.write(inertLines(s)),
       getOutHelpWidth: () => width(io.stdout),
       getErrHelpWidth: () => width(io.stderr),

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { EnvSettings } from '../config/env.js';
 import { colorFor } from './color.js';
-import { inertLines, terminalSafe } from './inert.js';
+import { inert, terminalSafe } from './inert.js';
 import type { Io } from './io.js';
 import { jsonText } from './json.js';
 
@@ -49,6 +49,11 @@ const CLEAR_LINE = '\r\u001b[K';
  * errors and debug lines are made inert whole (they carry no colour of ours before the
  * prefix), and data and shown text keep only our own colour codes (`terminalSafe`).
  * Renderers make outside text inert before they colour it; this is the last guard.
+ *
+ * A note, warning, error or debug line is one line, whatever it quotes: a line end in it
+ * (`\n`, `\r`, U+2028, U+0085) is shown as an escape, so that a server's text cannot add a
+ * line of its own (a forged `error:`) for a person or a script reading stderr line by line.
+ * What is meant to be several lines is data (`data`) or shown text (`show`).
  */
 export class Output {
   readonly out: ChalkInstance;
@@ -100,21 +105,21 @@ export class Output {
     this.stderr(`${terminalSafe(text)}\n`);
   }
 
-  /** Progress and notes on stderr, unless --quiet. */
+  /** A note on stderr, one line, unless --quiet. */
   info(text: string): void {
-    if (!this.options.quiet) this.stderr(`${inertLines(text)}\n`);
+    if (!this.options.quiet) this.stderr(`${inert(text)}\n`);
   }
 
   warn(text: string): void {
-    if (!this.options.quiet) this.stderr(`${this.err.yellow('warning:')} ${inertLines(text)}\n`);
+    if (!this.options.quiet) this.stderr(`${this.err.yellow('warning:')} ${inert(text)}\n`);
   }
 
   error(text: string): void {
-    this.stderr(`${this.err.red('error:')} ${inertLines(text)}\n`);
+    this.stderr(`${this.err.red('error:')} ${inert(text)}\n`);
   }
 
   debug(text: string): void {
-    if (this.options.verbose) this.stderr(`${this.err.dim(inertLines(text))}\n`);
+    if (this.options.verbose) this.stderr(`${this.err.dim(inert(text))}\n`);
   }
 
   /**

@@ -18,7 +18,8 @@ import { worldDiff } from '../support/world-diff.js';
  * and EcoTaxa's error texts carrying escape sequences (a screen clear, a window title, a
  * hyperlink, text hidden by a colour code), a carriage return, an 8-bit CSI, a
  * bidirectional override and a zero-width space reach the terminal as visible escapes, on
- * every command's path; --json keeps the exact text.
+ * every command's path; a line end among them leaves a note, warning or error one line;
+ * --json keeps the exact text.
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -285,8 +286,8 @@ describe('EcoTaxa’s error texts', () => {
     const gist = `RuntimeError: ${SHOWN_REFUSAL.replace('\\r', '')}`;
     expect(result.stderr).toContain(`retry 1 of GET /users/search?by_name=Carl% in `);
     expect(result.stderr).toContain(`with an internal error (500: ${gist})`);
-    // The traceback itself, shown under the error line.
-    expect(result.stderr).toContain(`\n${gist}\n`);
+    // The traceback itself, quoted indented under the error line.
+    expect(result.stderr).toContain(`\n  ${gist}\n`);
   });
 });
 
@@ -296,6 +297,116 @@ describe('arguments', () => {
     expect(result.code).toBe(1);
     expectSafe(result);
     expect(result.stderr).toContain(`error: unknown command 'lisst${SHOWN}'`);
+  });
+});
+
+describe('outside text holding a line end', () => {
+  /** What a line of ours would say, after a line end of each kind: shown on the line it is in. */
+  const FORGED = 'error: forged';
+  const refusing = (route: string, detail: string): void =>
+    server.setFaults(scriptedFaults({ [route]: () => ({ kind: 'answer', status: 422, body: { detail } }) }));
+
+  it('an EcoTaxa error text with \\n and \\r in it is one error line, its line ends shown', async () => {
+    refusing('GET /users/search', `Refused\n${FORGED}\r\nDone: 0 applied`);
+    const result = await cli(['users', 'find', 'Carl%']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      'error: EcoTaxa refused GET /users/search?by_name=Carl%: Refused\\nerror: forged\\r\\nDone: 0 applied',
+      '',
+    ]);
+  });
+
+  it('a title in the note on a skipped project is one line', async () => {
+    server.fake.addProject({
+      projid: 42,
+      title: `Skagerrak\n${FORGED}\rx`,
+      instrument: 'UVP6',
+      privileges: [M(OWNER.id), A(MALLORY.id, 'C')],
+    });
+    const result = await cli(['plan', 'grant', '--title', 'Skagerrak']);
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n')).toEqual([`project 42 (Skagerrak\\nerror: forged\\rx): ${LEGACY_REASON}`, '']);
+  });
+
+  it('the command line parser’s errors quote an argument holding a newline on one line, a suggestion after it', async () => {
+    const unknown = await cli(['whoami', `--jso\n${FORGED}`]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.split('\n')).toEqual(["error: unknown option '--jso\\nerror: forged'", '']);
+    const invalid = await cli(['whoami', '--timeout', `1\n${FORGED}`]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr.split('\n')).toEqual([
+      "error: option '--timeout <seconds>' argument '1\\nerror: forged' is invalid. expected a number.",
+      '',
+    ]);
+    const suggested = await cli(['who\nami']);
+    expect(suggested.code).toBe(1);
+    expect(suggested.stderr.split('\n')).toEqual(["error: unknown command 'who\\nami' (Did you mean whoami?)", '']);
+  });
+
+  it('U+2028, U+2029 and U+0085 are shown as escapes, as a newline is, in a failed write’s error line', async () => {
+    refusing('PUT /projects/40', `Refused\u2028${FORGED}\u2029\u0085\n${FORGED}`);
+    const result = await cli(['grant', '40', '--yes']);
+    expect(result.code).toBe(1);
+    const [error, journal, ...rest] = result.stderr.split('\n');
+    expect(error).toBe(
+      `error: project 40 (${SHOWN_TITLE}): failed: EcoTaxa refused the update: Refused\\u2028error: forged\\u2029\\x85\\nerror: forged`,
+    );
+    expect(journal).toMatch(/^Journal: .*; undo it with `ecotaxa-access undo [\dTZ-]+[0-9a-f]+`$/);
+    expect(rest).toEqual(['']);
+  });
+
+  it('with --json, the error document keeps the exact text, and stderr its one line', async () => {
+    const detail = `Refused\n${FORGED}\r\u2028`;
+    refusing('GET /users/search', detail);
+    const refused = await cli(['users', 'find', 'Carl%', '--json']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.split('\n')).toEqual([
+      'error: EcoTaxa refused GET /users/search?by_name=Carl%: Refused\\nerror: forged\\r\\u2028',
+      '',
+    ]);
+    expect(JSON.parse(refused.stdout)).toEqual({
+      error: {
+        code: 'api-rejected',
+        type: 'ValidationError',
+        message: `EcoTaxa refused GET /users/search?by_name=Carl%: ${detail}`,
+        exitCode: 1,
+      },
+    });
+    const usage = await cli(['whoami', '--jso\nn', '--json']);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr.split('\n')).toEqual(["error: unknown option '--jso\\nn' (Did you mean --json?)", '']);
+    expect(JSON.parse(usage.stdout)).toEqual({
+      error: {
+        code: 'usage',
+        type: 'UsageError',
+        message: "unknown option '--jso\nn'\n(Did you mean --json?)",
+        exitCode: 1,
+      },
+    });
+  });
+
+  it('--verbose quotes EcoTaxa’s traceback indented under the error line: none of its lines passes for ours', async () => {
+    const handle = server.fake.handle.bind(server.fake);
+    server.fake.handle = (request) =>
+      request.path.endsWith('/users/search') ? traceback(`RuntimeError: bad\n${FORGED}`) : handle(request);
+    const result = await cli(['users', 'find', 'Carl%', '--verbose']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n');
+    const error = lines.findIndex((l) => l.startsWith('error: '));
+    const message = 'EcoTaxa failed on GET /users/search?by_name=Carl% with an internal error (500: RuntimeError: bad)';
+    expect(lines.slice(error, error + 8)).toEqual([
+      `error: ${message}; --verbose shows its traceback`,
+      '  ----------- BACK-END -------------',
+      '  Traceback (most recent call last):',
+      '    File "/app/py/main.py", line 1, in handler',
+      '      ...',
+      '  RuntimeError: bad',
+      `  ${FORGED}`,
+      `ServerError: ${message}`,
+    ]);
+    // Then the stack's frames, each a line of its own, and nothing else.
+    expect(lines.slice(error + 8, -1).every((l) => l.startsWith('    at '))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('error: '))).toHaveLength(1);
   });
 });
 

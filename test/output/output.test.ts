@@ -40,20 +40,36 @@ const SHOWN = 'x\\x1b[8m\\x1b[2J\\r\\x9b\\u202e\\u200b';
 describe('Output', () => {
   it('makes notes, warnings, errors and debug lines inert whole: no colour code from outside passes', () => {
     const { output: o, stderr } = output({ verbose: true });
-    o.info(`note ${HOSTILE}\nsecond line`);
+    o.info(`note ${HOSTILE}`);
     o.warn(`warn ${HOSTILE}`);
     o.error(`err ${HOSTILE}`);
     o.debug(`GET ${HOSTILE}`);
     expect(stderr.text).toBe(
       [
         `note ${SHOWN}`,
-        'second line',
         `\u001b[33mwarning:\u001b[39m warn ${SHOWN}`,
         `\u001b[31merror:\u001b[39m err ${SHOWN}`,
         `\u001b[2mGET ${SHOWN}\u001b[22m`,
         '',
       ].join('\n'),
     );
+  });
+
+  it('writes each note, warning, error and debug line as one line, whatever line end it quotes', () => {
+    const { output: o, stderr } = output({ verbose: true });
+    const forged = 'a\nerror: forged\r\nb\u2028c\u2029d\u0085e';
+    const shown = 'a\\nerror: forged\\r\\nb\\u2028c\\u2029d\\x85e';
+    o.info(`note ${forged}`);
+    o.warn(`warn ${forged}`);
+    o.error(`err ${forged}`);
+    o.debug(`GET ${forged}`);
+    expect(stderr.text.split('\n')).toEqual([
+      `note ${shown}`,
+      `\u001b[33mwarning:\u001b[39m warn ${shown}`,
+      `\u001b[31merror:\u001b[39m err ${shown}`,
+      `\u001b[2mGET ${shown}\u001b[22m`,
+      '',
+    ]);
   });
 
   it('keeps our colours in data and shown text, and escapes everything else', () => {

@@ -155,8 +155,9 @@ export class EcoTaxaClient {
   }
 
   /**
-   * GET /users/me. Check the token with this before trusting any project read: project reads
-   * treat a bad token as no token and answer as to an anonymous visitor
+   * GET /users/me. Check the token with this before trusting any project read: the project
+   * search takes a bad token for no token and answers as to an anonymous visitor, and a single
+   * project answers it as a missing right
    * (docs/ecotaxa-api.md#expired-tokens-read-as-anonymous).
    */
   async me(): Promise<UserWithRights> {

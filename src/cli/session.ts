@@ -44,7 +44,7 @@ export async function currentToken(ctx: SessionHost): Promise<{ token: string; s
 
 /**
  * A client with a checked token: expiry read locally first (no request for a dead token),
- * then GET /users/me, since project reads would silently treat a bad token as anonymous.
+ * then GET /users/me, since a project search would silently take a bad token for no token.
  */
 export async function openSession(ctx: SessionHost): Promise<Session> {
   const { token, source } = await currentToken(ctx);

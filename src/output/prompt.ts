@@ -73,11 +73,35 @@ export async function confirm(io: Io, question: string): Promise<boolean> {
   return answer === 'y' || answer === 'yes';
 }
 
-/** Everything on stdin (for --password-stdin, --token-stdin, --ids-from -). */
-export async function readAllStdin(io: Io): Promise<string> {
-  let text = leftovers.get(io.stdin) ?? '';
+/**
+ * The text of `chunks` up to `maxBytes` bytes; undefined as soon as there is more. Leaving the
+ * loop closes the stream, so nothing past the bound is read: an endless stream (`< /dev/zero`,
+ * a stdin that never closes) is refused there instead of filling memory.
+ */
+export async function readUpTo(chunks: AsyncIterable<string | Buffer>, maxBytes: number): Promise<string | undefined> {
+  const buffers: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    size += buffer.length;
+    if (size > maxBytes) return undefined;
+    buffers.push(buffer);
+  }
+  return Buffer.concat(buffers).toString('utf8');
+}
+
+/**
+ * stdin up to `maxBytes` bytes (for --password-stdin, --token-stdin, --ids-from -), input
+ * typed past a prompt's answer first; undefined as soon as there is more.
+ */
+export function readStdinUpTo(io: Io, maxBytes: number): Promise<string | undefined> {
+  const typed = leftovers.get(io.stdin);
   leftovers.delete(io.stdin);
-  io.stdin.setEncoding?.('utf8');
-  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-  return text;
+  return readUpTo(typed === undefined ? io.stdin : after(typed, io.stdin), maxBytes);
+}
+
+async function* after(first: string, rest: AsyncIterable<string | Buffer>): AsyncGenerator<string | Buffer> {
+  yield first;
+  // Closing this generator early closes `rest` too.
+  yield* rest;
 }

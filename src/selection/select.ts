@@ -5,6 +5,7 @@ import type { EcoTaxaClient } from '../api/client.js';
 import type { Project } from '../api/schemas.js';
 import { InputError, UsageError, errorMessage } from '../errors.js';
 import type { Io } from '../output/io.js';
+import { readStdinUpTo, readUpTo } from '../output/prompt.js';
 import {
   IdCount,
   type IdList,
@@ -46,20 +47,6 @@ export interface Selection {
  */
 export const MAX_IDS_FILE_BYTES = 64 * 1024 * 1024;
 
-/** The text of `chunks` up to `maxBytes`; undefined as soon as there is more (the rest is never read). */
-async function readUpTo(chunks: AsyncIterable<string | Buffer>, maxBytes: number): Promise<string | undefined> {
-  const buffers: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of chunks) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    size += buffer.length;
-    // Leaving the loop closes the stream: nothing more is read.
-    if (size > maxBytes) return undefined;
-    buffers.push(buffer);
-  }
-  return Buffer.concat(buffers).toString('utf8');
-}
-
 function unreadable(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
@@ -82,7 +69,7 @@ export async function readIdsFrom(
   let text: string | undefined;
   try {
     if (source === '-') {
-      text = await readUpTo(io.stdin, maxBytes);
+      text = await readStdinUpTo(io, maxBytes);
     } else {
       const file = path.resolve(io.cwd, source);
       const stat = await fs.stat(file);

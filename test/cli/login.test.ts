@@ -55,7 +55,7 @@ function savedTokens(): string[] {
 async function run(argv: string[], options: RunOptions = {}): Promise<CliResult> {
   const token = options.env?.['ECOTAXA_TOKEN'];
   if (token !== undefined) addToken(token);
-  if (options.stdin !== undefined && options.stdin.trim().length >= 4) addToken(options.stdin.trim());
+  if (typeof options.stdin === 'string' && options.stdin.trim().length >= 4) addToken(options.stdin.trim());
   const result = await cli(argv, options);
   outputs.push({ argv, result });
   for (const saved of savedTokens()) addToken(saved);
@@ -348,6 +348,51 @@ describe('login --token-stdin (accounts that log in through the web only)', () =
     expectOneErrorLine(result);
     expect(result.stderr).toContain('expired');
     expect(fs.existsSync(credentialsFile())).toBe(false);
+  });
+});
+
+describe('--password-stdin and --token-stdin read at most 64 KiB', () => {
+  const KIB = 1024;
+
+  it('a stdin that never ends (< /dev/zero): one line, exit 1, nothing sent, nothing saved', async () => {
+    let chunks = 0;
+    function* zeros(): Generator<string> {
+      for (;;) {
+        chunks++;
+        yield '\0'.repeat(4 * KIB);
+      }
+    }
+    const result = await run(['login', '--token-stdin'], { stdin: zeros() });
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: --token-stdin: stdin holds more than 64 KiB, far more than a token takes: pipe the token alone\n',
+    });
+    expect(server.fake.log).toEqual([]);
+    expect(fs.existsSync(credentialsFile())).toBe(false);
+    // 16 chunks of 4 KiB, the one past the bound, and what the stream had buffered ahead (16).
+    expect(chunks).toBeLessThanOrEqual(64 / 4 + 1 + 16);
+  });
+
+  it('a password of 64 KiB and one byte: the same line, an input error in --json, the password never shown', async () => {
+    const password = `${'x'.repeat(64 * KIB)}!`;
+    secrets.add(password.slice(0, 64));
+    const result = await run(['login', '--email', OWNER.email, '--password-stdin'], { stdin: password });
+    expectOneErrorLine(result);
+    expect(result.stderr).toBe(
+      'error: --password-stdin: stdin holds more than 64 KiB, far more than a password takes: pipe the password alone\n',
+    );
+    const json = await run(['login', '--email', OWNER.email, '--password-stdin', '--json'], { stdin: password });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'input', exitCode: 1 } });
+    expect(server.fake.log).toEqual([]);
+  });
+
+  it('exactly 64 KiB is read and sent: EcoTaxa refuses that password as any wrong one', async () => {
+    const result = await run(['login', '--email', OWNER.email, '--password-stdin'], { stdin: 'y'.repeat(64 * KIB) });
+    expectOneErrorLine(result);
+    expect(result.stderr).toContain(`refused the login of ${OWNER.email}: wrong email or password`);
+    expect(server.fake.log.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /login']);
   });
 });
 

@@ -183,3 +183,80 @@ describe("filters use the server's ILIKE semantics", () => {
     expect(matchesInstrumentFilter({ instrument: 'UVP5HD' }, 'uvp%hd')).toBe(true);
   });
 });
+
+describe('the wildcard match of --title and --instrument', () => {
+  const title = (text: string, filter: string): boolean => matchesTitleFilter({ projid: 1, title: text }, filter);
+
+  it.each([
+    ['Kiel Bight winter survey', 'kiel%survey', true],
+    ['Kiel Bight winter survey', 'Kiel%%Bight', true],
+    ['Kiel Bight winter survey', 'survey%kiel', false],
+    ['Kiel Bight winter survey', 'b_ght', true],
+    ['Kiel Bight winter survey', 'b__ght', false],
+    ['Kiel Bight winter survey', '_kiel', false],
+    ['Kiel Bight winter survey', 'surve_', true],
+    ['Kiel Bight winter survey', 'survey_', false],
+    ['line one\nline two', 'one_line', true],
+    ['line one\r\nline two', 'one%two', true],
+  ])('%j with %j → %s: "%" is any run, "_" one character, line breaks included', (text, filter, expected) => {
+    expect(title(text, filter)).toBe(expected);
+  });
+
+  it('counts "_" as one UTF-16 code unit: an emoji takes two', () => {
+    expect(title('Cod 🐟 larvae', 'cod __ larvae')).toBe(true);
+    expect(title('Cod 🐟 larvae', 'cod _ larvae')).toBe(false);
+  });
+
+  it.each([
+    ['a.b', 'axb', false],
+    ['a.b', 'a.b', true],
+    ['x*', 'xx', false],
+    ['x*', 'ax*b', true],
+    ['(2023', 'Kiel (2023)', true],
+    ['[ab]', 'a', false],
+    ['[ab]', 'set [AB]', true],
+    ['^kiel', 'Kiel', false],
+    ['fjord$', 'Fjord', false],
+    ['a+b?', 'A+B?', true],
+    ['a|b', 'a', false],
+    ['back\\slash', 'a back\\slash', true],
+    ['{2}', 'x{2}', true],
+  ])('%j is literal: in %j → %s', (filter, text, expected) => {
+    expect(title(text, filter)).toBe(expected);
+  });
+
+  it.each([
+    ['ZOOPLANKTON', 'Zooplankton 2019', true],
+    ['études', 'Études côtières', true],
+    ['CÔTIÈRES', 'Études côtières', true],
+    ['ØRESUND', 'øresund', true],
+    ['σ', 'ΘΑΛΑΣΣΑ', true],
+    ['θάλασσα', 'ΘΆΛΑΣΣΑ', true],
+    ['ς', 'ΘΆΛΑΣΣΑ', true],
+    ['МОРЕ', 'Черное море', true],
+    ['STRASSE', 'Meeresstraße', false],
+    ['straße', 'MEERESSTRASSE', false],
+  ])('%j in %j → %s: case is folded one character at a time', (filter, text, expected) => {
+    expect(title(text, filter)).toBe(expected);
+  });
+
+  it('an empty pattern matches everything, an empty instrument included; "_" needs a character', () => {
+    expect(title('', '')).toBe(true);
+    expect(matchesInstrumentFilter({ instrument: null }, '')).toBe(true);
+    expect(matchesInstrumentFilter({ instrument: '' }, '%%')).toBe(true);
+    expect(matchesInstrumentFilter({ instrument: '' }, '_')).toBe(false);
+    expect(matchesInstrumentFilter({ instrument: 'UVP' }, '___')).toBe(true);
+    expect(matchesInstrumentFilter({ instrument: 'UVP' }, '____')).toBe(false);
+  });
+
+  it('answers %a%a…%b against a 100,000-character title (a backtracking regex would not finish)', () => {
+    const filter = '%a%a%a%a%a%a%a%a%a%a%a%a%b';
+    const long = 'a'.repeat(100_000);
+    expect(title(long, filter)).toBe(false);
+    expect(title(`${long}b`, filter)).toBe(true);
+    expect(title(`${'a'.repeat(50_000)}B${'a'.repeat(50_000)}`, filter)).toBe(true);
+    expect(title(`${'a'.repeat(11)}b${'a'.repeat(100_000)}`, filter)).toBe(false);
+    expect(matchesInstrumentFilter({ instrument: long }, `${'_'.repeat(99_999)}%a`)).toBe(true);
+    expect(matchesInstrumentFilter({ instrument: long }, `${'_'.repeat(100_001)}`)).toBe(false);
+  });
+});

@@ -41,7 +41,8 @@ class Capture {
 
 export interface RunOptions {
   env?: Record<string, string | undefined>;
-  stdin?: string;
+  /** What stdin holds: a text, or chunks as they come (a generator may never end, as `< /dev/zero`). */
+  stdin?: string | Iterable<string>;
   /**
    * Pretend stdin and stderr are a terminal (prompts allowed), or say which of the two is
    * (`{ stdin: true, stderr: false }`: stderr redirected, as by `2>&1 | tail`).
@@ -87,8 +88,9 @@ export function tempHome(): TempHome {
   };
 }
 
-function stdinOf(text: string | undefined, tty: boolean): TextIn {
-  const stream = Readable.from(text === undefined ? [] : [text]) as unknown as TextIn & {
+function stdinOf(text: string | Iterable<string> | undefined, tty: boolean): TextIn {
+  const chunks = text === undefined ? [] : typeof text === 'string' ? [text] : text;
+  const stream = Readable.from(chunks) as unknown as TextIn & {
     isTTY?: boolean;
     setRawMode?: (m: boolean) => void;
   };

@@ -5,9 +5,10 @@ import { signToken, verifyToken } from './tokens.js';
  * A stateful fake of EcoTaxa's back end, for tests and the benchmark. It follows
  * ../shared/ecotaxa/API-NOTES.md and the real server's answers in transcripts/real-backend.md:
  * the same routes (at the root and under /api), the same bodies and error shapes, the same
- * traps (a bad token on a project read is anonymous, PUT replaces everything, inactive users
- * are invisible to reads and dropped by writes, an administrator's search returns every
- * project, no default order in search pages, replica lag after a write).
+ * traps (a bad token reads as anonymous on a project search and is a 403 on one project, PUT
+ * replaces everything, inactive users are invisible to reads and dropped by writes, an
+ * administrator's search returns every project, no default order in search pages, replica lag
+ * after a write).
  */
 
 export type Privilege = 'Manage' | 'Annotate' | 'View';

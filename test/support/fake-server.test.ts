@@ -3,7 +3,7 @@ import type { FakeRequest } from './fake-ecotaxa.js';
 import { type FakeServer, type FakeServerOptions, startFakeServer } from './fake-server.js';
 import { conflictFaults } from './faults.js';
 import { AQQUA, member, OWNER } from './people.js';
-import { seedScale } from './seed.js';
+import { KIND, seedScale, seedWorld } from './seed.js';
 import { worldDiff } from './world-diff.js';
 
 /*
@@ -188,6 +188,55 @@ describe('EcoTaxa’s answer to overlapping writes', () => {
     const project = await read(s, 1004);
     const answers = await Promise.all([grant(s, project), grant(s, project)]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
+  });
+});
+
+describe('a bad or expired token on project reads, as the real EcoTaxa answers it', () => {
+  const DAY_MS = 86_400_000;
+  type Listed = { projid: number; access: string } & Record<string, unknown>;
+  const get = (s: FakeServer, path: string, token: string): Promise<Response> =>
+    fetch(`${s.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+
+  it('GET /projects/{id} with a bad token: 403 "You can\'t do this.", on a public project as on a private one', async () => {
+    server = await startFakeServer(seedWorld());
+    for (const projid of [KIND.plain, KIND.aqquaViewer]) {
+      const answer = await get(server, `/projects/${projid}`, 'not-a-token');
+      expect(answer.status).toBe(403);
+      expect(answer.headers.get('content-type')).toBe('application/json');
+      expect(await answer.json()).toEqual({ detail: "You can't do this." });
+    }
+    // The owner's own token reads both: the refusal is the token's.
+    const owner = server.fake.tokenFor(OWNER.id);
+    expect((await get(server, `/projects/${KIND.plain}`, owner)).status).toBe(200);
+    expect((await get(server, `/projects/${KIND.aqquaViewer}`, owner)).status).toBe(200);
+  });
+
+  it('GET /projects/search with a bad or an expired token: 200 as to a visitor, no private project, no members', async () => {
+    server = await startFakeServer(seedWorld());
+    const byId = (projects: Listed[]): Listed[] => [...projects].sort((a, b) => a.projid - b.projid);
+    const bad = await get(server, '/projects/search?for_managing=true', 'not-a-token');
+    expect(bad.status).toBe(200);
+    const projects = byId((await bad.json()) as Listed[]);
+    const ids = projects.map((p) => p.projid);
+    // What the real server answered, without the private projects it hid (4, 35).
+    expect(ids).toEqual(expect.arrayContaining([1, 2, 5, 7, 10, 12, 23, 36]));
+    expect(ids).not.toContain(KIND.aqquaViewer);
+    expect(ids).not.toContain(KIND.othersPrivate);
+    for (const p of projects) {
+      expect(p.access).not.toBe('0');
+      const { managers, annotators, viewers, contact, highest_right } = p;
+      expect({ managers, annotators, viewers, contact, highest_right }).toEqual({
+        managers: [],
+        annotators: [],
+        viewers: [],
+        contact: null,
+        highest_right: '',
+      });
+    }
+    const expired = server.fake.tokenFor(OWNER.id, new Date(Date.now() - 32 * DAY_MS));
+    const late = await get(server, '/projects/search?for_managing=true', expired);
+    expect(late.status).toBe(200);
+    expect(byId((await late.json()) as Listed[])).toEqual(projects);
   });
 });
 

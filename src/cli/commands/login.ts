@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { AuthenticationError, PermissionDeniedError } from '../../api/errors.js';
 import type { UserWithRights } from '../../api/schemas.js';
-import { LoginRequiredError, UsageError } from '../../errors.js';
+import { InputError, LoginRequiredError, UsageError } from '../../errors.js';
 import { inert } from '../../output/inert.js';
-import { promptLine, readAllStdin } from '../../output/prompt.js';
+import { promptLine, readStdinUpTo } from '../../output/prompt.js';
 import type { Context } from '../context.js';
 import { parseOptions } from '../options.js';
 import { formatDate, tokenInfo } from '../session.js';
@@ -15,14 +15,24 @@ export const loginOptionsSchema = z.strictObject({
   tokenStdin: z.boolean().optional(),
 });
 
-/** Reads a secret from stdin: the whole input, without its final newline. */
+/** The most --password-stdin and --token-stdin read: a token takes a few hundred bytes. */
+export const MAX_SECRET_BYTES = 64 * 1024;
+
+/** Reads a secret from stdin: the whole input, without its final newline, up to MAX_SECRET_BYTES. */
 async function secretFromStdin(ctx: Context, what: string): Promise<string> {
   if (ctx.io.stdin.isTTY === true) {
     throw new UsageError(
       `--${what}-stdin reads from a pipe: e.g. printf %s "$SECRET" | ecotaxa-access login --${what}-stdin`,
     );
   }
-  const text = (await readAllStdin(ctx.io)).replace(/\r?\n$/, '');
+  const input = await readStdinUpTo(ctx.io, MAX_SECRET_BYTES);
+  // Nothing of what was read is shown: it may hold the secret.
+  if (input === undefined) {
+    throw new InputError(
+      `--${what}-stdin: stdin holds more than ${MAX_SECRET_BYTES / 1024} KiB, far more than a ${what} takes: pipe the ${what} alone`,
+    );
+  }
+  const text = input.replace(/\r?\n$/, '');
   if (text === '') throw new UsageError(`--${what}-stdin: stdin was empty`);
   return text;
 }

@@ -146,11 +146,3 @@ export async function checkToken(run: ApplyRun): Promise<TokenCheck> {
     return { kind: 'rejected' };
   }
 }
-
-/**
- * Whether the token is still accepted: false only when EcoTaxa rejected it. Any other failure
- * of the check says nothing, and a read step goes on with what it read (it writes nothing).
- */
-export async function tokenStillGood(run: ApplyRun): Promise<boolean> {
-  return (await checkToken(run)).kind !== 'rejected';
-}

@@ -1,16 +1,8 @@
-import { ApiError, AuthenticationError, ConflictError } from '../api/errors.js';
+import { ApiError, AuthenticationError, ConflictError, ServerError } from '../api/errors.js';
 import { withRetries } from '../api/retry.js';
 import type { Project } from '../api/schemas.js';
 import type { ApplyResult } from '../plan/results.js';
-import {
-  type ApplyRun,
-  type ProjectTask,
-  checkToken,
-  stopAll,
-  stopped,
-  tokenStillGood,
-  waitAside,
-} from './apply-run.js';
+import { type ApplyRun, type ProjectTask, checkToken, stopAll, stopped, waitAside } from './apply-run.js';
 import { RetryBudget } from './budget.js';
 import { entryResults, intend, landed, notLanded, tries, writeResults } from './outcomes.js';
 import {
@@ -152,10 +144,16 @@ async function afterRead(ctx: ProjectContext, outcome: ReadOutcome): Promise<Ste
   }
   const project = outcome.project;
   // An expired token reads as an anonymous visitor: not shown, or shown without members
-  // (docs/ecotaxa-api.md#expired-tokens-read-as-anonymous). Check the token before reporting
-  // anything about the project.
-  if ((project === undefined || project.managers.length === 0) && !(await tokenStillGood(run))) {
-    return notStarted(ctx);
+  // (docs/ecotaxa-api.md#expired-tokens-read-as-anonymous). Nothing is decided on such a read
+  // unless EcoTaxa still accepts the token.
+  if (project === undefined || project.managers.length === 0) {
+    const token = await checkToken(run);
+    if (token.kind === 'rejected') return notStarted(ctx);
+    if (token.kind === 'unknown') {
+      if (!stopped(run) && (await waitToRetry(ctx, budget.nextPause(token.error)))) return { kind: 'read' };
+      const why = `${shownAs(project)}, and checking your token failed (${run.describe(token.error)})${tries(budget)}: run the same command again`;
+      return done(entryResults(run, task, stopped(run) ? 'not-started' : 'failed', why));
+    }
   }
   if (project === undefined) {
     return done(
@@ -202,9 +200,8 @@ async function afterFailedWrite(
   settled: ApplyResult[],
 ): Promise<Step> {
   const { run, budget } = ctx;
-  // Refused, a conflict, never sent: this write changed nothing, whatever an earlier one did.
   const delivery = error instanceof ApiError ? error.delivery : 'maybe';
-  if (delivery === 'none') await notLanded(run, write);
+  if (changedNothing(error)) await notLanded(run, write);
   if (error instanceof AuthenticationError) {
     stopAll(run, run.describe(error));
     return done(writeResults(write, 'failed', failureReason(error, run.describe), settled));
@@ -222,6 +219,16 @@ async function afterFailedWrite(
   }
   if (await waitToRetry(ctx, budget.nextPause(error))) return { kind: 'read' };
   return done(writeResults(write, 'failed', `${failureReason(error, run.describe)}${tries(budget)}`, settled));
+}
+
+/**
+ * Whether a failed write certainly changed nothing, whatever an earlier one did: refused, never
+ * sent, or a write conflict. A 500's traceback may have been raised after the commit
+ * (docs/ecotaxa-api.md#conflicts): only a conflict's is known to keep nothing.
+ */
+function changedNothing(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.delivery !== 'none') return false;
+  return !(error instanceof ServerError) || error instanceof ConflictError;
 }
 
 /**
@@ -266,10 +273,11 @@ async function settle(ctx: ProjectContext, step: StepOf<'settle'>): Promise<Step
   const anonymous = settlement.kind === 'gone' || ('project' in settlement && settlement.project.managers.length === 0);
   const token = anonymous ? await checkToken(run) : undefined;
   if (token !== undefined && token.kind !== 'good') {
+    const shown = 'project' in settlement ? settlement.project : undefined;
     const why =
       token.kind === 'rejected'
         ? (run.fatal ?? '')
-        : `it was shown without its members, and checking your token failed: ${run.describe(token.error)}`;
+        : `${shownAs(shown)}, and checking your token failed: ${run.describe(token.error)}`;
     return done(writeResults(write, 'unconfirmed', notReadAgain(run, error, why), settled));
   }
   switch (settlement.kind) {
@@ -336,6 +344,13 @@ function settledUnlanded(
     right: (entry) => before.get(entry) ?? planBaseline.right(entry),
   };
   return { kind: 'write', fresh: settlement.project, baseline: replaced };
+}
+
+/** How a read that may be an anonymous visitor's showed the project. */
+function shownAs(project: Project | undefined): string {
+  return project === undefined
+    ? 'EcoTaxa no longer showed the project'
+    : 'EcoTaxa showed the project without its members';
 }
 
 function notReadAgain(run: ApplyRun, lost: unknown, why: string): string {

@@ -788,14 +788,38 @@ describe('applyProject: a read that looks anonymous (an expired token reads as a
     });
   });
 
-  it('a check that fails for another reason says nothing against the token: the project goes on', async () => {
+  it('a check that fails for another reason decides nothing: read again within the budget, then failed, the run going on', async () => {
     const token = tokenCheck(new TimeoutError(request('GET', '/users/me'), 1000));
-    const s = setup([project()], { checkToken: token.check });
+    const s = setup([project()], { checkToken: token.check, budget: { maxAttempts: 3 } });
     s.client.projects.delete(101);
     const { results, run } = await applyOne(s);
-    expect(token.calls()).toBe(1);
+    expect(token.calls()).toBe(3);
+    expect(s.client.log).toEqual(['read 101', 'read 101', 'read 101']);
     expect(run.fatal).toBeUndefined();
-    expect(results[0]?.outcome).toBe('failed');
+    expect(results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: `EcoTaxa no longer showed the project, and checking your token failed (EcoTaxa at ${PUT.server} did not answer GET /users/me within 1 s: try again, or raise --timeout) (after 3 attempts): run the same command again`,
+    });
+  });
+
+  it('a revoke read without members while the token cannot be checked is not "unchanged": nothing decided, nothing sent', async () => {
+    const token = tokenCheck(new TimeoutError(request('GET', '/users/me'), 1000));
+    const viewer = project({ viewers: [USER] });
+    const s = setup([viewer], { checkToken: token.check, budget: { maxAttempts: 1 } });
+    s.options.plan = grantPlan([viewer], { action: 'revoke', right: 'View', anyRight: true });
+    s.plan.entries = s.options.plan.entries;
+    // A visitor's view: no member at all, as if the user had no right any more.
+    s.client.edit(101, (p) => {
+      p.managers = [];
+      p.annotators = [];
+      p.viewers = [];
+    });
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101']);
+    expect(results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: `EcoTaxa showed the project without its members, and checking your token failed (EcoTaxa at ${PUT.server} did not answer GET /users/me within 1 s: try again, or raise --timeout): run the same command again`,
+    });
   });
 
   it('a project read with its managers is not checked: one read, one write', async () => {
@@ -1139,7 +1163,7 @@ describe('applyProject: settling a lost answer with an expired token', () => {
     expect(run.fatal).toBeUndefined();
     expect(results[0]).toMatchObject({
       outcome: 'unconfirmed',
-      reason: `EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout) and the project could not be read again (it was shown without its members, and checking your token failed: EcoTaxa at ${PUT.server} did not answer GET /users/me within 1 s: try again, or raise --timeout): the change may have landed; check the project, or run the same command again`,
+      reason: `EcoTaxa's answer was lost (EcoTaxa at ${PUT.server} did not answer PUT /projects/101 within 1 s: try again, or raise --timeout) and the project could not be read again (EcoTaxa showed the project without its members, and checking your token failed: EcoTaxa at ${PUT.server} did not answer GET /users/me within 1 s: try again, or raise --timeout): the change may have landed; check the project, or run the same command again`,
     });
   });
 
@@ -1150,5 +1174,29 @@ describe('applyProject: settling a lost answer with an expired token', () => {
     const { results, run } = await applyOne(s);
     expect(run.fatal).toMatch(/rejected your token/);
     expect(results[0]?.outcome).toBe('unconfirmed');
+  });
+});
+
+describe('applyProject: the journal of a write that changed nothing', () => {
+  it('a refused write withdraws its intent, so that undo does not take it for a change', async () => {
+    const s = setup();
+    s.client.writeFault = () => ({ error: new PermissionDeniedError(PUT, "You can't do this.") });
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'not landed 101 10 none->View']);
+    expect(results[0]?.outcome).toBe('failed');
+  });
+
+  it('a write failing with a 500 data error keeps its intent: it may have come after the commit', async () => {
+    const s = setup();
+    s.client.writeFault = () => ({
+      error: new ServerError(PUT, 500, 'EcoTaxa failed (ValueError)', undefined, {
+        transient: false,
+        delivery: 'none',
+        failure: 'internal-error',
+      }),
+    });
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101']);
+    expect(results[0]?.outcome).toBe('failed');
   });
 });

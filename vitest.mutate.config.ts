@@ -14,5 +14,11 @@ const { projects: _projects, ...shared } = base.test ?? {};
 
 export default defineConfig({
   ...base,
-  test: { ...shared, include: ['test/**/*.test.ts'], exclude: ['test/cli/**', 'test/bench/**'] },
+  test: {
+    ...shared,
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/cli/**', 'test/bench/**'],
+    // A test file that cannot be imported is a failed test, not none (test/support/unloadable-file-fails.ts).
+    reporters: ['default', './test/support/unloadable-file-fails.ts'],
+  },
 });

@@ -171,6 +171,11 @@ export function fromPlanDocument(doc: PlanDocument): Plan {
   };
 }
 
+/** The `format` a parsed JSON document names; undefined for null, and for what is not an object. */
+function formatOf(raw: unknown): unknown {
+  return (raw as { format?: unknown } | null)?.format;
+}
+
 /**
  * Reads a saved plan, refusing with one precise line anything that is not a complete plan
  * of this format version.
@@ -182,7 +187,7 @@ export function parsePlanFile(text: string, source: string): Plan {
   } catch {
     throw new InputError(`${source} is not valid JSON (truncated or edited?): make the plan again with \`plan --out\``);
   }
-  if (raw === null || typeof raw !== 'object' || (raw as { format?: unknown }).format !== PLAN_FORMAT) {
+  if (formatOf(raw) !== PLAN_FORMAT) {
     throw new InputError(`${source} is not an ecotaxa-access plan (made by \`ecotaxa-access plan ... --out FILE\`)`);
   }
   const version = (raw as { version?: unknown }).version;
@@ -205,8 +210,7 @@ export function parsePlanFile(text: string, source: string): Plan {
 /** Whether `text` is a plan saved by ecotaxa-access (of any format version). */
 export function isPlanFile(text: string): boolean {
   try {
-    const raw = JSON.parse(text) as unknown;
-    return raw !== null && typeof raw === 'object' && (raw as { format?: unknown }).format === PLAN_FORMAT;
+    return formatOf(JSON.parse(text)) === PLAN_FORMAT;
   } catch {
     return false;
   }

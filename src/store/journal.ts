@@ -50,7 +50,7 @@ export const runLineSchema = z
     /** The first run of an interrupted or unfinished job that this run finishes. */
     continues: runIdSchema.optional(),
   })
-  .refine((line) => line.user !== undefined || (line.users?.length ?? 0) > 0, { message: 'a run names its user' });
+  .refine((line) => line.user !== undefined || (line.users?.length ?? 0) > 0, 'a run names its user');
 
 export const changeLineSchema = z
   .object({
@@ -68,9 +68,7 @@ export const changeLineSchema = z
     /** On an intent only: the latest intent of this project and user changed nothing. */
     landed: z.literal(false).optional(),
   })
-  .refine((line) => line.type === 'intent' || line.landed === undefined, {
-    message: 'only an intent can be withdrawn',
-  });
+  .refine((line) => line.type === 'intent' || line.landed === undefined, 'only an intent can be withdrawn');
 
 export const endLineSchema = z.object({
   type: z.literal('end'),
@@ -217,8 +215,9 @@ export class FileJournal implements JournalWriter {
       ...(this.run.user === undefined ? {} : { user: person(this.run.user) }),
       ...(this.run.users === undefined ? {} : { users: this.run.users.map(person) }),
       command: this.run.command,
-      ...(this.run.undoes === undefined ? {} : { undoes: this.run.undoes }),
-      ...(this.run.continues === undefined ? {} : { continues: this.run.continues }),
+      // Left out of the line when undefined (JSON.stringify).
+      undoes: this.run.undoes,
+      continues: this.run.continues,
     };
     await this.append(line);
   }
@@ -284,13 +283,15 @@ export class FileJournal implements JournalWriter {
   }
 }
 
+const nothing = (): Promise<void> => Promise.resolve();
+
 /** For --replay: nothing is written anywhere, so nothing is journaled. */
 export const noJournal: JournalWriter = {
-  open: () => Promise.resolve(),
-  intend: () => Promise.resolve(),
-  record: () => Promise.resolve(),
-  notLanded: () => Promise.resolve(),
-  finish: () => Promise.resolve(),
+  open: nothing,
+  intend: nothing,
+  record: nothing,
+  notLanded: nothing,
+  finish: nothing,
   filepath: undefined,
   runId: undefined,
 };

@@ -166,6 +166,15 @@ describe('applyProject: a write whose answer was lost', () => {
     expect(results[0]?.reason).toMatch(/the change may have landed/);
   });
 
+  it('keeps its intent while its fate is unknown: never withdrawn, so undo knows it may have landed', async () => {
+    const s = setup([project()], { budget: { maxAttempts: 1 } });
+    s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
+    s.client.readFault = (nth) => (nth > 1 ? new PermissionDeniedError(GET, "You can't do this.") : undefined);
+    const { results } = await applyOne(s);
+    expect(results[0]?.outcome).toBe('unconfirmed');
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101', 'read 101']);
+  });
+
   it('after Ctrl-C, is still re-read and reported as landed when it did', async () => {
     const interrupt = new AbortController();
     const s = setup([project()], { signal: interrupt.signal });
@@ -267,6 +276,16 @@ describe('applyProject: stopping', () => {
     expect(s.client.log).toEqual(['read 101']);
     expect(results[0]).toMatchObject({ outcome: 'not-started' });
     expect(run.fatal).toMatch(/the journal could not be written \(ENOSPC/);
+  });
+
+  it('a journal that cannot withdraw the intent of a write never sent stops the run: that write is not sent again', async () => {
+    const s = setup();
+    s.journal.failRecord = true;
+    s.client.writeFault = () => ({ error: new ConnectionError(PUT, 'ECONNREFUSED', 'connection refused') });
+    const { results, run } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101', 'intent 101 10 none->View', 'PUT 101']);
+    expect(results[0]?.outcome).toBe('not-started');
+    expect(run.fatal).toBe('the journal could not be written (EIO: i/o error)');
   });
 
   it('a write that landed but could not be journaled is reported so, and stops new writes', async () => {
@@ -1146,6 +1165,33 @@ describe('applyProject: settling a lost answer with an expired token', () => {
     expect(results[0]).toMatchObject({ outcome: 'unconfirmed' });
     expect(results[0]).not.toHaveProperty('verified', true);
     expect(s.client.log.filter((l) => l.startsWith('change'))).toEqual([]);
+  });
+
+  it('a lost revoke re-read without members, the token still good: the re-read is believed, applied and verified', async () => {
+    let checks = 0;
+    const viewer = project({ viewers: [USER] });
+    const s = setup([viewer], {
+      checkToken: () => {
+        checks++;
+        return Promise.resolve({});
+      },
+    });
+    s.options.plan = grantPlan([viewer], { action: 'revoke', right: 'View', anyRight: true });
+    s.plan.entries = s.options.plan.entries;
+    // The revoke lands, and an administrator empties the project meanwhile: the token is good,
+    // so the project has no members indeed.
+    s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
+    s.client.afterCommit = (id) =>
+      s.client.edit(id, (p) => {
+        p.managers = [];
+        p.annotators = [];
+        p.viewers = [];
+      });
+    const { results, run } = await applyOne(s);
+    expect(checks).toBe(1);
+    expect(run.fatal).toBeUndefined();
+    expect(results[0]).toMatchObject({ outcome: 'applied', verified: true });
+    expect(s.client.log.filter((l) => l.startsWith('change'))).toEqual(['change 101 10 View->none']);
   });
 
   it('a re-read without members while the token cannot be checked: unconfirmed, and the run goes on', async () => {

@@ -194,6 +194,21 @@ describe('reading journals', () => {
     ]);
   });
 
+  it('leaves out a journal gone before it is read (a dangling link), or no regular file, even with no one to tell', () => {
+    const d = scratch();
+    fs.writeFileSync(path.join(d, `${RA}.jsonl`), line(run(RA)));
+    fs.symlinkSync(path.join(d, 'deleted'), path.join(d, `${RB}.jsonl`));
+    fs.mkdirSync(path.join(d, 'dir.jsonl'));
+    // undo: a damaged journal would stop everything; these are no journals, and nothing is said.
+    expect(listJournals(d).map((j) => j.run.runId)).toEqual([RA]);
+    const skipped: string[] = [];
+    listJournals(d, undefined, (file, error) => skipped.push(error.message));
+    expect(skipped).toEqual([
+      `cannot read the journal ${path.join(d, `${RB}.jsonl`)}: no such file`,
+      `cannot read the journal ${path.join(d, 'dir.jsonl')}: it is a directory`,
+    ]);
+  });
+
   it('leaves out a journal whose run id (or a run it undoes or finishes) is not one the tool writes', () => {
     const d = scratch();
     fs.writeFileSync(path.join(d, `${RA}.jsonl`), line(run(RA)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError, TimeoutError } from '../../src/api/errors.js';
-import { checkToken, createApplyRun, tokenStillGood } from '../../src/apply/apply-run.js';
+import { checkToken, createApplyRun } from '../../src/apply/apply-run.js';
 import { request } from '../support/scripted-client.js';
 import { setup } from '../support/apply-setup.js';
 
@@ -26,7 +26,6 @@ describe('checkToken', () => {
     expect(run.fatal).toBe(
       `EcoTaxa at ${ME.server} rejected your token (invalid or expired): run \`ecotaxa-access login\``,
     );
-    expect(await tokenStillGood(run)).toBe(false);
   });
 
   it('says unknown, with the error, when the check fails otherwise: nothing is stopped', async () => {
@@ -34,6 +33,5 @@ describe('checkToken', () => {
     const run = createApplyRun(setup([], { checkToken: () => Promise.reject(timeout) }).options);
     expect(await checkToken(run)).toStrictEqual({ kind: 'unknown', error: timeout });
     expect(run.fatal).toBeUndefined();
-    expect(await tokenStillGood(run)).toBe(true);
   });
 });

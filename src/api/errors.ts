@@ -223,8 +223,8 @@ export class NotEcoTaxaError extends ApiError {
   }
 }
 
-/** Transport failures that happen before a request can reach the server. */
-const NEVER_SENT = new Set([
+/** Transport failures that happen before a request can reach the server (undefined: Node gave no code). */
+const NEVER_SENT = new Set<string | undefined>([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
@@ -236,7 +236,11 @@ const NEVER_SENT = new Set([
   'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 /** Of those, the ones that will not go away by trying again a moment later. */
-const PERMANENT = new Set(['CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const PERMANENT = new Set<string | undefined>([
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 /** No answer: refused, reset, unknown host. */
 export class ConnectionError extends ApiError {
@@ -244,10 +248,10 @@ export class ConnectionError extends ApiError {
   readonly networkCode: string | undefined;
   constructor(request: RequestInfo, networkCode: string | undefined, reason: string, cause?: unknown) {
     // A connection never made cannot have delivered a write; a reset one may have.
-    const neverSent = networkCode !== undefined && NEVER_SENT.has(networkCode);
+    const neverSent = NEVER_SENT.has(networkCode);
     super(`cannot reach EcoTaxa at ${request.server}: ${reason} (${describeRequest(request)})`, request, {
       code: 'connection',
-      transient: networkCode === undefined || !PERMANENT.has(networkCode),
+      transient: !PERMANENT.has(networkCode),
       delivery: neverSent ? 'none' : 'maybe',
       cause,
     });

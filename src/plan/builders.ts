@@ -52,16 +52,14 @@ export function selectionPlan(input: SelectionPlanInput): Plan {
     ...selected.projects.map((p) => planEntry(p, ctx, operation)),
     ...selected.missing.map((id) => notFoundEntry(id)),
   ].sort((a, b) => a.projid - b.projid);
-  const plan: Plan = {
+  return {
     ...origin,
     user,
     operation,
     entries,
-    notes: [],
+    notes: planNotes({ entries }, selected),
     ...(fixContact ? { fixContact: true } : {}),
   };
-  plan.notes = planNotes(plan, selected);
-  return plan;
 }
 
 // ---- A restore plan: undo -----------------------------------------------------------------
@@ -144,25 +142,23 @@ export function restorePlan(input: RestorePlanInput): Plan {
     if (!aboutOneUser) entry.user = userNamed(input, target.userId);
     return entry;
   });
-  const plan: Plan = {
+  const undoing = undone.map((g) => `${g.command} (run ${g.id}${g.runs.length > 1 ? `, ${g.runs.length} runs` : ''})`);
+  const contacts = input.keptContacts;
+  return {
     ...origin,
     user: firstUser,
     operation: { action: 'restore', journal: undone.map((g) => g.id).join(',') },
     entries,
-    notes: [],
+    notes: [
+      `Undoing ${undoing.join('; ')}.`,
+      ...(contacts.length === 0
+        ? []
+        : [
+            `The contact set by --fix-contact stays on ${contacts.map((c) => c.projid).join(', ')}: EcoTaxa cannot update a project without a valid contact.`,
+          ]),
+      ...planNotes({ entries }),
+    ],
   };
-  const undoing = undone.map((g) => `${g.command} (run ${g.id}${g.runs.length > 1 ? `, ${g.runs.length} runs` : ''})`);
-  const contacts = input.keptContacts;
-  plan.notes = [
-    `Undoing ${undoing.join('; ')}.`,
-    ...(contacts.length === 0
-      ? []
-      : [
-          `The contact set by --fix-contact stays on ${contacts.map((c) => c.projid).join(', ')}: EcoTaxa cannot update a project without a valid contact.`,
-        ]),
-    ...planNotes(plan),
-  ];
-  return plan;
 }
 
 // ---- A saved plan decided again: apply FILE -----------------------------------------------
@@ -227,9 +223,8 @@ export function replannedPlan(input: ReplanInput): Replanned {
     createdAt: input.now,
     user: input.users.get(saved.user.id) ?? saved.user,
     entries,
-    notes: [],
+    notes: planNotes({ entries }),
   };
-  plan.notes = planNotes(plan);
   return { plan, driftLines };
 }
 
@@ -248,16 +243,15 @@ export interface SyncPlanInput {
 }
 
 export function syncPlan(input: SyncPlanInput): Plan {
-  const plan: Plan = {
+  const { entries, notes } = input.planned;
+  return {
     ...input.origin,
     user: input.users[0] as MinUser,
     operation: { action: 'sync', policy: input.policy },
-    entries: input.planned.entries,
-    notes: [],
+    entries,
+    notes: [
+      ...notes,
+      ...planNotes({ entries }, { rangedMissing: 0, notManagedAdminProjects: input.notManagedAdminProjects }),
+    ],
   };
-  plan.notes = [
-    ...input.planned.notes,
-    ...planNotes(plan, { rangedMissing: 0, notManagedAdminProjects: input.notManagedAdminProjects }),
-  ];
-  return plan;
 }

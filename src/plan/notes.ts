@@ -10,7 +10,7 @@ export interface LeftOut {
 }
 
 /** What the reader of a plan should know beyond its lines. */
-export function planNotes(plan: Plan, selection?: LeftOut): string[] {
+export function planNotes(plan: Pick<Plan, 'entries'>, selection?: LeftOut): string[] {
   const notes: string[] = [];
   if (selection !== undefined && selection.notManagedAdminProjects > 0) {
     notes.push(

@@ -357,6 +357,33 @@ describe('replannedPlan', () => {
     ]);
   });
 
+  it('keeps the undo target of each entry of a saved undo plan, and decides it again from there', () => {
+    const viewer = project({ projid: 1, title: 'Kiel', viewers: [USER] });
+    const restore = { from: 'View', to: null } as const;
+    const { plan } = replannedPlan({
+      saved: saved(
+        [entry({ fingerprint: fp(viewer), decision: { kind: 'change', from: 'View', to: null }, restore })],
+        {
+          operation: { action: 'restore', journal: 'run-a' },
+        },
+      ),
+      caller: CALLER,
+      users,
+      projects: [viewer],
+      strict: false,
+      now: NOW,
+    });
+    expect(plan.entries).toStrictEqual([
+      {
+        projid: 1,
+        title: 'Kiel',
+        fingerprint: fp(viewer),
+        decision: { kind: 'change', from: 'View', to: null },
+        restore,
+      },
+    ]);
+  });
+
   it('says a project is no longer visible, unless it was not found already; one found since has drifted', () => {
     const back = project({ projid: 2, title: 'Back' });
     const { plan, driftLines } = replannedPlan({

@@ -49,6 +49,20 @@ describe('Scrubber: cookies', () => {
     expect(out.response).toEqual({ 'Set-Cookie': '<PASSWORD>', name: 'kept' });
     expect(leaks(out)).toEqual([]);
   });
+
+  it('a list under a cookie key is a list of secrets: each replaced, and wherever the server echoes one', () => {
+    const scrubber = new Scrubber();
+    const out = scrubber.interaction(
+      exchange({
+        method: 'POST',
+        path: '/api/session',
+        body: { cookies: ['session=plain-opaque-value', 'remember=other-opaque-value'] },
+        response: 'you sent remember=other-opaque-value',
+      }),
+    );
+    expect(out.body).toEqual({ cookies: ['<PASSWORD>', '<PASSWORD>'] });
+    expect(out.response).toBe('you sent <PASSWORD>');
+  });
 });
 
 describe('Scrubber: passwords', () => {
@@ -84,6 +98,22 @@ describe('Scrubber: passwords', () => {
   it('leaves a non-text value under a secret-sounding key as it is (nothing to hide in a flag)', () => {
     const out = new Scrubber().interaction(exchange({ response: { password_set: true, mail_status: false } }));
     expect(out.response).toEqual({ password_set: true, mail_status: false });
+  });
+
+  it('a request without a password (null, a flag under a secret-sounding key) hides nothing else', () => {
+    const out = new Scrubber().interaction(
+      exchange({
+        method: 'PUT',
+        path: '/api/users/9?notify=false',
+        body: { id: 9, password: null, cookie_consent: false, name: 'Owner' },
+        response: { note: 'password: null, cookie_consent "false"', ok: 'null' },
+      }),
+    );
+    expect(out).toMatchObject({
+      path: '/api/users/9?notify=false',
+      body: { id: 9, password: null, cookie_consent: false, name: 'Owner' },
+      response: { note: 'password: null, cookie_consent "false"', ok: 'null' },
+    });
   });
 });
 
@@ -164,6 +194,29 @@ describe('Scrubber: secrets the tool sent, wherever the server echoes them', () 
       // A short secret is replaced only whole or quoted: elsewhere it may be any word.
       note: 'pw1x kept',
     });
+  });
+
+  it('a secret that contains another is replaced whole, whichever was noted first', () => {
+    for (const order of [
+      ['Owner-pass', 'Owner-pass-2024'],
+      ['Owner-pass-2024', 'Owner-pass'],
+    ]) {
+      const scrubber = new Scrubber();
+      for (const secret of order) scrubber.noteSecret(secret);
+      const out = scrubber.interaction(exchange({ status: 422, response: 'you sent Owner-pass-2024, not Owner-pass' }));
+      expect(out.response).toBe('you sent <PASSWORD>, not <PASSWORD>');
+    }
+  });
+
+  it('a token the tool uses and notes (ECOTAXA_TOKEN, any shape) is removed JSON-escaped too', () => {
+    const scrubber = new Scrubber();
+    const token = 'opaque"env-token-7Yq2';
+    expect(scrubber.placeholderFor(token)).toBe('<TOKEN-1>');
+    scrubber.noteSecret(token);
+    const out = scrubber.interaction(
+      exchange({ status: 401, response: `${JSON.stringify({ given: token })} and ${token}` }),
+    );
+    expect(out.response).toBe('{"given":"<PASSWORD>"} and <TOKEN-1>');
   });
 });
 

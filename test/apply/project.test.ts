@@ -20,6 +20,15 @@ import { CALLER, OTHER, THIRD, USER, project } from '../support/factory.js';
 const viewerNow = (client: ScriptedEcoTaxa, id = 101): string | null =>
   rightOf(client.projects.get(id) as Project, USER.id);
 
+/** The project as an anonymous visitor reads it (an expired token): no member at all. */
+function asAVisitorSeesIt(client: ScriptedEcoTaxa, projid: number): void {
+  client.edit(projid, (p) => {
+    p.managers = [];
+    p.annotators = [];
+    p.viewers = [];
+  });
+}
+
 describe('applyProject: the path without faults', () => {
   it('reads, journals the intent, writes, journals the change, in that order', async () => {
     const s = setup();
@@ -828,11 +837,7 @@ describe('applyProject: a read that looks anonymous (an expired token reads as a
     s.options.plan = grantPlan([viewer], { action: 'revoke', right: 'View', anyRight: true });
     s.plan.entries = s.options.plan.entries;
     // A visitor's view: no member at all, as if the user had no right any more.
-    s.client.edit(101, (p) => {
-      p.managers = [];
-      p.annotators = [];
-      p.viewers = [];
-    });
+    asAVisitorSeesIt(s.client, 101);
     const { results } = await applyOne(s);
     expect(s.client.log).toEqual(['read 101']);
     expect(results[0]).toMatchObject({
@@ -1088,12 +1093,7 @@ describe('applyProject: settling a lost answer with an expired token', () => {
     const s = setup([project()], { checkToken: rejected });
     s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
     // The token expires as the write lands: reads now show the project without its members.
-    s.client.afterCommit = (id) =>
-      s.client.edit(id, (p) => {
-        p.managers = [];
-        p.annotators = [];
-        p.viewers = [];
-      });
+    s.client.afterCommit = (id) => asAVisitorSeesIt(s.client, id);
     const { results, run } = await applyOne(s);
     expect(s.client.log.filter((l) => l === 'PUT 101')).toHaveLength(1);
     expect(run.fatal).toMatch(/rejected your token/);
@@ -1152,11 +1152,7 @@ describe('applyProject: settling a lost answer with an expired token', () => {
     // which is also what the revoke would look like.
     s.client.writeFault = (nth) => {
       if (nth !== 1) return undefined;
-      s.client.edit(101, (p) => {
-        p.managers = [];
-        p.annotators = [];
-        p.viewers = [];
-      });
+      asAVisitorSeesIt(s.client, 101);
       return { error: new TimeoutError(PUT, 1000), commit: false };
     };
     const { results, run } = await applyOne(s);
@@ -1181,12 +1177,7 @@ describe('applyProject: settling a lost answer with an expired token', () => {
     // The revoke lands, and an administrator empties the project meanwhile: the token is good,
     // so the project has no members indeed.
     s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
-    s.client.afterCommit = (id) =>
-      s.client.edit(id, (p) => {
-        p.managers = [];
-        p.annotators = [];
-        p.viewers = [];
-      });
+    s.client.afterCommit = (id) => asAVisitorSeesIt(s.client, id);
     const { results, run } = await applyOne(s);
     expect(checks).toBe(1);
     expect(run.fatal).toBeUndefined();
@@ -1199,12 +1190,7 @@ describe('applyProject: settling a lost answer with an expired token', () => {
       checkToken: () => Promise.reject(new TimeoutError(request('GET', '/users/me'), 1000)),
     });
     s.client.writeFault = () => ({ error: new TimeoutError(PUT, 1000), commit: true });
-    s.client.afterCommit = (id) =>
-      s.client.edit(id, (p) => {
-        p.managers = [];
-        p.annotators = [];
-        p.viewers = [];
-      });
+    s.client.afterCommit = (id) => asAVisitorSeesIt(s.client, id);
     const { results, run } = await applyOne(s);
     expect(run.fatal).toBeUndefined();
     expect(results[0]).toMatchObject({

@@ -22,26 +22,34 @@ const RB = '20261127T110000000Z-bbbbbb';
 
 const RUN = { server: 'http://127.0.0.1:9/api' };
 
+/** A journal's line as the tool writes it: JSON, then a line end. */
+const line = (o: object): string => `${JSON.stringify(o)}\n`;
+
+/** A run line of Caller's `grant 101` for User, with `extra` fields. */
+const runLine = (runId: string = R1, extra: object = {}) => ({
+  type: 'run',
+  version: 1,
+  runId,
+  startedAt: '2026-11-27T10:00:00.000Z',
+  server: RUN.server,
+  caller: CALLER,
+  user: USER,
+  command: 'grant 101',
+  ...extra,
+});
+
+/** A change (or intent) line's fields: View given on project 101. */
+const change = {
+  runId: R1,
+  time: '2026-11-27T10:00:01.000Z',
+  projid: 101,
+  title: 'P',
+  before: null,
+  after: 'View',
+};
+
 describe('parseJournal', () => {
-  const line = (o: object): string => `${JSON.stringify(o)}\n`;
-  const run = {
-    type: 'run',
-    version: 1,
-    runId: R1,
-    startedAt: '2026-11-27T10:00:00.000Z',
-    server: RUN.server,
-    caller: CALLER,
-    user: USER,
-    command: 'grant 101',
-  };
-  const change = {
-    runId: R1,
-    time: '2026-11-27T10:00:01.000Z',
-    projid: 101,
-    title: 'P',
-    before: null,
-    after: 'View',
-  };
+  const run = runLine();
 
   it("reads lines written before runs named each change's user (the run's user then)", () => {
     const j = parseJournal(line(run) + line({ type: 'change', ...change }), 'old.jsonl');
@@ -114,26 +122,7 @@ describe('parseJournal', () => {
 });
 
 describe('reading journals', () => {
-  const line = (o: object): string => `${JSON.stringify(o)}\n`;
-  const run = (runId: string, extra: object = {}) => ({
-    type: 'run',
-    version: 1,
-    runId,
-    startedAt: '2026-11-27T10:00:00.000Z',
-    server: RUN.server,
-    caller: CALLER,
-    user: USER,
-    command: 'grant 101',
-    ...extra,
-  });
-  const change = {
-    runId: R1,
-    time: '2026-11-27T10:00:01.000Z',
-    projid: 101,
-    title: 'P',
-    before: null,
-    after: 'View',
-  };
+  const run = runLine;
   let dir: string | undefined;
   afterEach(() => {
     vi.restoreAllMocks();

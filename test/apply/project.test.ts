@@ -830,6 +830,22 @@ describe('applyProject: a read that looks anonymous (an expired token reads as a
     });
   });
 
+  it('Ctrl-C while the token cannot be checked: not started, with why, and not read again', async () => {
+    const interrupt = new AbortController();
+    const checkToken = (): Promise<unknown> => {
+      interrupt.abort();
+      return Promise.reject(new TimeoutError(request('GET', '/users/me'), 1000));
+    };
+    const s = setup([project()], { signal: interrupt.signal, checkToken, budget: { maxAttempts: 3 } });
+    s.client.projects.delete(101);
+    const { results } = await applyOne(s);
+    expect(s.client.log).toEqual(['read 101']);
+    expect(results[0]).toMatchObject({
+      outcome: 'not-started',
+      reason: `EcoTaxa no longer showed the project, and checking your token failed (EcoTaxa at ${PUT.server} did not answer GET /users/me within 1 s: try again, or raise --timeout): run the same command again`,
+    });
+  });
+
   it('a revoke read without members while the token cannot be checked is not "unchanged": nothing decided, nothing sent', async () => {
     const token = tokenCheck(new TimeoutError(request('GET', '/users/me'), 1000));
     const viewer = project({ viewers: [USER] });

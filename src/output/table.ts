@@ -250,7 +250,11 @@ const total = (widths: readonly number[]): number =>
   widths.reduce((a, b) => a + b, 0) + GAP.length * Math.max(0, widths.length - 1);
 
 /** Which columns stay, and how wide each is, to fit `width` (all, at full width, without one). */
-function fit(columns: readonly Column[], natural: readonly number[], width: number | undefined): Map<number, number> {
+function columnWidths(
+  columns: readonly Column[],
+  natural: readonly number[],
+  width: number | undefined,
+): Map<number, number> {
   const kept = new Map(natural.map((w, i) => [i, w]));
   if (width === undefined) return kept;
   const claim = (i: number): number => {
@@ -301,7 +305,7 @@ export function layoutTable(columns: readonly Column[], rows: readonly Row[], op
       widthUpTo(headers[i] ?? '', limit),
     ),
   );
-  const widths = fit(columns, natural, options.width);
+  const widths = columnWidths(columns, natural, options.width);
   const shown = [...widths.keys()].sort((a, b) => a - b);
 
   /** The lines of one row: every cell's lines side by side, short cells padded below. */
